@@ -1,0 +1,122 @@
+"""The checks: rules every draft and every rendered page must pass.
+
+Two entry points: ``check_draft`` on the structured draft (before rendering)
+and ``check_markdown`` on a page as it is on disk, with or without its sidecar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pipeline.checks.document import Unit, parse_page, plain, split_sentences, strip_markers
+from pipeline.checks.findings import Finding, Severity, has_errors
+from pipeline.checks.grounding import FactView, GroundingContext, Lexicon, build_lexicon
+from pipeline.checks.rules import (
+    RULE_IDS,
+    RULES,
+    RULES_VERSION,
+    TEXT_ONLY_RULES,
+    CheckInput,
+    PageNames,
+    run_rules,
+)
+from pipeline.draft import Draft, StatementKind
+from pipeline.knowledge.selection import Selection
+from pipeline.settings import SiteSettings
+
+__all__ = [
+    "RULES",
+    "RULES_VERSION",
+    "RULE_IDS",
+    "TEXT_ONLY_RULES",
+    "Finding",
+    "Lexicon",
+    "PageNames",
+    "Severity",
+    "build_lexicon",
+    "check_draft",
+    "check_markdown",
+    "grounding_context",
+    "has_errors",
+    "page_names",
+]
+
+
+def page_names(selection: Selection) -> PageNames:
+    """The names a page about this selection must use."""
+    return PageNames(
+        compound=selection.compound.name,
+        condition=selection.condition.name,
+        condition_short=selection.condition.short_name,
+        treatments={tf.treatment.name: tf.treatment.aliases for tf in selection.treatments},
+    )
+
+
+def grounding_context(selection: Selection, lexicon: Lexicon) -> GroundingContext:
+    """The facts given for a page and the entities it may name without a citation."""
+    facts = {fid: FactView(f.text, f.tags, f.sources) for fid, f in selection.facts.items()}
+    entities = {f"compound:{selection.compound.id}", f"condition:{selection.condition.id}"}
+    entities |= {f"treatment:{tf.treatment.id}" for tf in selection.treatments}
+    return GroundingContext(lexicon, facts, entities)
+
+
+def check_draft(draft: Draft, selection: Selection, settings: SiteSettings,
+                lexicon: Lexicon) -> list[Finding]:
+    """Run every rule that applies to a structured draft."""
+    units = [
+        Unit(section.id.value, st.text, tuple(st.fact_ids), st.kind is StatementKind.FRAMING, True)
+        for section in draft.sections
+        for st in section.statements
+    ]
+    units += [Unit(section.id.value, st.label) for section in draft.sections
+              for st in section.statements if st.label]
+    doc = CheckInput(units, settings, grounding=grounding_context(selection, lexicon),
+                     names=page_names(selection), is_draft=True)
+    return run_rules(doc)
+
+
+def check_markdown(markdown: str, settings: SiteSettings, sidecar: Mapping[str, Any] | None = None,
+                   lexicon: Lexicon | None = None) -> tuple[list[Finding], bool]:
+    """Check a rendered page; returns (findings, whether grounding ran).
+
+    With a sidecar (and a lexicon) every rule runs: each sentence is matched to the
+    statement it came from, and an edited sentence is grounded against the facts
+    behind its citation numbers. Without one only the text-only rules run.
+    """
+    page = parse_page(markdown)
+    if sidecar is None or lexicon is None:
+        doc = CheckInput(page.units, settings, page=page)
+        return run_rules(doc, only=TEXT_ONLY_RULES), False
+    facts = {fid: FactView(f["text"], tuple(f.get("tags", ())), tuple(f["sources"]))
+             for fid, f in sidecar["facts"].items()}
+    ctx = GroundingContext(lexicon, facts, set(sidecar["page_entities"]))
+    units = _attach_citations(page.units, sidecar, facts)
+    names = PageNames(sidecar["compound"]["name"], sidecar["condition"]["name"],
+                      sidecar["condition"]["short_name"])
+    doc = CheckInput(units, settings, page=page, grounding=ctx, names=names)
+    return run_rules(doc), True
+
+
+def _attach_citations(units: list[Unit], sidecar: Mapping[str, Any],
+                      facts: Mapping[str, FactView]) -> list[Unit]:
+    """Give each drafted sentence the fact ids it rests on, from the sidecar or its markers."""
+    known: dict[str, tuple[tuple[str, ...], bool]] = {}
+    for st in sidecar["statements"]:
+        for sentence in split_sentences(plain(st["rendered"])):
+            text, _ = strip_markers(sentence)
+            known.setdefault(text, (tuple(st["fact_ids"]), st["kind"] == StatementKind.FRAMING.value))
+    by_number = {int(n): sid for n, sid in sidecar["references"].items()}
+    out = []
+    for unit in units:
+        if not unit.drafted:
+            out.append(unit)
+            continue
+        if unit.text in known:
+            fact_ids, framing = known[unit.text]
+        else:
+            cited_sources = {by_number.get(n) for n in unit.citations}
+            fact_ids = tuple(fid for fid, f in facts.items() if cited_sources & set(f.sources))
+            framing = False
+        out.append(Unit(unit.section, unit.text, fact_ids, framing, True, unit.citations))
+    return out

@@ -1,0 +1,154 @@
+"""What the rules read: units of text (sentences or statements) located by section.
+
+A draft yields one unit per statement, with its cited fact ids. A rendered page
+is parsed back into sections and sentences, so that hand edits are checked too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("intro", re.compile(r"^Is (?P<compound>.+) Safe for (?P<condition>.+) Patients\?$")),
+    ("profile", re.compile(r"^General Safety Profile of (?P<compound>.+)$")),
+    ("condition", re.compile(r"^Safety Considerations for (?P<short>.+) Patients Specifically$")),
+    ("personal", re.compile(r"^Your Medications and Concerns$")),
+    ("literature", re.compile(r"^What the Published Literature Shows$")),
+    ("bottom_line", re.compile(r"^Bottom Line on Safety$")),
+    ("disclaimer", re.compile(r"^Medical Disclaimer$")),
+    ("faq", re.compile(r"^Frequently Asked Questions$")),
+    ("references", re.compile(r"^References$")),
+]
+REQUIRED_SECTIONS = ("intro", "profile", "condition", "literature", "bottom_line",
+                     "disclaimer", "faq", "references")
+DRAFTED_SECTIONS = ("profile", "condition", "personal", "literature", "bottom_line", "faq")
+TITLE = re.compile(r"^Is (?P<compound>.+) Safe for (?P<condition>.+) Patients\? — Research Review$")
+
+MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+_ABBREVIATIONS = ("e.g.", "i.e.", "U.S.", "vs.", "Dr.", "al.", "approx.", "No.", "Inc.", "Ltd.", "etc.")
+_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(*])")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of text the rules inspect, with what it cites when known."""
+
+    section: str
+    text: str
+    fact_ids: tuple[str, ...] | None = None  # None: not known (page without sidecar)
+    framing: bool = False
+    drafted: bool = False
+    citations: tuple[int, ...] = ()
+
+
+@dataclass
+class ParsedPage:
+    """A Markdown page split into title, headings, sections and sentences."""
+
+    title: str | None
+    headings: list[tuple[int, str, str | None]]  # (level, text, section id)
+    units: list[Unit]
+    references: dict[int, str] = field(default_factory=dict)
+    section_text: dict[str, str] = field(default_factory=dict)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences without breaking common abbreviations."""
+    protected = text
+    for i, abbr in enumerate(_ABBREVIATIONS):
+        protected = protected.replace(abbr, f"\x00{i}\x00")
+    parts = [p.strip() for p in _SPLIT.split(protected) if p.strip()]
+    out = []
+    for part in parts:
+        for i, abbr in enumerate(_ABBREVIATIONS):
+            part = part.replace(f"\x00{i}\x00", abbr)
+        out.append(part)
+    return out
+
+
+def strip_markers(text: str) -> tuple[str, tuple[int, ...]]:
+    """Remove citation markers, returning the plain text and the cited numbers."""
+    numbers: list[int] = []
+    for m in MARKER.finditer(text):
+        numbers += [int(n) for n in m.group(1).split(",")]
+    return MARKER.sub("", text).strip(), tuple(numbers)
+
+
+def plain(text: str) -> str:
+    """Markdown emphasis and link syntax removed, whitespace folded."""
+    text = re.sub(r"\[([^\]]+)\]\((?:[^)]+)\)", r"\1", text)
+    text = re.sub(r"(\*\*|__|\*|_|`)", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def section_of(heading: str) -> tuple[str | None, re.Match[str] | None]:
+    """Which page section a level-2 heading opens, if any."""
+    for section_id, pattern in SECTION_PATTERNS:
+        m = pattern.match(heading.strip())
+        if m:
+            return section_id, m
+    return None, None
+
+
+_LABEL = re.compile(r"^\*\*(?P<label>[^*]+?):?\*\*:?\s*")
+_REFERENCE = re.compile(r"^(\d+)\.\s+(.*)$")
+
+
+def parse_page(markdown: str) -> ParsedPage:
+    """Parse a rendered (possibly hand-edited) page into located units."""
+    title: str | None = None
+    headings: list[tuple[int, str, str | None]] = []
+    units: list[Unit] = []
+    references: dict[int, str] = {}
+    section_lines: dict[str, list[str]] = {}
+    current = "front"
+    block: list[str] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        raw = " ".join(line.strip() for line in block)
+        block.clear()
+        if current == "references":
+            m = _REFERENCE.match(raw)
+            if m:
+                references[int(m.group(1))] = plain(m.group(2))
+            return
+        label = _LABEL.match(raw)
+        if label:
+            units.append(Unit(current, plain(label.group("label"))))
+            raw = raw[label.end():]
+        drafted = current in DRAFTED_SECTIONS
+        for sentence in split_sentences(plain(raw)):
+            text, numbers = strip_markers(sentence)
+            if text:
+                units.append(Unit(current, text, drafted=drafted, citations=numbers))
+
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        heading = re.match(r"^(#{1,6})\s+(.*)$", stripped)
+        if heading:
+            flush()
+            level, text = len(heading.group(1)), heading.group(2).strip()
+            if level == 1 and title is None:
+                title = text
+                headings.append((1, text, "title"))
+                continue
+            section_id = section_of(text)[0] if level == 2 else None
+            if level == 2:
+                current = section_id or f"unknown:{text}"
+            headings.append((level, text, section_id))
+            units.append(Unit(current, text))
+            continue
+        section_lines.setdefault(current, []).append(line)
+        if not stripped:
+            flush()
+        elif re.match(r"^([-*•]|\d+\.)\s+", stripped):
+            flush()
+            block.append(re.sub(r"^[-*•]\s+", "", stripped) if current != "references" else stripped)
+        else:
+            block.append(stripped)
+    flush()
+    return ParsedPage(title, headings, units, references,
+                      {k: "\n".join(v) for k, v in section_lines.items()})

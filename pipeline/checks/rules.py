@@ -1,0 +1,221 @@
+"""The rule registry and the two entry points: check a draft, check a page.
+
+Each rule has a stable id (as named in the design), a severity and a check
+function over a CheckInput. Adding a rule is adding one entry here and its tests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pipeline.checks.document import (
+    REQUIRED_SECTIONS,
+    TITLE,
+    ParsedPage,
+    Unit,
+    plain,
+    section_of,
+)
+from pipeline.checks.dosing import find_dosing
+from pipeline.checks.findings import Finding, Severity
+from pipeline.checks.grounding import GroundingContext, check_citations, check_grounded, normalize
+from pipeline.checks.language import find_absolute_safety, find_cure_claims, find_directives
+from pipeline.checks.spans import Hit
+from pipeline.settings import SiteSettings
+
+RULES_VERSION = "1"
+TEXT_ONLY_RULES = ("disclaimer", "no-dosing", "no-directive-advice", "no-absolute-safety",
+                   "no-cure-claims", "structure")
+
+
+@dataclass(frozen=True)
+class PageNames:
+    """How the page must name its compound, condition and the condition's treatments."""
+
+    compound: str
+    condition: str
+    condition_short: str
+    treatments: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> aliases
+
+
+@dataclass
+class CheckInput:
+    """Everything a rule may look at; grounding and page are absent when unknown."""
+
+    units: list[Unit]
+    settings: SiteSettings
+    page: ParsedPage | None = None
+    grounding: GroundingContext | None = None
+    names: PageNames | None = None
+    is_draft: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named check with a stable id and severity."""
+
+    id: str
+    severity: Severity
+    summary: str
+    check: Callable[[CheckInput], list[Finding]]
+
+
+def _text_rule(rule_id: str, detector: Callable[[str], list[Hit]], what: str) -> Callable[[CheckInput], list[Finding]]:
+    def check(doc: CheckInput) -> list[Finding]:
+        out = []
+        for unit in doc.units:
+            if unit.section == "references":
+                continue
+            for hit in detector(unit.text):
+                out.append(Finding(rule=rule_id, severity=Severity.ERROR, section=unit.section,
+                                   text=hit.text, sentence=unit.text,
+                                   message=f"{hit.reason}; {what}"))
+        return out
+    return check
+
+
+def _check_disclaimer(doc: CheckInput) -> list[Finding]:
+    if doc.page is None:
+        return []  # the disclaimer is template text: only the rendered page carries it
+    wanted = plain(doc.settings.disclaimer)
+    body = plain(doc.page.section_text.get("disclaimer", ""))
+    if wanted in body:
+        return []
+    where = "disclaimer" if "disclaimer" in doc.page.section_text else "page"
+    return [Finding(rule="disclaimer", severity=Severity.ERROR, section=where, text=wanted[:80],
+                    message="the site's medical disclaimer is missing or altered; restore it verbatim "
+                            "under 'Medical Disclaimer'")]
+
+
+def _structure_finding(section: str, text: str, message: str) -> Finding:
+    return Finding(rule="structure", severity=Severity.ERROR, section=section, text=text,
+                   message=message)
+
+
+def _check_structure(doc: CheckInput) -> list[Finding]:
+    out: list[Finding] = []
+    if doc.page is not None:
+        out += _page_structure(doc.page, doc.names, doc.settings)
+    if doc.is_draft and doc.names is not None:
+        out += _draft_structure(doc.units, doc.names)
+    return out
+
+
+def _page_structure(page: ParsedPage, names: PageNames | None, settings: SiteSettings) -> list[Finding]:
+    out: list[Finding] = []
+    title = TITLE.match(page.title or "")
+    if not title:
+        out.append(_structure_finding("title", page.title or "",
+                                      "title must read 'Is <compound> Safe for <condition> Patients? "
+                                      "— Research Review'"))
+    compound = names.compound if names else (title.group("compound") if title else None)
+    condition = names.condition if names else (title.group("condition") if title else None)
+    if names and title and (title.group("compound"), title.group("condition")) != (compound, condition):
+        out.append(_structure_finding("title", page.title or "",
+                                      f"title must name {compound!r} and {condition!r}"))
+    found = [sid for level, _, sid in page.headings if level == 2 and sid]
+    for required in REQUIRED_SECTIONS:
+        if required not in found:
+            out.append(_structure_finding(required, required,
+                                          f"required section '{required}' is missing; restore its heading"))
+    present = [s for s in found if s in REQUIRED_SECTIONS]
+    if present != [s for s in REQUIRED_SECTIONS if s in present]:
+        out.append(_structure_finding("page", " > ".join(present),
+                                      "sections are out of order; follow the page template's order"))
+    for level, text, _ in page.headings:
+        if level != 2:
+            continue
+        sid, m = section_of(text)
+        if m is None:
+            continue
+        groups = m.groupdict()
+        if "compound" in groups and compound and groups["compound"] != compound:
+            out.append(_structure_finding(sid or "page", text, f"heading names {groups['compound']!r}; "
+                                          f"the page is about {compound!r}"))
+        if "condition" in groups and condition and groups["condition"] != condition:
+            out.append(_structure_finding(sid or "page", text, f"heading names {groups['condition']!r}; "
+                                          f"the page is about {condition!r}"))
+        short = names.condition_short if names else None
+        if "short" in groups and ((short and groups["short"] != short)
+                                  or (not short and condition and groups["short"] not in condition)):
+            out.append(_structure_finding(sid or "page", text, f"heading names {groups['short']!r}, "
+                                          f"which is not how this page names {condition!r}"))
+    out += _check_links(page, settings)
+    for unit in page.units:
+        for number in unit.citations:
+            if number not in page.references:
+                out.append(_structure_finding(unit.section, f"[{number}]",
+                                              f"citation [{number}] has no entry under References"))
+    return out
+
+
+_URL = re.compile(r"https?://([^/\s)\]>]+)[^\s)\]>]*", re.IGNORECASE)
+_DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+(?:com|org|net|gov|edu|ai|io|info|co|uk|health|int|eu))\b",
+                     re.IGNORECASE)
+
+
+def _check_links(page: ParsedPage, settings: SiteSettings) -> list[Finding]:
+    out = []
+    allowed = [d.lower() for d in settings.allowed_domains]
+    for section, text in page.section_text.items():
+        if section == "references":
+            continue
+        domains = {m.group(1).lower() for m in _URL.finditer(text)}
+        domains |= {m.group(1).lower() for m in _DOMAIN.finditer(text)}
+        for domain in sorted(domains):
+            if not any(domain == a or domain.endswith("." + a) for a in allowed):
+                out.append(_structure_finding(section, domain, f"links to {domain}, which is not in the "
+                                              "site's allowed_domains; remove it or allow the domain"))
+    return out
+
+
+def _draft_structure(units: list[Unit], names: PageNames) -> list[Finding]:
+    out = []
+    drafted = {u.section for u in units if u.drafted}
+    for required in ("profile", "condition", "literature", "bottom_line", "faq"):
+        if required not in drafted:
+            out.append(_structure_finding(required, required, f"drafted section '{required}' is empty"))
+    condition_text = normalize(" ".join(u.text for u in units if u.section == "condition"))
+    for name, aliases in names.treatments.items():
+        if not any(normalize(n) in condition_text for n in (name, *aliases)):
+            out.append(_structure_finding("condition", name, f"standard treatment {name!r} is not named; "
+                                          "discuss every standard treatment of the condition"))
+    return out
+
+
+def _grounding_rule(fn: Callable[..., list[Finding]]) -> Callable[[CheckInput], list[Finding]]:
+    def check(doc: CheckInput) -> list[Finding]:
+        return fn(doc.units, doc.grounding) if doc.grounding is not None else []
+    return check
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("disclaimer", Severity.ERROR, "the medical disclaimer is present, verbatim", _check_disclaimer),
+    Rule("no-dosing", Severity.ERROR, "no dose amounts, frequencies, titration or schedules",
+         _text_rule("no-dosing", find_dosing, "pages never give doses; remove it")),
+    Rule("no-directive-advice", Severity.ERROR, "no telling the reader to start, stop, switch, take or avoid",
+         _text_rule("no-directive-advice", find_directives,
+                    "only point the reader to their clinicians; rephrase")),
+    Rule("no-absolute-safety", Severity.ERROR, "nothing declares the compound safe or unsafe for everyone",
+         _text_rule("no-absolute-safety", find_absolute_safety, "state the documented risks instead")),
+    Rule("no-cure-claims", Severity.ERROR, "no cure, miracle or guaranteed-outcome language",
+         _text_rule("no-cure-claims", find_cure_claims, "describe the evidence instead")),
+    Rule("citations", Severity.ERROR, "every factual statement cites facts given for the page",
+         _grounding_rule(check_citations)),
+    Rule("grounded", Severity.ERROR, "every statement is supported by the facts it cites",
+         _grounding_rule(check_grounded)),
+    Rule("structure", Severity.ERROR, "required sections in order, allowed links, consistent names",
+         _check_structure),
+)
+RULE_IDS = tuple(rule.id for rule in RULES)
+
+
+def run_rules(doc: CheckInput, only: tuple[str, ...] | None = None) -> list[Finding]:
+    """Run every registered rule (or those in ``only``) and return all findings, in rule order."""
+    findings: list[Finding] = []
+    for rule in RULES:
+        if only is None or rule.id in only:
+            findings += rule.check(doc)
+    return findings

@@ -1,0 +1,67 @@
+"""The error tree, one module so callers can catch by meaning.
+
+    PipelineError                 anything this package raises on purpose
+     +-- KnowledgeError           the knowledge base is invalid (carries every issue)
+     +-- UnknownEntityError       a compound or condition name matched nothing
+     +-- TemplateError            a page or prompt template failed to load or render
+     +-- SettingsError            a site-settings file is missing or invalid
+     +-- PageError                a page or its sidecar cannot be read for checking
+
+Every message says what was wrong, where (file, field, section) and what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PipelineError(Exception):
+    """Base of every error the pipeline raises deliberately."""
+
+
+@dataclass(frozen=True)
+class KnowledgeIssue:
+    """One validation problem, located by file and field."""
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+class KnowledgeError(PipelineError):
+    """The knowledge base failed validation; ``issues`` lists every problem found."""
+
+    def __init__(self, issues: list[KnowledgeIssue]) -> None:
+        self.issues = issues
+        head = f"knowledge base invalid ({len(issues)} issue{'s' if len(issues) != 1 else ''})"
+        super().__init__(head + ":\n" + "\n".join(f"  {i}" for i in issues))
+
+
+class UnknownEntityError(PipelineError):
+    """A name did not resolve; ``suggestions`` holds close matches."""
+
+    def __init__(self, kind: str, name: str, suggestions: list[str]) -> None:
+        self.kind = kind
+        self.name = name
+        self.suggestions = suggestions
+        hint = (
+            f"; did you mean {', '.join(repr(s) for s in suggestions)}?"
+            if suggestions
+            else f"; run 'reviewgen list' to see known {kind}s"
+        )
+        super().__init__(f"unknown {kind} {name!r}{hint}")
+
+
+class TemplateError(PipelineError):
+    """A jinja2 template is missing or failed to render."""
+
+
+class SettingsError(PipelineError):
+    """Site settings could not be loaded."""
+
+
+class PageError(PipelineError):
+    """A page given to the checker cannot be read."""

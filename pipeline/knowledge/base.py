@@ -1,0 +1,86 @@
+"""The loaded knowledge base: indexed entities and name resolution."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import UnknownEntityError
+from pipeline.knowledge.models import (
+    Compound,
+    Condition,
+    Evidence,
+    Fact,
+    Interaction,
+    Source,
+    Treatment,
+    Vocabulary,
+)
+
+
+def normalize_name(name: str) -> str:
+    """Fold case, punctuation and spacing so that 'Lou Gehrig's' and 'lou gehrigs' meet."""
+    folded = name.casefold().replace("'", "").replace("’", "")
+    return re.sub(r"[^a-z0-9]+", " ", folded).strip()
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything under knowledge/, validated and indexed by id."""
+
+    root: Path
+    vocabulary: Vocabulary
+    sources: dict[str, Source]
+    compounds: dict[str, Compound]
+    conditions: dict[str, Condition]
+    treatments: dict[str, Treatment]
+    interactions: dict[tuple[str, str], Interaction]
+    evidence: dict[tuple[str, str], Evidence]
+    facts: dict[str, Fact] = field(default_factory=dict)
+    fact_files: dict[str, str] = field(default_factory=dict)
+
+    def resolve_compound(self, name: str) -> Compound:
+        """Find a compound by id, name or alias, case-insensitively."""
+        return self.compounds[self._resolve("compound", name, self.compounds)]
+
+    def resolve_condition(self, name: str) -> Condition:
+        """Find a condition by id, name or alias, case-insensitively."""
+        return self.conditions[self._resolve("condition", name, self.conditions)]
+
+    def resolve_treatment(self, name: str) -> Treatment | None:
+        """Find a treatment by id, name or alias; None when unknown."""
+        index = _name_index(self.treatments)
+        key = index.get(normalize_name(name))
+        return self.treatments[key] if key else None
+
+    def _resolve(
+        self, kind: str, name: str, entities: dict[str, Compound] | dict[str, Condition]
+    ) -> str:
+        index = _name_index(entities)
+        wanted = normalize_name(name)
+        if wanted in index:
+            return index[wanted]
+        close = difflib.get_close_matches(wanted, list(index), n=3, cutoff=0.6)
+        suggestions = sorted({entities[index[c]].id for c in close})
+        return _raise_unknown(kind, name, suggestions)
+
+
+def _raise_unknown(kind: str, name: str, suggestions: list[str]) -> str:
+    raise UnknownEntityError(kind, name, suggestions)
+
+
+def _name_index(
+    entities: dict[str, Compound] | dict[str, Condition] | dict[str, Treatment],
+) -> dict[str, str]:
+    """Map every normalized id, name, short name and alias to the entity id."""
+    index: dict[str, str] = {}
+    for entity in entities.values():
+        names = [entity.id, entity.name, *entity.aliases]
+        short = getattr(entity, "short_name", None)
+        if short:
+            names.append(short)
+        for n in names:
+            index.setdefault(normalize_name(n), entity.id)
+    return index

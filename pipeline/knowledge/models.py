@@ -1,0 +1,211 @@
+"""Pydantic models of the curated knowledge base.
+
+Every model forbids unknown fields so that a typo in a YAML key is an error,
+not a silently ignored fact.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")]
+FactId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base for every knowledge model: unknown fields are rejected, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceType(str, Enum):
+    """What kind of checkable source a bibliography entry is."""
+
+    LABEL = "label"
+    GUIDELINE = "guideline"
+    DATASET = "dataset"
+    PAPER = "paper"
+
+
+class FactKind(str, Enum):
+    """What a fact is about; the composer places facts by kind."""
+
+    CLASS = "class"
+    REGULATORY = "regulatory"
+    SAFETY = "safety"
+    MECHANISM = "mechanism"
+    EVIDENCE = "evidence"
+    INTERACTION = "interaction"
+    MONITORING = "monitoring"
+    INDICATION = "indication"
+    DISEASE = "disease"
+
+
+class EvidenceTier(str, Enum):
+    """Strength of the evidence for a compound in a condition, strongest first."""
+
+    APPROVED = "approved-indication"
+    RCT = "randomized-controlled-trials"
+    PHASE_2 = "phase-2"
+    OBSERVATIONAL = "observational"
+    CASE_REPORTS = "case-reports"
+    PRECLINICAL = "preclinical"
+    NONE = "no-condition-specific-data"
+
+
+class TreatmentRole(str, Enum):
+    """Whether a standard treatment changes the disease course or eases symptoms."""
+
+    DISEASE_MODIFYING = "disease-modifying"
+    SYMPTOMATIC = "symptomatic"
+
+
+class InteractionStatus(str, Enum):
+    """Whether a curated source documents the pair or explicitly has no entry."""
+
+    DOCUMENTED = "documented"
+    NO_CURATED_DATA = "no-curated-data"
+
+
+class Source(Strict):
+    """A real, checkable source; identifiers are optional and never guessed."""
+
+    id: SourceId
+    type: SourceType
+    title: Text
+    publisher: Text | None = None
+    journal: Text | None = None
+    authors: Text | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    release: Text | None = None
+    license: Text | None = None
+    doi: Text | None = None
+    url: Text | None = None
+    note: Text | None = None
+
+    def citation(self) -> str:
+        """The reference-list line for this source."""
+        parts: list[str] = []
+        if self.authors:
+            parts.append(self.authors.rstrip(".") + ".")
+        parts.append(self.title.rstrip(".") + ".")
+        if self.journal:
+            parts.append(f"*{self.journal}*.")
+        if self.publisher:
+            parts.append(self.publisher.rstrip(".") + ".")
+        if self.release:
+            parts.append(f"Release {self.release}.")
+        if self.year:
+            parts.append(f"{self.year}.")
+        if self.doi:
+            parts.append(f"doi:{self.doi}.")
+        if self.license:
+            parts.append(f"License: {self.license}.")
+        return " ".join(parts)
+
+
+class Fact(Strict):
+    """One curated, cited statement; the unit every page statement rests on."""
+
+    id: FactId
+    kind: FactKind
+    text: Text
+    tags: tuple[Slug, ...] = ()
+    sources: tuple[SourceId, ...] = ()
+    stage: Slug | None = None
+
+
+class Compound(Strict):
+    """A compound a page can be about."""
+
+    id: Slug
+    name: Text
+    short_name: Text
+    aliases: tuple[Text, ...] = ()
+    drug_class: Text
+    identifiers: dict[str, str] = Field(default_factory=dict)
+    facts: tuple[Fact, ...] = ()
+
+
+class StandardTreatment(Strict):
+    """A condition's standard treatment, by reference to a treatment id."""
+
+    treatment: Slug
+    role: TreatmentRole
+    applies_to: Text | None = None
+
+
+class Condition(Strict):
+    """A condition a page can be about, with its standard treatments and organ systems."""
+
+    id: Slug
+    name: Text
+    short_name: Text
+    aliases: tuple[Text, ...] = ()
+    specialist: Text
+    organ_systems: tuple[Slug, ...]
+    standard_treatments: tuple[StandardTreatment, ...]
+    facts: tuple[Fact, ...] = ()
+
+
+class Treatment(Strict):
+    """A drug used as a standard treatment for one or more conditions."""
+
+    id: Slug
+    name: Text
+    aliases: tuple[Text, ...] = ()
+    drug_class: Text
+    identifiers: dict[str, str] = Field(default_factory=dict)
+    facts: tuple[Fact, ...] = ()
+
+
+class Interaction(Strict):
+    """What curated sources say about one compound with one treatment."""
+
+    treatment: Slug
+    status: InteractionStatus
+    level: Text | None = None
+    facts: tuple[Fact, ...] = Field(min_length=1)
+
+
+class InteractionFile(Strict):
+    """One file of interactions: a compound against many treatments."""
+
+    compound: Slug
+    interactions: tuple[Interaction, ...]
+
+
+class Evidence(Strict):
+    """What is known about a compound in one condition, with its tier."""
+
+    condition: Slug
+    tier: EvidenceTier
+    facts: tuple[Fact, ...] = Field(min_length=1)
+
+
+class EvidenceFile(Strict):
+    """One file of evidence: a compound across conditions."""
+
+    compound: Slug
+    conditions: tuple[Evidence, ...]
+
+
+class OrganSystem(Strict):
+    """A controlled-vocabulary tag with the words that name it in text."""
+
+    label: Text
+    terms: tuple[Text, ...] = ()
+
+
+class Vocabulary(Strict):
+    """Controlled vocabularies: organ-system tags and the terms the grounding check knows."""
+
+    organ_systems: dict[Slug, OrganSystem]
+    effect_terms: tuple[Text, ...] = ()
+    claim_terms: tuple[Text, ...] = ()
+    stages: tuple[Slug, ...] = ()

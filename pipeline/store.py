@@ -1,0 +1,90 @@
+"""outputs/: stable paths, atomic writes, page + sidecar, rejected records.
+
+Layout:
+    <out>/drafts/<compound>/<condition>.md     the page (diffable, no volatile data)
+    <out>/drafts/<compound>/<condition>.json   its provenance sidecar
+    <out>/rejected/<compound>/<condition>.json a draft that failed the checks
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+
+class Status(str, Enum):
+    """Where a page stands in review."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+def page_path(out_dir: Path, compound_id: str, condition_id: str) -> Path:
+    """Where the Markdown page for a pair lives."""
+    return out_dir / "drafts" / compound_id / f"{condition_id}.md"
+
+
+def sidecar_path(page: Path) -> Path:
+    """The provenance sidecar beside a page."""
+    return page.with_suffix(".json")
+
+
+def rejected_path(out_dir: Path, compound_id: str, condition_id: str) -> Path:
+    """Where the rejected record for a pair lives."""
+    return out_dir / "rejected" / compound_id / f"{condition_id}.json"
+
+
+def atomic_write(path: Path, data: str) -> None:
+    """Write via a temp file in the same directory, fsync, then rename: never a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def dump_json(data: Any) -> str:
+    """Stable, diffable JSON."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def save_page(out_dir: Path, compound_id: str, condition_id: str, markdown: str,
+              sidecar: dict[str, Any]) -> Path:
+    """Save a page and its sidecar; a stale rejected record for the pair is removed."""
+    page = page_path(out_dir, compound_id, condition_id)
+    atomic_write(sidecar_path(page), dump_json(sidecar))
+    atomic_write(page, markdown)
+    rejected_path(out_dir, compound_id, condition_id).unlink(missing_ok=True)
+    return page
+
+
+def save_rejected(out_dir: Path, compound_id: str, condition_id: str, record: dict[str, Any]) -> Path:
+    """Save the record of a draft that failed its checks (never a page)."""
+    path = rejected_path(out_dir, compound_id, condition_id)
+    atomic_write(path, dump_json(record))
+    return path
+
+
+def read_sidecar(page: Path) -> dict[str, Any] | None:
+    """The sidecar beside a page, or None when there is none."""
+    path = sidecar_path(page)
+    if not path.is_file():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
