@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from pipeline.errors import (  # noqa: E402
+from pipeline.errors import (
     KnowledgeError,
     PageError,
     PipelineError,
@@ -10,7 +10,7 @@ from pipeline.errors import (  # noqa: E402
     TemplateError,
     UnknownEntityError,
 )
-from pipeline.generation import (  # noqa: E402
+from pipeline.generation import (
     BuiltPage,
     Outcome,
     PageResult,
@@ -20,7 +20,7 @@ from pipeline.generation import (  # noqa: E402
     check_page,
     generate_page,
 )
-from pipeline.knowledge.loading import load_knowledge  # noqa: E402
+from pipeline.knowledge.loading import load_knowledge
 
 __all__ = [
     "BuiltPage",

@@ -6,12 +6,12 @@ it, checks read it, and rendering turns it into the page.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class SectionId(str, Enum):
+class SectionId(StrEnum):
     """Drafted sections, in page order (fixed text comes from the template)."""
 
     PROFILE = "profile"
@@ -22,7 +22,7 @@ class SectionId(str, Enum):
     FAQ = "faq"
 
 
-class StatementKind(str, Enum):
+class StatementKind(StrEnum):
     """A fact statement must cite facts; a framing statement asserts nothing medical."""
 
     FACT = "fact"

@@ -9,7 +9,7 @@ import hashlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from pipeline.checks import (
 )
 from pipeline.checks.findings import Severity
 from pipeline.draft import Draft
-from pipeline.drafting import get_drafter
+from pipeline.drafting import Drafter, get_drafter
 from pipeline.errors import PageError
 from pipeline.knowledge.base import KnowledgeBase
 from pipeline.knowledge.loading import load_knowledge
@@ -67,7 +67,7 @@ class Workspace:
                    template_digest(prompts_dir), site_hash)
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """What happened to one requested page."""
 
     SAVED = "saved"
@@ -104,11 +104,15 @@ class PageResult:
     error: str | None = None
 
 
-def build_page(ws: Workspace, compound: str, condition: str, drafter: str = "composer") -> BuiltPage:
-    """Select, draft, check, render and check again, without writing anything."""
+def build_page(ws: Workspace, compound: str, condition: str,
+               drafter: str | Drafter = "composer") -> BuiltPage:
+    """Select, draft, check, render and check again, without writing anything.
+
+    ``drafter`` is a registered name or any object with ``name`` and ``draft(selection)``.
+    """
     started = time.perf_counter()
     sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition))
-    drafting = get_drafter(drafter)
+    drafting = get_drafter(drafter) if isinstance(drafter, str) else drafter
     draft = drafting.draft(sel)
     drafted = time.perf_counter()
     findings = check_draft(draft, sel, ws.settings, ws.lexicon)
@@ -118,7 +122,7 @@ def build_page(ws: Workspace, compound: str, condition: str, drafter: str = "com
     if not has_errors(findings):
         rendered = render_page(draft, sel, ws.settings, ws.env)
         markdown, statements, references = rendered.markdown, rendered.statement_texts, rendered.references
-    sidecar = _sidecar(ws, sel, draft, drafter, markdown, statements, references)
+    sidecar = _sidecar(ws, sel, draft, drafting.name, markdown, statements, references)
     if markdown is not None:
         page_findings, _ = check_markdown(markdown, ws.settings, sidecar, ws.lexicon)
         findings += page_findings
@@ -138,8 +142,9 @@ def _sidecar(ws: Workspace, sel: Selection, draft: Draft, drafter: str, markdown
          "fact_ids": st.fact_ids, "text": st.text}
         for section in draft.sections for st in section.statements
     ]
-    for entry, text in zip(statements, rendered):
-        entry["rendered"] = text
+    if rendered:  # empty when the draft failed before rendering
+        for entry, text in zip(statements, rendered, strict=True):
+            entry["rendered"] = text
     ctx = grounding_context(sel, ws.lexicon)
     licenses = sorted({s.license for s in sel.sources.values() if s.license})
     return {
@@ -172,7 +177,7 @@ def _sidecar(ws: Workspace, sel: Selection, draft: Draft, drafter: str, markdown
 
 
 def generate_page(compound: str, condition: str, *, out_dir: Path | str = "outputs",
-                  drafter: str = "composer", workspace: Workspace | None = None,
+                  drafter: str | Drafter = "composer", workspace: Workspace | None = None,
                   knowledge: Path | str | None = None, prompts: Path | str | None = None,
                   settings: Path | str | None = None) -> PageResult:
     """Generate one page: saved under drafts/ if it passes every check, else a rejected record."""

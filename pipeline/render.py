@@ -78,7 +78,7 @@ def number_sources(draft: Draft, selection: Selection) -> dict[str, int]:
 def _groups(statements: list[Statement], texts: list[str]) -> list[dict[str, Any]]:
     """Consecutive statements sharing group and label render as one item."""
     groups: list[dict[str, Any]] = []
-    for statement, text in zip(statements, texts):
+    for statement, text in zip(statements, texts, strict=True):
         if not groups or groups[-1]["key"] != statement.group:
             groups.append({"key": statement.group, "items": []})
         items = groups[-1]["items"]

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import orjson
 
-class Status(str, Enum):
+
+class Status(StrEnum):
     """Where a page stands in review."""
 
     DRAFT = "draft"
@@ -39,7 +41,7 @@ def rejected_path(out_dir: Path, compound_id: str, condition_id: str) -> Path:
     return out_dir / "rejected" / compound_id / f"{condition_id}.json"
 
 
-def atomic_write(path: Path, data: str) -> None:
+def atomic_write(path: Path, data: str, sync_dir: bool = True) -> None:
     """Write via a temp file in the same directory, fsync, then rename: never a partial file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -52,7 +54,13 @@ def atomic_write(path: Path, data: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    if sync_dir:
+        _sync_dir(path.parent)
+
+
+def _sync_dir(directory: Path) -> None:
+    """Make renames in ``directory`` durable."""
+    dir_fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
@@ -60,16 +68,16 @@ def atomic_write(path: Path, data: str) -> None:
 
 
 def dump_json(data: Any) -> str:
-    """Stable, diffable JSON."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Stable, diffable JSON (sorted keys, two-space indent)."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
 
 
 def save_page(out_dir: Path, compound_id: str, condition_id: str, markdown: str,
               sidecar: dict[str, Any]) -> Path:
     """Save a page and its sidecar; a stale rejected record for the pair is removed."""
     page = page_path(out_dir, compound_id, condition_id)
-    atomic_write(sidecar_path(page), dump_json(sidecar))
-    atomic_write(page, markdown)
+    atomic_write(sidecar_path(page), dump_json(sidecar), sync_dir=False)
+    atomic_write(page, markdown)  # one directory sync covers both renames
     rejected_path(out_dir, compound_id, condition_id).unlink(missing_ok=True)
     return page
 

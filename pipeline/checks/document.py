@@ -6,6 +6,7 @@ is parsed back into sections and sentences, so that hand edits are checked too.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -53,8 +54,9 @@ class ParsedPage:
     section_text: dict[str, str] = field(default_factory=dict)
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences without breaking common abbreviations."""
+@functools.lru_cache(maxsize=65536)
+def split_sentences(text: str) -> tuple[str, ...]:
+    """Split prose into sentences without breaking common abbreviations (memoised: pure)."""
     protected = text
     for i, abbr in enumerate(_ABBREVIATIONS):
         protected = protected.replace(abbr, f"\x00{i}\x00")
@@ -64,9 +66,10 @@ def split_sentences(text: str) -> list[str]:
         for i, abbr in enumerate(_ABBREVIATIONS):
             part = part.replace(f"\x00{i}\x00", abbr)
         out.append(part)
-    return out
+    return tuple(out)
 
 
+@functools.lru_cache(maxsize=65536)
 def strip_markers(text: str) -> tuple[str, tuple[int, ...]]:
     """Remove citation markers, returning the plain text and the cited numbers."""
     numbers: list[int] = []
@@ -75,6 +78,7 @@ def strip_markers(text: str) -> tuple[str, tuple[int, ...]]:
     return MARKER.sub("", text).strip(), tuple(numbers)
 
 
+@functools.lru_cache(maxsize=65536)
 def plain(text: str) -> str:
     """Markdown emphasis and link syntax removed, whitespace folded."""
     text = re.sub(r"\[([^\]]+)\]\((?:[^)]+)\)", r"\1", text)

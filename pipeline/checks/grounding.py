@@ -10,6 +10,7 @@ condition and standard treatments, and no organ, effect, claim or number.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,18 +32,20 @@ _NEGATION = re.compile(r"\b(no|not|never|neither|nor|none|cannot|without|lacks?)
                        re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Lower-case words separated by single spaces; keeps digits and % for numbers."""
     text = text.casefold().replace("’", "'").replace("'s", "").replace("'", "")
     return " " + re.sub(r"[^a-z0-9%]+", " ", text).strip() + " "
 
 
-def numbers_in(text: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def numbers_in(text: str) -> frozenset[str]:
     """Numbers a text states, with words and phase numerals folded to digits."""
     found = {m.group(1).replace(",", "") for m in _NUMBER.finditer(text)}
     found |= {_WORD_NUMBERS[m.group(1).lower()] for m in _NUMBER_WORD.finditer(text)}
     found |= {_WORD_NUMBERS.get(m.group(1).lower(), m.group(1)) for m in _PHASE.finditer(text)}
-    return found
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -60,15 +63,25 @@ class Lexicon:
 
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalized phrase -> (kind, key)
     _pattern: re.Pattern[str] | None = None
+    _found: dict[str, tuple[Term, ...]] = field(default_factory=dict)
+    verdicts: dict[tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]], tuple[tuple[str, str], ...]] = (
+        field(default_factory=dict))
 
     def add(self, phrase: str, kind: str, key: str) -> None:
         norm = normalize(phrase).strip()
         if norm and norm not in self.terms:
             self.terms[norm] = (kind, key)
             self._pattern = None
+            self._found.clear()
 
-    def find(self, text: str) -> list[Term]:
-        """Every term in ``text``, longest match first, without overlaps."""
+    def find(self, text: str) -> tuple[Term, ...]:
+        """Every term in ``text``, longest match first, without overlaps (memoised per text)."""
+        cached = self._found.get(text)
+        if cached is None:
+            cached = self._found[text] = tuple(self._scan(text))
+        return cached
+
+    def _scan(self, text: str) -> list[Term]:
         if self._pattern is None:
             alternatives = sorted(self.terms, key=len, reverse=True)
             self._pattern = re.compile(r" (" + "|".join(map(re.escape, alternatives)) + r")(?= )")
@@ -178,34 +191,41 @@ def _check_framing(unit: Unit, ctx: GroundingContext) -> list[Finding]:
 
 
 def _check_supported(unit: Unit, fact_ids: list[str], ctx: GroundingContext) -> list[Finding]:
-    facts = [ctx.facts[fid] for fid in fact_ids]
-    support_text = " ".join(f.text for f in facts)
+    facts = tuple((fid, ctx.facts[fid].text, ctx.facts[fid].tags) for fid in fact_ids)
+    key = (unit.text, facts)
+    problems = ctx.lexicon.verdicts.get(key)
+    if problems is None:
+        # The same statement over the same facts recurs across a draft, its page and a batch.
+        problems = ctx.lexicon.verdicts[key] = tuple(_unsupported(unit.text, facts, ctx.lexicon))
+    return [_finding(unit, span, why, fact_ids) for span, why in problems]
+
+
+def _unsupported(text: str, facts: tuple[tuple[str, str, tuple[str, ...]], ...],
+                 lexicon: Lexicon) -> list[tuple[str, str]]:
+    """(span, reason) for everything in ``text`` that the facts do not support."""
+    support_text = " ".join(fact_text for _, fact_text, _ in facts)
     support_norm = normalize(support_text)
-    support_terms = ctx.lexicon.find(support_text)
+    support_terms = lexicon.find(support_text)
     entities = {t.key for t in support_terms if t.kind == "entity"}
-    organs = {t.key for t in support_terms if t.kind == "organ"} | {t for f in facts for t in f.tags}
+    organs = {t.key for t in support_terms if t.kind == "organ"} | {t for _, _, tags in facts for t in tags}
     out = []
-    for term in ctx.lexicon.find(unit.text):
+    for term in lexicon.find(text):
         if term.kind == "entity" and term.key not in entities:
-            out.append(_finding(unit, term.surface, "names a drug or condition that its cited facts "
-                                "do not mention; cite the fact that names it", fact_ids))
+            out.append((term.surface, "names a drug or condition that its cited facts do not mention; "
+                        "cite the fact that names it"))
         elif term.kind == "organ" and term.key not in organs:
-            out.append(_finding(unit, term.surface, f"speaks of the {term.key} system but its cited "
-                                "facts do not; cite the fact about that organ system", fact_ids))
+            out.append((term.surface, f"speaks of the {term.key} system but its cited facts do not; "
+                        "cite the fact about that organ system"))
         elif term.kind in ("effect", "claim") and f" {term.surface} " not in support_norm:
             kind = "adverse effect" if term.kind == "effect" else "evidence claim"
-            out.append(_finding(unit, term.surface, f"states an {kind} that its cited facts do not "
-                                "contain; keep to what the facts say", fact_ids))
-    missing = numbers_in(unit.text) - numbers_in(support_text)
-    for number in sorted(missing):
-        out.append(_finding(unit, number, "states a number that its cited facts do not contain",
-                            fact_ids))
-    negation = _NEGATION.search(unit.text)
-    fact_negated = [bool(_NEGATION.search(f.text)) for f in facts]
+            out.append((term.surface, f"states an {kind} that its cited facts do not contain; "
+                        "keep to what the facts say"))
+    for number in sorted(numbers_in(text) - numbers_in(support_text)):
+        out.append((number, "states a number that its cited facts do not contain"))
+    negation = _NEGATION.search(text)
+    fact_negated = [bool(_NEGATION.search(fact_text)) for _, fact_text, _ in facts]
     if negation and not any(fact_negated):
-        out.append(_finding(unit, negation.group(0),
-                            "negates a claim that its cited facts state positively", fact_ids))
+        out.append((negation.group(0), "negates a claim that its cited facts state positively"))
     elif not negation and all(fact_negated):
-        out.append(_finding(unit, unit.text[:60], "states positively what its cited facts negate",
-                            fact_ids))
+        out.append((text[:60], "states positively what its cited facts negate"))
     return out

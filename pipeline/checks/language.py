@@ -21,10 +21,14 @@ _ACTIONS_ING = (
     r"lowering|cutting|replacing|resuming|continuing|weaning|tapering|dropping"
 )
 _ADDRESSEE = (
-    r"you|patients|people|persons|individuals|anyone|everyone|one|they|we|caregivers|"
-    r"(?:[A-Z]{2,}|[a-z]+'s|[a-z]+)\s+patients|those|readers|adults|users"
+    r"(?:you|patients|people|persons|individuals|anyone|everyone|one|they|we|caregivers|"
+    r"(?:[A-Z]{2,}|[a-z]+'s|[a-z]+)\s+patients|those|readers|adults|users)"
+    # "people with ALS", "patients taking riluzole", "those who have SOD1-ALS"
+    r"(?:\s+(?:with|who\s+have|who\s+take|taking|on)\s+[\w'/-]+(?:\s+[\w'/-]+)?)?"
 )
-# Advice to consult a clinician is the one kind of guidance allowed.
+# Advice to consult a clinician is the one kind of guidance allowed: "do not stop ... without
+# consulting", "never change ... based on information found online". The clause only excuses a
+# directive that is itself a prohibition; "stop riluzole without consulting anyone" is advice.
 _CONSULT_EXEMPT = re.compile(
     r"\bwithout\s+(?:first\s+)?(?:consulting|talking|speaking|asking|checking|discussing|"
     r"a\s+conversation|medical\s+advice|your\s+(?:doctor|clinician|care\s+team))|"
@@ -32,27 +36,39 @@ _CONSULT_EXEMPT = re.compile(
     r"(?:doctor|clinician|physician|neurologist|specialist|care\s+team|pharmacist)",
     re.IGNORECASE,
 )
+_PROHIBITION = re.compile(r"\b(?:never|not|don't|do\s+not)\b", re.IGNORECASE)
 
 _CLEAR_IMPERATIVES = (
     r"start|begin|stop|quit|discontinue|cease|switch|take|try|avoid|skip|combine|increase|reduce|"
-    r"resume|wean|taper|give|administer|refuse|decline|abandon|forgo|ditch|halve|substitute|"
+    r"resume|wean|taper|give|administer|refuse|abandon|forgo|ditch|halve|substitute|"
     r"replace|pause"
 )
-# Words that are also adjectives or nouns ("Lower urinary tract", "Use of"): imperative
-# only when an object follows.
-_AMBIGUOUS_IMPERATIVES = r"change|use|hold|add|mix|double|lower|raise|cut|continue|drop|keep"
+# Words that are also adjectives or nouns ("Lower urinary tract", "Use of", "Decline on the
+# ALSFRS-R"): imperative only when an object follows.
+_AMBIGUOUS_IMPERATIVES = r"change|use|hold|add|mix|double|lower|raise|cut|continue|drop|keep|decline"
 _OBJECT = (
     r"the|your|this|that|these|those|it|them|any|all|a|an|my|their|taking|using|treatment|"
     r"treatments|medication|medications|medicine|medicines|drugs?|doses?|dosage"
 )
-_LEAD = r"(?:^|(?<=[:•\-*]\s))(?:please\s+|so\s+)?(?:(?:do\s+not|don't|never|always|just|simply)\s+)?"
+# A drug named as the object: a capitalised (brand) name or a word with a common drug-name ending
+# ("Hold riluzole", "Use esketamine", "Add edaravone", "Use Spravato").
+_DRUG_LIKE = (
+    r"(?-i:[A-Z][A-Za-z-]+)|[a-z]+(?:ine|ide|ole|one|ate|il|in|ol|en|an|mab|nib|pam|lam|sen|"
+    r"zole|pril|tan|statin|mycin|cillin|vir|ast|ant)s?"
+)
+_LEAD = (r"(?:^|(?<=[:•\-*]\s)|(?<=[.!?;]\s))(?:please\s+|so\s+|then\s+)?"
+         r"(?:(?:do\s+not|don't|never|always|just|simply)\s+)?")
+# "If nausea persists, stop riluzole": an imperative after a leading conditional clause.
+_CONDITION_LEAD = (r"^(?:if|when|whenever|once|after|before|while|unless|until|in\s+case)\b[^,;.]{1,80},\s+"
+                   r"(?:then\s+|please\s+)?(?:(?:do\s+not|don't|never|always|just|simply)\s+)?")
+_IMPERATIVE = "imperative telling the reader to act on a treatment"
 
 DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"{_LEAD}(?:{_CLEAR_IMPERATIVES})\b(?!\s+(?:of|in)\b|-)", re.IGNORECASE),
-     "imperative telling the reader to act on a treatment"),
-    (re.compile(rf"{_LEAD}(?:{_AMBIGUOUS_IMPERATIVES})\s+(?:{_OBJECT})\b", re.IGNORECASE),
-     "imperative telling the reader to act on a treatment"),
-    (re.compile(rf"\b(?:{_ADDRESSEE})\s+(?:should|must|ought\s+to|need\s+to|needs\s+to|have\s+to|has\s+to|"
+    (re.compile(rf"(?:{_LEAD}|{_CONDITION_LEAD})(?:{_CLEAR_IMPERATIVES})\b(?!\s+(?:of|in)\b|-)",
+                re.IGNORECASE), _IMPERATIVE),
+    (re.compile(rf"(?:{_LEAD}|{_CONDITION_LEAD})(?:{_AMBIGUOUS_IMPERATIVES})\s+(?:(?:{_OBJECT})|{_DRUG_LIKE})\b",
+                re.IGNORECASE), _IMPERATIVE),
+    (re.compile(rf"\b{_ADDRESSEE}\s+(?:should|must|ought\s+to|need\s+to|needs\s+to|have\s+to|has\s+to|"
                 rf"had\s+better|are\s+(?:advised|encouraged|told|urged)\s+to|can\s+safely|may\s+safely|"
                 rf"(?:will|would)\s+(?:want|need)\s+to)\s+(?:not\s+|never\s+|immediately\s+|also\s+)?"
                 rf"(?:{_ACTIONS})\b", re.IGNORECASE), "tells the reader to act on a treatment"),
@@ -74,12 +90,44 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
      "tells the reader they may act on a treatment"),
 ]
 
+# Where the clause opened by a sentence-initial verb ends: a subordinate or relative clause, or a
+# new independent clause ("..., and you", ": it").
+_CLAUSE_END = re.compile(
+    r"[;:—–]|\b(?:if|when|whenever|unless|until|before|after|while|because|since|as|so|which|that|"
+    r"who|where|or\s+else)\b|,\s*(?:and\s+|but\s+)?(?:it|they|you|this|he|she|we|there)\b",
+    re.IGNORECASE,
+)
+_FINITE_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|may|might|can|could|will|would|shall|should|must|"
+    r"remains?|remained|appears?|appeared|seems?|seemed|occurs?|occurred|develops?|developed)\b",
+    re.IGNORECASE,
+)
+
+
+def _opens_subject(text: str, end: int) -> bool:
+    """True when the sentence-initial word is a noun phrase with its own verb, not an imperative.
+
+    "Decline on the ALSFRS-R was slower", "Lower doses were better tolerated", "Switch from
+    riluzole to edaravone was not studied": the phrase is the subject of a finite verb in the
+    same clause. An imperative's own clause has no such verb ("Hold riluzole if ALT is high").
+    """
+    rest = text[end:]
+    stop = _CLAUSE_END.search(rest)
+    return bool(_FINITE_VERB.search(rest[: stop.start()] if stop else rest))
+
 
 def find_directives(text: str) -> list[Hit]:
     """Sentences that tell the reader to start, stop, switch, take or avoid a treatment."""
-    if _CONSULT_EXEMPT.search(text):
-        return []
-    return scan(text.strip(), DIRECTIVE_PATTERNS)
+    text = text.strip()
+    consult = _CONSULT_EXEMPT.search(text)
+    hits = []
+    for hit in scan(text, DIRECTIVE_PATTERNS):
+        if hit.reason == _IMPERATIVE and _opens_subject(text, hit.end):
+            continue
+        if consult and _PROHIBITION.search(text[: hit.end]):
+            continue  # "never stop ... without consulting": the sentence defers to a clinician
+        hits.append(hit)
+    return hits
 
 
 _SAFE_CLAIMS: list[tuple[re.Pattern[str], str]] = [

@@ -6,6 +6,7 @@ function over a CheckInput. Adding a rule is adding one entry here and its tests
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,12 +64,18 @@ class Rule:
 
 
 def _text_rule(rule_id: str, detector: Callable[[str], list[Hit]], what: str) -> Callable[[CheckInput], list[Finding]]:
+    # Detectors are pure, and the same fact sentences recur across a draft, its page and
+    # every page of a batch, so results are memoised per sentence.
+    @functools.lru_cache(maxsize=65536)
+    def detect(text: str) -> tuple[Hit, ...]:
+        return tuple(detector(text))
+
     def check(doc: CheckInput) -> list[Finding]:
         out = []
         for unit in doc.units:
             if unit.section == "references":
                 continue
-            for hit in detector(unit.text):
+            for hit in detect(unit.text):
                 out.append(Finding(rule=rule_id, severity=Severity.ERROR, section=unit.section,
                                    text=hit.text, sentence=unit.text,
                                    message=f"{hit.reason}; {what}"))
@@ -152,8 +159,22 @@ def _page_structure(page: ParsedPage, names: PageNames | None, settings: SiteSet
 
 
 _URL = re.compile(r"https?://([^/\s)\]>]+)[^\s)\]>]*", re.IGNORECASE)
-_DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+(?:com|org|net|gov|edu|ai|io|info|co|uk|health|int|eu))\b",
-                     re.IGNORECASE)
+# Find top-level domains first (a literal '.' makes this fast), then read the name backwards.
+_TLD = re.compile(r"\.(?:com|org|net|gov|edu|ai|io|info|co|uk|health|int|eu)\b", re.IGNORECASE)
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+
+
+def _domains(text: str) -> set[str]:
+    """Bare domain names mentioned in text (e.g. 'insightswarm.ai')."""
+    found = set()
+    for m in _TLD.finditer(text):
+        start = m.start()
+        while start > 0 and text[start - 1] in _HOST_CHARS:
+            start -= 1
+        name = text[start:m.end()].strip(".-").lower()
+        if "." in name and name[0] != ".":
+            found.add(name)
+    return found
 
 
 def _check_links(page: ParsedPage, settings: SiteSettings) -> list[Finding]:
@@ -163,7 +184,7 @@ def _check_links(page: ParsedPage, settings: SiteSettings) -> list[Finding]:
         if section == "references":
             continue
         domains = {m.group(1).lower() for m in _URL.finditer(text)}
-        domains |= {m.group(1).lower() for m in _DOMAIN.finditer(text)}
+        domains |= _domains(text)
         for domain in sorted(domains):
             if not any(domain == a or domain.endswith("." + a) for a in allowed):
                 out.append(_structure_finding(section, domain, f"links to {domain}, which is not in the "

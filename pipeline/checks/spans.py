@@ -17,9 +17,12 @@ class Hit:
     reason: str
 
 
+# "No doubt", "without question", "not only", "nothing but" intensify the claim that
+# follows rather than negate it, so they do not count as negators.
+_AFFIRMING = r"(?!\s+(?:a\s+)?(?:doubt|question|only|but)\b)"
 NEGATORS = re.compile(
     r"\b(no|not|never|cannot|can't|cant|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|"
-    r"won't|nothing|none|neither|nor|without|lacks?|unlikely|nobody)\b|n't\b",
+    rf"won't|nothing|none|neither|nor|without|lacks?|unlikely|nobody)\b{_AFFIRMING}|n't\b{_AFFIRMING}",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[;:,()—–]|\bbut\b|\bhowever\b|\bwhile\b|\balthough\b", re.IGNORECASE)

@@ -38,6 +38,7 @@ from pipeline.knowledge.models import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+E = TypeVar("E", Compound, Condition, Treatment)
 
 # Fields each source type must fill so that a reader can find the source.
 REQUIRED_SOURCE_FIELDS: dict[SourceType, tuple[str, ...]] = {
@@ -182,13 +183,13 @@ def _load_sources(c: _Collector, path: Path) -> dict[str, Source]:
     return out
 
 
-def _load_entities(c: _Collector, directory: Path, cls: type[M]) -> dict[str, tuple[M, Path]]:
-    out: dict[str, tuple[M, Path]] = {}
+def _load_entities(c: _Collector, directory: Path, cls: type[E]) -> dict[str, tuple[E, Path]]:
+    out: dict[str, tuple[E, Path]] = {}
     for path in _yaml_files(directory):
         entity = c.model(path, c.read(path), cls)
         if entity is None:
             continue
-        ident = getattr(entity, "id")
+        ident = entity.id
         if ident != path.stem:
             c.add(path, "id", f"id {ident!r} does not match the file name; rename one of them")
         if ident in out:

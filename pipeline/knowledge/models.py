@@ -6,7 +6,7 @@ not a silently ignored fact.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -23,7 +23,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class SourceType(str, Enum):
+class SourceType(StrEnum):
     """What kind of checkable source a bibliography entry is."""
 
     LABEL = "label"
@@ -32,7 +32,7 @@ class SourceType(str, Enum):
     PAPER = "paper"
 
 
-class FactKind(str, Enum):
+class FactKind(StrEnum):
     """What a fact is about; the composer places facts by kind."""
 
     CLASS = "class"
@@ -46,7 +46,7 @@ class FactKind(str, Enum):
     DISEASE = "disease"
 
 
-class EvidenceTier(str, Enum):
+class EvidenceTier(StrEnum):
     """Strength of the evidence for a compound in a condition, strongest first."""
 
     APPROVED = "approved-indication"
@@ -58,14 +58,14 @@ class EvidenceTier(str, Enum):
     NONE = "no-condition-specific-data"
 
 
-class TreatmentRole(str, Enum):
+class TreatmentRole(StrEnum):
     """Whether a standard treatment changes the disease course or eases symptoms."""
 
     DISEASE_MODIFYING = "disease-modifying"
     SYMPTOMATIC = "symptomatic"
 
 
-class InteractionStatus(str, Enum):
+class InteractionStatus(StrEnum):
     """Whether a curated source documents the pair or explicitly has no entry."""
 
     DOCUMENTED = "documented"

@@ -1,0 +1,178 @@
+"""The `reviewgen` command line: parses arguments, calls the library, prints results."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from pipeline.checks import TEXT_ONLY_RULES
+from pipeline.checks.findings import Finding, has_errors
+from pipeline.errors import KnowledgeError, PipelineError
+from pipeline.generation import Outcome, PageResult, Workspace, all_pairs, check_page, generate_page
+from pipeline.knowledge.loading import load_knowledge
+from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS, resolve_knowledge_dir
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CliError(click.ClickException):
+    """Bad input or an unusable knowledge base: exit 2, one line, no traceback."""
+
+    exit_code = 2
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PipelineError as exc:
+            raise CliError(str(exc)) from exc
+
+
+def data_options(func: F) -> F:
+    """--knowledge, --prompts and --settings, shared by every command that loads data."""
+    func = click.option("--settings", type=click.Path(dir_okay=False), envvar=ENV_SETTINGS,
+                        help="Site settings YAML (default: site.yaml beside the templates).")(func)
+    func = click.option("--prompts", type=click.Path(file_okay=False), envvar=ENV_PROMPTS,
+                        help="Templates directory (default: ./prompts, else the bundled one).")(func)
+    func = click.option("--knowledge", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE,
+                        help="Knowledge directory (default: ./knowledge, else the bundled one).")(func)
+    return func
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="reviewgen")
+def cli() -> None:
+    """Draft, check and save grounded safety-review pages."""
+
+
+@cli.command()
+@click.argument("compound")
+@click.argument("condition")
+@click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False),
+              help="Output directory.")
+@click.option("--drafter", default="composer", show_default=True, help="Drafter to use.")
+@data_options
+def generate(compound: str, condition: str, out_dir: str, drafter: str, knowledge: str | None,
+             prompts: str | None, settings: str | None) -> None:
+    """Generate the page for one COMPOUND x CONDITION (ids, names or aliases)."""
+    ws = Workspace.open(knowledge, prompts, settings)
+    result = generate_page(compound, condition, out_dir=out_dir, drafter=drafter, workspace=ws)
+    if result.outcome is Outcome.SAVED:
+        click.echo(str(result.path))
+        return
+    click.echo(f"rejected: {result.path}", err=True)
+    _print_findings(result.findings)
+    sys.exit(1)
+
+
+@cli.command()
+@click.option("--compound", "compounds", multiple=True, help="Compound to include (repeatable).")
+@click.option("--condition", "conditions", multiple=True, help="Condition to include (repeatable).")
+@click.option("--all", "everything", is_flag=True, help="Every compound x every condition.")
+@click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False))
+@click.option("--drafter", default="composer", show_default=True)
+@data_options
+def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: bool, out_dir: str,
+          drafter: str, knowledge: str | None, prompts: str | None, settings: str | None) -> None:
+    """Generate many pages; a failing pair never stops the rest."""
+    if not (everything or compounds or conditions):
+        raise CliError("nothing requested; pass --all, or --compound/--condition filters")
+    ws = Workspace.open(knowledge, prompts, settings)
+    pairs = all_pairs(ws.kb, compounds, conditions)
+    results: list[PageResult] = []
+    show_bar = sys.stderr.isatty()
+    with click.progressbar(pairs, label="pages", file=sys.stderr,
+                           item_show_func=lambda p: f"{p[0]} x {p[1]}" if p else None) as bar:
+        for compound, condition in bar if show_bar else pairs:
+            try:
+                result = generate_page(compound, condition, out_dir=out_dir, drafter=drafter, workspace=ws)
+            except PipelineError as exc:
+                result = PageResult(compound, condition, Outcome.FAILED, None, error=str(exc))
+            results.append(result)
+            if not show_bar:
+                click.echo(f"{result.outcome.value:8} {compound} x {condition}", err=True)
+    counts = Counter(r.outcome for r in results)
+    click.echo(f"written: {counts[Outcome.SAVED]}  rejected: {counts[Outcome.REJECTED]}  "
+               f"failed: {counts[Outcome.FAILED]}  (of {len(results)})")
+    for r in results:
+        if r.outcome is not Outcome.SAVED:
+            click.echo(f"  {r.outcome.value}: {r.compound} x {r.condition}: "
+                       f"{r.error or f'{len(r.findings)} findings, see {r.path}'}")
+    if counts[Outcome.SAVED] != len(results):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print findings as a JSON array.")
+@data_options
+def check(paths: tuple[str, ...], as_json: bool, knowledge: str | None, prompts: str | None,
+          settings: str | None) -> None:
+    """Run the rules on existing Markdown pages (all rules when a sidecar is beside the page)."""
+    ws: Workspace | None = None
+    findings: list[Finding] = []
+    for path in paths:
+        if ws is None and Path(path).with_suffix(".json").is_file():
+            ws = Workspace.open(knowledge, prompts, settings)
+        page_findings, grounded = check_page(path, workspace=ws, settings=settings)
+        findings += page_findings
+        if not grounded and not as_json:
+            click.echo(f"{path}: no sidecar; ran text-only rules ({', '.join(TEXT_ONLY_RULES)}); "
+                       "grounding and citations skipped", err=True)
+    if as_json:
+        click.echo(json.dumps([f.model_dump(mode="json") for f in findings], indent=2))
+    else:
+        _print_findings(findings)
+        if not findings:
+            click.echo(f"ok: {len(paths)} page(s), no findings")
+    sys.exit(1 if has_errors(findings) else 0)
+
+
+@cli.command(name="list")
+@data_options
+def list_entities(knowledge: str | None, prompts: str | None, settings: str | None) -> None:
+    """The compounds and conditions the knowledge base knows."""
+    kb = load_knowledge(resolve_knowledge_dir(knowledge))
+    click.echo("compounds:")
+    for c in sorted(kb.compounds.values(), key=lambda c: c.id):
+        click.echo(f"  {c.id:24} {c.name}")
+    click.echo("conditions:")
+    for d in sorted(kb.conditions.values(), key=lambda d: d.id):
+        click.echo(f"  {d.id:24} {d.name}")
+
+
+@cli.group(cls=_Group)
+def knowledge() -> None:
+    """Work with the knowledge base."""
+
+
+@knowledge.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+def validate(directory: str | None) -> None:
+    """Validate every file under DIRECTORY (default: the knowledge directory in use)."""
+    root = resolve_knowledge_dir(directory)
+    try:
+        kb = load_knowledge(root)
+    except KnowledgeError as exc:
+        for issue in exc.issues:
+            click.echo(f"{root}/{issue}", err=True)
+        raise CliError(f"{len(exc.issues)} issue(s) in {root}") from exc
+    click.echo(f"ok: {root}: {len(kb.compounds)} compounds, {len(kb.conditions)} conditions, "
+               f"{len(kb.treatments)} treatments, {len(kb.facts)} facts, {len(kb.sources)} sources")
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    for f in findings:
+        click.echo(str(f), err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

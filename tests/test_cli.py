@@ -1,0 +1,180 @@
+"""The CLI as a user runs it: subprocesses in a scratch directory."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+REQUIRED_FINDING_FIELDS = {"path", "rule", "severity", "section", "text", "message"}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One generated ketamine x ALS page, shared by the read-only tests."""
+    cwd = tmp_path_factory.mktemp("gen")
+    result = run_cli("generate", "ketamine", "als", cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return cwd / result.stdout.strip()
+
+
+def _copy_page(page: Path, dest: Path, with_sidecar: bool = True) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(page, dest / page.name)
+    if with_sidecar:
+        shutil.copy(page.with_suffix(".json"), dest / page.with_suffix(".json").name)
+    return dest / page.name
+
+
+def test_generate_prints_path_under_outputs(generated: Path) -> None:
+    assert generated.as_posix().endswith("outputs/drafts/ketamine/als.md")
+    assert generated.is_file() and generated.with_suffix(".json").is_file()
+    sidecar = json.loads(generated.with_suffix(".json").read_text())
+    assert sidecar["status"] == "draft" and sidecar["drafter"] == "composer"
+    assert set(sidecar["hashes"]) >= {"facts", "templates", "page"}
+
+
+def test_generate_accepts_names_and_aliases_case_insensitively(tmp_path: Path) -> None:
+    result = run_cli("generate", "SPRAVATO", "Amyotrophic Lateral Sclerosis", "--out", "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site/drafts/ketamine/als.md").is_file()
+
+
+@pytest.mark.parametrize("args, kind, suggestion", [
+    (("ketamin", "als"), "compound", "ketamine"),
+    (("ketamine", "alss"), "condition", "als"),
+])
+def test_unknown_name_is_one_line_with_suggestion(tmp_path: Path, args: tuple[str, str], kind: str,
+                                                  suggestion: str) -> None:
+    result = run_cli("generate", *args, cwd=tmp_path)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert f"unknown {kind}" in lines[0] and f"did you mean '{suggestion}'" in lines[0]
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_check_passes_on_generated_page(generated: Path) -> None:
+    result = run_cli("check", str(generated), cwd=generated.parent)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_check_flags_inserted_dosing_sentence(generated: Path, tmp_path: Path) -> None:
+    page = _copy_page(generated, tmp_path)
+    text = page.read_text().replace(
+        "## Bottom Line on Safety\n",
+        "## Bottom Line on Safety\n\nMost people take 50 mg twice daily with food.\n", 1)
+    page.write_text(text)
+    result = run_cli("check", str(page), "--json", cwd=tmp_path)
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)
+    dosing = [f for f in findings if f["rule"] == "no-dosing"]
+    assert dosing and dosing[0]["section"] == "bottom_line"
+    assert dosing[0]["text"] in "Most people take 50 mg twice daily with food."
+    assert all(set(f) >= REQUIRED_FINDING_FIELDS for f in findings)
+    assert dosing[0]["path"] == str(page)
+
+
+def test_check_without_sidecar_runs_text_rules_and_says_so(generated: Path, tmp_path: Path) -> None:
+    page = _copy_page(generated, tmp_path, with_sidecar=False)
+    result = run_cli("check", str(page), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "grounding and citations skipped" in result.stderr
+
+
+def test_check_without_sidecar_still_catches_directives(generated: Path, tmp_path: Path) -> None:
+    page = _copy_page(generated, tmp_path, with_sidecar=False)
+    page.write_text(page.read_text().replace(
+        "No compound can be declared", "You should stop riluzole before ketamine. No compound can be declared"))
+    result = run_cli("check", str(page), "--json", cwd=tmp_path)
+    assert result.returncode == 1
+    assert {f["rule"] for f in json.loads(result.stdout)} == {"no-directive-advice"}
+
+
+def test_check_with_sidecar_flags_ungrounded_edit(generated: Path, tmp_path: Path) -> None:
+    page = _copy_page(generated, tmp_path)
+    text = page.read_text()
+    # Swap the organ in riluzole's liver warning, keeping its citation marker.
+    edited = text.replace("The riluzole label warns of hepatic injury", "The riluzole label warns of kidney injury")
+    assert edited != text
+    page.write_text(edited)
+    result = run_cli("check", str(page), "--json", cwd=tmp_path)
+    assert result.returncode == 1
+    grounded = [f for f in json.loads(result.stdout) if f["rule"] == "grounded"]
+    assert grounded and grounded[0]["text"] == "kidney" and grounded[0]["fact_ids"]
+
+
+def test_check_flags_dropped_disclaimer_and_foreign_link(generated: Path, tmp_path: Path) -> None:
+    page = _copy_page(generated, tmp_path)
+    text = page.read_text()
+    text = text.replace("Never start, stop, or change any treatment based on information found online. ", "")
+    text = text.replace("lists registered trials.", "lists registered trials; see also https://miracle-cures.example.com.")
+    page.write_text(text)
+    result = run_cli("check", str(page), "--json", cwd=tmp_path)
+    rules = {f["rule"] for f in json.loads(result.stdout)}
+    assert result.returncode == 1
+    assert {"disclaimer", "structure"} <= rules
+
+
+def test_check_missing_file_is_clear_error(tmp_path: Path) -> None:
+    result = run_cli("check", "nope.md", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "nope.md" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_batch_reports_summary(tmp_path: Path) -> None:
+    result = run_cli("batch", "--compound", "ketamine", "--condition", "als", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "written: 1  rejected: 0  failed: 0" in result.stdout
+    assert (tmp_path / "outputs/drafts/ketamine/als.md").is_file()
+
+
+def test_batch_requires_a_selection(tmp_path: Path) -> None:
+    result = run_cli("batch", cwd=tmp_path)
+    assert result.returncode == 2 and "--all" in result.stderr
+
+
+def test_list_shows_compounds_and_conditions(tmp_path: Path) -> None:
+    result = run_cli("list", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "ketamine" in result.stdout and "als" in result.stdout
+
+
+def test_knowledge_flag_and_env_override(tmp_path: Path) -> None:
+    empty = tmp_path / "empty-kb"
+    empty.mkdir()
+    result = run_cli("list", "--knowledge", str(empty), cwd=tmp_path)
+    assert result.returncode == 2 and "vocabulary.yaml" in result.stderr
+    import os
+    env = dict(os.environ, REVIEWGEN_KNOWLEDGE=str(empty))
+    result = run_cli("list", cwd=tmp_path, env=env)
+    assert result.returncode == 2 and "vocabulary.yaml" in result.stderr
+
+
+def test_console_script_is_installed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    script = Path(sys.executable).with_name("reviewgen")
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0 and "generate" in result.stdout
+
+
+def test_same_inputs_give_byte_identical_pages(tmp_path: Path) -> None:
+    run_cli("generate", "ketamine", "als", "--out", "a", cwd=tmp_path)
+    run_cli("generate", "ketamine", "als", "--out", "b", cwd=tmp_path)
+    a = (tmp_path / "a/drafts/ketamine/als.md").read_bytes()
+    assert a == (tmp_path / "b/drafts/ketamine/als.md").read_bytes()
+    assert b"\r" not in a
+
+
+def test_example_settings_reproduce_the_seed_byline(tmp_path: Path) -> None:
+    result = run_cli("generate", "ketamine", "als", "--settings", str(ROOT / "examples/site.insightswarm.yaml"),
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "outputs/drafts/ketamine/als.md").read_text()
+    assert "*By Insight Swarm Research Team, Medical Advisor: Nikhil Joshi, MD, FRCPC*" in page
+    assert "Get a personalized AI-generated research report at insightswarm.ai." in page
