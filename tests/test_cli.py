@@ -178,3 +178,23 @@ def test_example_settings_reproduce_the_seed_byline(tmp_path: Path) -> None:
     page = (tmp_path / "outputs/drafts/ketamine/als.md").read_text()
     assert "*By Insight Swarm Research Team, Medical Advisor: Nikhil Joshi, MD, FRCPC*" in page
     assert "Get a personalized AI-generated research report at insightswarm.ai." in page
+
+
+def test_check_flags_an_added_section(generated: Path, tmp_path: Path) -> None:
+    page = _copy_page(generated, tmp_path)
+    page.write_text(page.read_text().replace(
+        "## Bottom Line on Safety", "## Our Opinion\n\nKetamine looks promising.\n\n## Bottom Line on Safety"))
+    result = run_cli("check", str(page), "--json", cwd=tmp_path)
+    assert result.returncode == 1
+    structure = [f for f in json.loads(result.stdout) if f["rule"] == "structure"]
+    assert any(f["text"] == "Our Opinion" for f in structure)
+
+
+def test_check_flags_uncited_sentence_added_to_drafted_section(generated: Path, tmp_path: Path) -> None:
+    page = _copy_page(generated, tmp_path)
+    page.write_text(page.read_text().replace(
+        "No compound can be declared", "Ketamine protects motor neurons in ALS. No compound can be declared"))
+    result = run_cli("check", str(page), "--json", cwd=tmp_path)
+    assert result.returncode == 1
+    rules = {f["rule"] for f in json.loads(result.stdout)}
+    assert "citations" in rules

@@ -150,7 +150,7 @@ def parse_page(markdown: str) -> ParsedPage:
             flush()
         elif re.match(r"^([-*•]|\d+\.)\s+", stripped):
             flush()
-            block.append(re.sub(r"^[-*•]\s+", "", stripped) if current != "references" else stripped)
+            block.append(re.sub(r"^(?:[-*•]|\d+\.)\s+", "", stripped) if current != "references" else stripped)
         else:
             block.append(stripped)
     flush()

@@ -136,6 +136,8 @@ def _page_structure(page: ParsedPage, names: PageNames | None, settings: SiteSet
             continue
         sid, m = section_of(text)
         if m is None:
+            out.append(_structure_finding("page", text, "unexpected section; pages carry only the template's "
+                                          "sections, so its content would escape the citation checks"))
             continue
         groups = m.groupdict()
         if "compound" in groups and compound and groups["compound"] != compound:
