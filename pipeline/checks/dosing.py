@@ -37,7 +37,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?<![\w.]){NUM}\s*-?\s*(?:{_MASS_UNITS})(?:\s*(?:/|per)\s*(?:kg|kilogram|m2|m²|{_PERIODS}|dose))?\b",
                 re.IGNORECASE), "dose amount (number + unit)"),
     # "two tablets", "half a tablet", "a quarter of a tablet"; not "2018 dose-finding study"
-    (re.compile(rf"(?<![\w.]){NUM}[\s-]+(?:of\s+(?=an?\s))?(?:\w+\s+)?(?:{_FORMS})\b(?!-)",
+    (re.compile(rf"(?<![\w.]){NUM}\s+(?:of\s+(?=an?\s))?(?:\w+\s+)?(?:{_FORMS})\b(?!-)",
                 re.IGNORECASE),
      "dose amount (number of doses, tablets, sprays, puffs, patches or infusions)"),
     (re.compile(r"\b(?:mg|mcg|µg|units?|ml)\s*(?:/|per)\s*(?:kg|kilogram|m2|m²)\b|"
@@ -62,7 +62,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 re.IGNORECASE), "dosing schedule"),
     # "taken daily", "given weekly", "applied nightly": a frequency attached to administering.
     (re.compile(r"\b(?:taken|given|used|administered|applied|injected|infused|inhaled|dosed|"
-                r"repeated|swallowed|sprayed)\s+(?:\w+\s+)?(?:daily|nightly|weekly|fortnightly|monthly|"
+                r"swallowed|sprayed)\s+(?:\w+\s+)?(?:daily|nightly|weekly|fortnightly|monthly|"
                 r"hourly|once|twice|thrice)\b", re.IGNORECASE), "dosing frequency"),
     (re.compile(r"\b(?:BID|TID|QID|QD|QHS|PRN|Q\d+H|q\d+h)\b|"
                 r"\b(?:b\.i\.d|t\.i\.d|q\.i\.d|q\.d|q\.h\.s|p\.r\.n)\.?(?=\W|$)"),

@@ -72,9 +72,9 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"had\s+better|are\s+(?:advised|encouraged|told|urged)\s+to|can\s+safely|may\s+safely|"
                 rf"(?:will|would)\s+(?:want|need)\s+to)\s+(?:not\s+|never\s+|immediately\s+|also\s+)?"
                 rf"(?:{_ACTIONS})\b", re.IGNORECASE), "tells the reader to act on a treatment"),
-    (re.compile(rf"\bshould\s+(?:not\s+|never\s+)?be\s+(?:immediately\s+)?(?:avoided|stopped|discontinued|started|"
-                rf"taken|used|withheld|held|combined|switched|initiated|added|reduced|increased|"
-                rf"skipped|paused|replaced|given|tried|halted)\b", re.IGNORECASE),
+    (re.compile(r"\bshould\s+(?:not\s+|never\s+)?be\s+(?:immediately\s+)?(?:avoided|stopped|discontinued|started|"
+                r"taken|used|withheld|held|combined|switched|initiated|added|reduced|increased|"
+                r"skipped|paused|replaced|given|tried|halted)\b", re.IGNORECASE),
      "tells the reader to act on a treatment"),
     (re.compile(rf"\bit\s+(?:is|'s|would\s+be|may\s+be)\s+(?:best|better|wise|advisable|recommended|prudent|"
                 rf"important|essential|safest|sensible|a\s+good\s+idea)\s+(?:to\s+|not\s+to\s+)"
@@ -130,6 +130,8 @@ def find_directives(text: str) -> list[Hit]:
     return hits
 
 
+_NO_RISK_REASON = "claims there is no risk or no side effects"
+_UNSAFE_REASON = "declares the compound unsafe for every patient"
 _SAFE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:completely|totally|perfectly|entirely|absolutely|100\s?%|fully|universally|always|"
                 r"inherently|unquestionably|guaranteed|certainly|definitely|proven(?:ly)?|clinically\s+proven|"
@@ -138,23 +140,38 @@ _SAFE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bsafe\s+(?:for|in|to\s+\w+\s+(?:for|by|in|with))\s+(?:all|every|everyone|anyone|any|each)\b",
                 re.IGNORECASE), "declares the compound safe for every patient"),
     (re.compile(r"\b(?:(?:no|zero)\s+(?:known\s+|serious\s+|real\s+|significant\s+)?|without\s+(?:any\s+)?|"
-                r"free\s+(?:of|from)\s+(?:any\s+)?)(?:risks?|side[- ]effects?|adverse\s+(?:effects?|events?|reactions?)|"
-                r"dangers?|safety\s+(?:concerns?|issues?|risks?)|harm)\b", re.IGNORECASE),
-     "claims there is no risk or no side effects"),
+                r"free\s+(?:of|from)\s+(?:any\s+)?)(?:risks?|side[- ]effects?|"
+                r"adverse\s+(?:effects?|events?|reactions?)|dangers?|safety\s+(?:concerns?|issues?|risks?)|harm)\b",
+                re.IGNORECASE),
+     _NO_RISK_REASON),
     (re.compile(r"\b(?:harmless|risk[- ]free|side[- ]effect[- ]free|perfectly\s+tolerated|"
                 r"safe\s+beyond\s+(?:doubt|question)|nothing\s+to\s+worry\s+about|no\s+need\s+to\s+worry|"
                 r"cannot\s+(?:harm|hurt)|can't\s+(?:harm|hurt)|poses?\s+no\s+(?:risk|danger|threat))\b",
                 re.IGNORECASE), "claims the compound is harmless"),
-    (re.compile(r"\b(?:is|are|was|were|be|being|remains?|considered|deemed)\s+(?:\w+\s+)?(?:safe|harmless)\b"
+    # "is safe", "is considered safe", "is a safe option"; "is not safe" is handled below.
+    (re.compile(r"\b(?:is|are|was|were|be|being|remains?|considered|deemed)\s+"
+                r"(?:(?!not\b|never\b|hardly\b|rarely\b|seldom\b)\w+\s+)?(?:safe|harmless|non-?toxic)\b"
                 r"(?!\s+to\s+(?:ask|say))", re.IGNORECASE),
+     "declares the compound safe"),
+    (re.compile(r"\bsafe\s+and\s+(?:effective|well[- ]tolerated)\b|"
+                r"\b(?:well[- ]tolerated|effective)\s+and\s+safe\b", re.IGNORECASE),
      "declares the compound safe"),
     (re.compile(r"\b(?:dangerous|unsafe|toxic|deadly|lethal|harmful|fatal)\s+(?:for|to|in)\s+"
                 r"(?:all|every|everyone|anyone|any)\b|\b(?:always|universally|inherently|invariably)\s+"
                 r"(?:dangerous|unsafe|harmful|toxic|deadly)\b|\bnever\s+safe\b|"
-                r"\b(?:is|are)\s+(?:simply\s+|just\s+)?(?:poison|deadly|unsafe)\b",
-                re.IGNORECASE), "declares the compound unsafe for every patient"),
+                r"\b(?:is|are)\s+(?:simply\s+|just\s+)?(?:poison|deadly|unsafe)\b|"
+                # "X is not safe" declares it unsafe; "not safe for everyone" only denies universality.
+                r"\b(?:is|are)\s+(?:not|never)\s+safe\b(?!\s+(?:for|in|to\s+\w+\s+(?:for|in))\s+"
+                r"(?:all|every|everyone|anyone|each)\b)",
+                re.IGNORECASE), _UNSAFE_REASON),
 ]
 _QUESTION = re.compile(r"\?\s*$|\b(?:whether|if)\b", re.IGNORECASE)
+# "No serious adverse events were reported in the pilot study" reports an observation, not a claim.
+_OBSERVED = re.compile(
+    r"\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:reported|observed|recorded|"
+    r"seen|noted|documented|identified|found|detected)\b",
+    re.IGNORECASE,
+)
 
 
 def find_absolute_safety(text: str) -> list[Hit]:
@@ -164,6 +181,7 @@ def find_absolute_safety(text: str) -> list[Hit]:
         for hit in scan(text, _SAFE_CLAIMS)
         if not is_negated(text, hit.start)
         and not (hit.reason == "declares the compound safe" and _QUESTION.search(text))
+        and not (hit.reason == _NO_RISK_REASON and _OBSERVED.match(text, hit.end))
     ]
 
 
@@ -179,27 +197,46 @@ _CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"eradicat\w+|100\s?%\s+effective|completely\s+effective|works\s+for\s+everyone|"
                 r"permanent(?:ly)?\s+(?:fix|relief|remission|recovery))\b", re.IGNORECASE),
      "miracle or guaranteed-outcome language"),
-    (re.compile(r"\b(?:eliminates?|heals?|restores?)\s+(?:the\s+)?(?:disease|ALS|condition|symptoms|"
-                r"nerve|neurons?|function|health|damage)\b", re.IGNORECASE),
+    (re.compile(r"\b(?:eliminates?|heals?|restores?)\s+(?:the\s+)?(?:\w+\s+)?(?:disease|ALS|condition|symptoms|"
+                r"nerves?|neurons?|function|health|damage)\b", re.IGNORECASE),
      "claims to eliminate or heal the disease"),
+    # Remission, an end to the disease, symptoms gone, nerve cells rebuilt: cure claims in other words.
+    (re.compile(r"\binto\s+(?:complete\s+|full\s+|lasting\s+|permanent\s+)?remission\b|"
+                # a claim ("ends ALS", "will end ALS"), not an aim ("research to end ALS")
+                r"\b(?:ends|defeats|conquers|wipes\s+out|(?:will|would|could|can|may|might)\s+"
+                r"(?:end|defeat|conquer|wipe\s+out))\s+(?:the\s+)?(?:disease|ALS|condition|illness)\b|"
+                r"\b(?:disease|ALS|condition|illness|paralysis|weakness)\s+(?:\w+\s+)?(?:disappears?|"
+                r"vanish(?:es)?|goes\s+away)\b|"
+                r"\bsymptoms?\s+(?:\w+\s+)?(?:disappear|vanish|go\s+away)\w*\s+(?:completely|entirely|"
+                r"permanently|for\s+good)\b|"
+                r"\b(?:regenerat|regrow|rebuild)\w*\s+(?:\w+\s+){0,2}?(?:neurons?|nerves?|"
+                r"nerve\s+cells|spinal\s+cord)\b", re.IGNORECASE),
+     "claims to end or undo the disease"),
     (re.compile(r"\bproven\s+to\s+(?:treat|work|reverse|help|heal|fix|slow|stop|halt)\b", re.IGNORECASE),
      "claims proven efficacy"),
 ]
 _CURE_BENIGN = re.compile(
-    r"\b(?:search|hunt|quest|hope|hopes|look(?:ing)?|research|work(?:ing)?|race|path|progress)\s+"
+    r"\b(?:search|hunt|quest|hope|hopes|hoping|hoped|look(?:ing)?|research|work(?:ing)?|race|path|progress)\s+"
     r"(?:for|towards?)\s+(?:a\s+)?cure|\bfind(?:ing)?\s+a\s+cure|\bnot\s+a\s+cure|\bno\s+(?:known\s+)?cure",
     re.IGNORECASE,
 )
+
+
+# A question ("Is there a cure for ALS?") asks rather than claims; hype words stay hype in any mood.
+_ASKABLE = ("claims a cure", "claims to reverse the disease", "claims to halt the disease")
 
 
 def find_cure_claims(text: str) -> list[Hit]:
     """Cure, reversal, halted-progression, miracle or guaranteed-outcome language."""
     hits = []
     benign = [m.span() for m in _CURE_BENIGN.finditer(text)]
+    question = text.rstrip().endswith("?")
     for hit in scan(text, _CURE_CLAIMS):
         if any(s <= hit.start < e for s, e in benign):
             continue
         if is_negated(text, hit.start):
+            continue
+        if question and hit.reason in _ASKABLE:
             continue
         hits.append(hit)
     return hits
