@@ -39,6 +39,7 @@ from pipeline.knowledge.models import (
 
 M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E", Compound, Condition, Treatment)
+PF = TypeVar("PF", InteractionFile, EvidenceFile)
 
 # Fields each source type must fill so that a reader can find the source.
 REQUIRED_SOURCE_FIELDS: dict[SourceType, tuple[str, ...]] = {
@@ -131,8 +132,9 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
     compounds = _load_entities(c, root / "compounds", Compound)
     conditions = _load_entities(c, root / "conditions", Condition)
     treatments = _load_entities(c, root / "treatments", Treatment)
-    interactions = _load_interactions(c, root / "interactions", compounds, treatments)
-    evidence = _load_evidence(c, root / "evidence", compounds, conditions)
+    interactions = _load_pairs(c, root / "interactions", InteractionFile, "interactions", "treatment",
+                               compounds, treatments)
+    evidence = _load_pairs(c, root / "evidence", EvidenceFile, "conditions", "condition", compounds, conditions)
     kb = KnowledgeBase(
         root=root,
         vocabulary=vocab or Vocabulary(organ_systems={}),
@@ -199,44 +201,25 @@ def _load_entities(c: _Collector, directory: Path, cls: type[E]) -> dict[str, tu
     return out
 
 
-def _load_interactions(
-    c: _Collector, directory: Path, compounds: dict[str, Any], treatments: dict[str, Any]
-) -> dict[tuple[str, str], tuple[Interaction, Path]]:
-    out: dict[tuple[str, str], tuple[Interaction, Path]] = {}
+def _load_pairs(c: _Collector, directory: Path, file_model: type[PF], items_field: str, other_field: str,
+                compounds: dict[str, Any], others: dict[str, Any]) -> dict[tuple[str, str], tuple[Any, Path]]:
+    """Load compound x <other> files (interactions with treatments, evidence in conditions)."""
+    other_dir = {"treatment": "treatments", "condition": "conditions"}[other_field]
+    out: dict[tuple[str, str], tuple[Any, Path]] = {}
     for path in _yaml_files(directory):
-        doc = c.model(path, c.read(path), InteractionFile)
+        doc = c.model(path, c.read(path), file_model)
         if doc is None:
             continue
         if doc.compound not in compounds:
             c.add(path, "compound", f"unknown compound {doc.compound!r}; add compounds/{doc.compound}.yaml first")
-        for i, item in enumerate(doc.interactions):
-            if item.treatment not in treatments:
-                c.add(path, f"interactions[{i}].treatment",
-                      f"unknown treatment {item.treatment!r}; add treatments/{item.treatment}.yaml first")
-            key = (doc.compound, item.treatment)
+        for i, item in enumerate(getattr(doc, items_field)):
+            other = getattr(item, other_field)
+            if other not in others:
+                c.add(path, f"{items_field}[{i}].{other_field}",
+                      f"unknown {other_field} {other!r}; add {other_dir}/{other}.yaml first")
+            key = (doc.compound, other)
             if key in out:
-                c.add(path, f"interactions[{i}]", f"duplicate interaction for {key[0]} x {key[1]}")
-            out[key] = (item, path)
-    return out
-
-
-def _load_evidence(
-    c: _Collector, directory: Path, compounds: dict[str, Any], conditions: dict[str, Any]
-) -> dict[tuple[str, str], tuple[Evidence, Path]]:
-    out: dict[tuple[str, str], tuple[Evidence, Path]] = {}
-    for path in _yaml_files(directory):
-        doc = c.model(path, c.read(path), EvidenceFile)
-        if doc is None:
-            continue
-        if doc.compound not in compounds:
-            c.add(path, "compound", f"unknown compound {doc.compound!r}; add compounds/{doc.compound}.yaml first")
-        for i, item in enumerate(doc.conditions):
-            if item.condition not in conditions:
-                c.add(path, f"conditions[{i}].condition",
-                      f"unknown condition {item.condition!r}; add conditions/{item.condition}.yaml first")
-            key = (doc.compound, item.condition)
-            if key in out:
-                c.add(path, f"conditions[{i}]", f"duplicate evidence for {key[0]} x {key[1]}")
+                c.add(path, f"{items_field}[{i}]", f"duplicate {directory.name} entry for {key[0]} x {key[1]}")
             out[key] = (item, path)
     return out
 
