@@ -37,6 +37,8 @@ __all__ = [
     "build_lexicon",
     "check_draft",
     "check_markdown",
+    "check_sentence",
+    "check_statement",
     "grounding_context",
     "has_errors",
     "page_names",
@@ -120,3 +122,21 @@ def _attach_citations(units: list[Unit], sidecar: Mapping[str, Any],
             framing = False
         out.append(Unit(unit.section, unit.text, fact_ids, framing, True, unit.citations))
     return out
+
+
+SENTENCE_RULES = ("no-dosing", "no-directive-advice", "no-absolute-safety", "no-cure-claims")
+
+
+def check_sentence(text: str, settings: SiteSettings, section: str = "bottom_line") -> list[Finding]:
+    """The sentence-level text rules on one sentence, as if it stood in ``section``."""
+    doc = CheckInput([Unit(section, text, drafted=True)], settings)
+    return run_rules(doc, only=SENTENCE_RULES)
+
+
+def check_statement(text: str, fact_ids: list[str], facts: Mapping[str, FactView],
+                    lexicon: Lexicon, page_entities: set[str] | None = None) -> list[Finding]:
+    """The citation and grounding rules on one statement citing ``fact_ids`` among ``facts``."""
+    ctx = GroundingContext(lexicon, dict(facts), page_entities or set())
+    unit = Unit("condition", text, tuple(fact_ids), not fact_ids, True)
+    doc = CheckInput([unit], SiteSettings(organisation="-", disclaimer="-"), grounding=ctx)
+    return run_rules(doc, only=("citations", "grounded"))
