@@ -145,7 +145,7 @@ def _sidecar(ws: Workspace, sel: Selection, draft: Draft, drafter: str, markdown
     if rendered:  # empty when the draft failed before rendering
         for entry, text in zip(statements, rendered, strict=True):
             entry["rendered"] = text
-    ctx = grounding_context(sel, ws.lexicon)
+    ctx = grounding_context(sel, ws.lexicon, ws.settings)
     licenses = sorted({s.license for s in sel.sources.values() if s.license})
     return {
         "schema_version": 1,
@@ -165,6 +165,8 @@ def _sidecar(ws: Workspace, sel: Selection, draft: Draft, drafter: str, markdown
             "page": hashlib.sha256(markdown.encode()).hexdigest() if markdown else None,
         },
         "page_entities": sorted(ctx.page_entities),
+        "page_names": [sel.compound.name, *sel.compound.aliases, sel.condition.name, sel.condition.specialist,
+                       *(tf.treatment.name for tf in sel.treatments)],
         "facts": {fid: {"kind": f.kind.value, "text": f.text, "tags": list(f.tags),
                         "sources": list(f.sources)} for fid, f in sel.facts.items()},
         "sources": {sid: {"type": s.type.value, "citation": s.citation(), "license": s.license}

@@ -11,7 +11,7 @@ from typing import Any
 
 from pipeline.checks.document import Unit, parse_page, plain, split_sentences, strip_markers
 from pipeline.checks.findings import Finding, Severity, has_errors
-from pipeline.checks.grounding import FactView, GroundingContext, Lexicon, build_lexicon
+from pipeline.checks.grounding import FactView, GroundingContext, Lexicon, build_lexicon, tokens
 from pipeline.checks.rules import (
     RULE_IDS,
     RULES,
@@ -55,12 +55,20 @@ def page_names(selection: Selection) -> PageNames:
     )
 
 
-def grounding_context(selection: Selection, lexicon: Lexicon) -> GroundingContext:
-    """The facts given for a page and the entities it may name without a citation."""
+def allowed_words(settings: SiteSettings, names: list[str]) -> frozenset[str]:
+    """Technical words a framing sentence may use: the page's own names and the allowed link domains."""
+    text = " ".join([*names, *(d.replace(".", " ") for d in settings.allowed_domains)])
+    return frozenset(tokens(text))
+
+
+def grounding_context(selection: Selection, lexicon: Lexicon, settings: SiteSettings) -> GroundingContext:
+    """The facts given for a page and the entities and words it may use without a citation."""
     facts = {fid: FactView(f.text, f.tags, f.sources) for fid, f in selection.facts.items()}
     entities = {f"compound:{selection.compound.id}", f"condition:{selection.condition.id}"}
     entities |= {f"treatment:{tf.treatment.id}" for tf in selection.treatments}
-    return GroundingContext(lexicon, facts, entities)
+    names = [selection.compound.name, *selection.compound.aliases, selection.condition.name,
+             selection.condition.specialist, *(tf.treatment.name for tf in selection.treatments)]
+    return GroundingContext(lexicon, facts, entities, allowed_words(settings, names))
 
 
 def check_draft(draft: Draft, selection: Selection, settings: SiteSettings,
@@ -73,7 +81,7 @@ def check_draft(draft: Draft, selection: Selection, settings: SiteSettings,
     ]
     units += [Unit(section.id.value, st.label) for section in draft.sections
               for st in section.statements if st.label]
-    doc = CheckInput(units, settings, grounding=grounding_context(selection, lexicon),
+    doc = CheckInput(units, settings, grounding=grounding_context(selection, lexicon, settings),
                      names=page_names(selection), is_draft=True)
     return run_rules(doc)
 
@@ -92,7 +100,8 @@ def check_markdown(markdown: str, settings: SiteSettings, sidecar: Mapping[str, 
         return run_rules(doc, only=TEXT_ONLY_RULES), False
     facts = {fid: FactView(f["text"], tuple(f.get("tags", ())), tuple(f["sources"]))
              for fid, f in sidecar["facts"].items()}
-    ctx = GroundingContext(lexicon, facts, set(sidecar["page_entities"]))
+    ctx = GroundingContext(lexicon, facts, set(sidecar["page_entities"]),
+                           allowed_words(settings, sidecar.get("page_names", [])))
     units = _attach_citations(page.units, sidecar, facts)
     names = PageNames(sidecar["compound"]["name"], sidecar["condition"]["name"],
                       sidecar["condition"]["short_name"])

@@ -1,23 +1,27 @@
 """The `citations` and `grounded` rules: every claim cites facts that support it.
 
-Support is checked term by term: every drug or condition, organ system,
-adverse effect, evidence-strength claim and number in a statement must appear
-in the facts it cites (organ systems may also come from the facts' tags), and
-a statement may not negate what its facts affirm or the reverse. Framing
-statements cite nothing, so they may name only the page's own compound,
-condition and standard treatments, and no organ, effect, claim or number.
+A statement is grounded when what it asserts is in the facts it cites:
+  - every drug or condition, organ system, adverse effect, evidence-strength
+    claim, other medical term (MeSH, DrugCentral) and number it names appears in
+    its cited facts (organ systems may also come from the facts' tags);
+  - within each clause, what it says of a drug or condition is said of that same
+    drug or condition by one cited fact (so an effect cannot move to another compound);
+  - each clause keeps the polarity of the fact clause it restates (no negation flips).
+Framing statements cite nothing, so they may name only the page's own compound,
+condition and standard treatments, and no other medical term or number.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.checks.document import Unit
 from pipeline.checks.findings import Finding, Severity
 from pipeline.knowledge.base import KnowledgeBase
+from wordfreq import zipf_frequency
 
 _WORD_NUMBERS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -28,15 +32,52 @@ _NUMBER = re.compile(r"(?<![A-Za-z0-9])(\d+(?:[.,]\d+)*)(?![A-Za-z0-9])")
 _NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                           r"twenty|thirty|hundred)\b", re.IGNORECASE)
 _PHASE = re.compile(r"\bphase\s+(i{1,3}|iv|\d)\b", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(no|not|never|neither|nor|none|cannot|without|lacks?)\b|n't\b",
+_NEGATION = re.compile(r"\b(no|not|never|neither|nor|none|cannot|without|lacks?|absent|omitting|omits)\b|n't\b",
                        re.IGNORECASE)
+_CLAUSE = re.compile(r";|:|,\s*(?:so|and|but|while|whereas|although)\b|\bbut\b|\bwhereas\b|\bwhile\b|"
+                     r"\balthough\b|\band\s+(?=(?:has|have|had|is|are|was|were|lists|records|gives|does|did|"
+                     r"warns|notes|states|describes|calls|carries|reports)\b)", re.IGNORECASE)
+_TOKEN = re.compile(r"[a-z0-9%]+")
+_STOP = frozenset("""a an the of and or to in on for with by as at is are was were be been this that these those
+it its their from which who can may also than then into about such other only both each any all more most""".split())
+MAX_TERM_WORDS = 6
+_MIN_CLAUSE_OVERLAP = 0.5
+# Words rarer than this in general English (wordfreq's Zipf scale) are technical: drug names,
+# effects, invented names. A statement may use one only if its cited facts do.
+RARE_ZIPF = 3.0
+
+
+@functools.lru_cache(maxsize=131072)
+def is_rare(word: str) -> bool:
+    """True for alphabetic words of 4+ letters that are rare in general English."""
+    return len(word) >= 4 and word.isalpha() and zipf_frequency(word, "en") < RARE_ZIPF
+
+
+def rare_words(text: str) -> tuple[str, ...]:
+    """The technical words of a text, as matching (singular) tokens; rarity is judged on the word as written."""
+    raw = _TOKEN.findall(text.casefold().replace("’", "'").replace("'s ", " ").replace("'", ""))
+    return tuple(dict.fromkeys(_singular(w) for w in raw if is_rare(w) and is_rare(_singular(w))))
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.isalpha():
+        if word.endswith("ies"):
+            return word[:-3] + "y"
+        if word.endswith("s") and not word.endswith(("ss", "us", "is", "ys")):
+            return word[:-1]
+    return word
 
 
 @functools.lru_cache(maxsize=65536)
+def tokens(text: str) -> tuple[str, ...]:
+    """Lower-case word tokens, possessives dropped and plurals folded, for matching."""
+    folded = text.casefold().replace("’", "'").replace("'s ", " ").replace("'", "")
+    return tuple(_singular(t) for t in _TOKEN.findall(folded))
+
+
 def normalize(text: str) -> str:
-    """Lower-case words separated by single spaces; keeps digits and % for numbers."""
-    text = text.casefold().replace("’", "'").replace("'s", "").replace("'", "")
-    return " " + re.sub(r"[^a-z0-9%]+", " ", text).strip() + " "
+    """Tokens joined by single spaces, padded so phrases match on word boundaries."""
+    return " " + " ".join(tokens(text)) + " "
 
 
 @functools.lru_cache(maxsize=65536)
@@ -48,57 +89,67 @@ def numbers_in(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@functools.lru_cache(maxsize=65536)
+def clauses(text: str) -> tuple[str, ...]:
+    """A sentence cut at semicolons, colons and clause-joining conjunctions."""
+    parts = [p.strip() for p in _CLAUSE.split(text)]
+    return tuple(p for p in parts if p)
+
+
 @dataclass(frozen=True)
 class Term:
     """A recognised term: what kind it is and the key it resolves to."""
 
-    kind: str  # entity | organ | effect | claim
+    kind: str  # entity | organ | effect | claim | term
     key: str
     surface: str
 
 
 @dataclass
 class Lexicon:
-    """The medical vocabulary the grounding rule can recognise, built from the knowledge base."""
+    """The medical vocabulary the grounding rule recognises, built from the knowledge base.
+
+    Also memoises its scans and grounding verdicts: the same sentences over the same facts
+    recur across a draft, its rendered page and every page of a batch.
+    """
 
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalized phrase -> (kind, key)
-    _pattern: re.Pattern[str] | None = None
     _found: dict[str, tuple[Term, ...]] = field(default_factory=dict)
     verdicts: dict[tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]], tuple[tuple[str, str], ...]] = (
         field(default_factory=dict))
 
     def add(self, phrase: str, kind: str, key: str) -> None:
-        norm = normalize(phrase).strip()
-        if norm and norm not in self.terms:
+        """Register a phrase; the first kind registered for a phrase wins."""
+        norm = " ".join(tokens(phrase))
+        if norm and norm not in self.terms and len(norm.split()) <= MAX_TERM_WORDS:
             self.terms[norm] = (kind, key)
-            self._pattern = None
             self._found.clear()
 
     def find(self, text: str) -> tuple[Term, ...]:
         """Every term in ``text``, longest match first, without overlaps (memoised per text)."""
         cached = self._found.get(text)
         if cached is None:
-            cached = self._found[text] = tuple(self._scan(text))
+            cached = self._found[text] = tuple(self._scan(tokens(text)))
         return cached
 
-    def _scan(self, text: str) -> list[Term]:
-        if self._pattern is None:
-            alternatives = sorted(self.terms, key=len, reverse=True)
-            self._pattern = re.compile(r" (" + "|".join(map(re.escape, alternatives)) + r")(?= )")
-        norm = normalize(text)
+    def _scan(self, words: Sequence[str]) -> list[Term]:
         out: list[Term] = []
-        pos = 0
-        while True:
-            m = self._pattern.search(norm, pos)
-            if not m:
-                return out
-            kind, key = self.terms[m.group(1)]
-            out.append(Term(kind, key, m.group(1)))
-            pos = m.end()
+        i = 0
+        while i < len(words):
+            for n in range(min(MAX_TERM_WORDS, len(words) - i), 0, -1):
+                phrase = " ".join(words[i:i + n])
+                hit = self.terms.get(phrase)
+                if hit:
+                    out.append(Term(hit[0], hit[1], phrase))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
 
 
 def build_lexicon(kb: KnowledgeBase) -> Lexicon:
-    """Entity names and aliases, organ terms, effect and claim terms from the knowledge base."""
+    """Entity names, organ terms, effect and claim terms, then general medical terms."""
     lex = Lexicon()
     groups = (("compound", kb.compounds), ("treatment", kb.treatments), ("condition", kb.conditions))
     for prefix, entities in groups:
@@ -106,18 +157,22 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
             key = f"{prefix}:{entity.id}"
             names = [entity.id.replace("-", " "), entity.name, *entity.aliases]
             names.append(getattr(entity, "short_name", entity.name))
-            for name in names:
+            # "neurologist or movement disorder specialist" names the condition's clinician, not a claim
+            names += [getattr(entity, "specialist", "")] if prefix == "condition" else []
+            for name in filter(None, names):
                 lex.add(name, "entity", key)
                 for part in re.split(r"[/()]| and ", name):
                     if len(part.strip()) > 3:
                         lex.add(part, "entity", key)
     for organ_id, organ in kb.vocabulary.organ_systems.items():
-        for term in organ.terms:
+        for term in (organ.label, *organ.terms):
             lex.add(term, "organ", organ_id)
     for term in kb.vocabulary.effect_terms:
-        lex.add(term, "effect", normalize(term).strip())
+        lex.add(term, "effect", " ".join(tokens(term)))
     for term in kb.vocabulary.claim_terms:
-        lex.add(term, "claim", normalize(term).strip())
+        lex.add(term, "claim", " ".join(tokens(term)))
+    for term in kb.medical_terms:
+        lex.add(term, "term", " ".join(tokens(term)))
     return lex
 
 
@@ -137,6 +192,7 @@ class GroundingContext:
     lexicon: Lexicon
     facts: dict[str, FactView]
     page_entities: set[str]
+    allowed_words: frozenset[str] = frozenset()  # technical words framing may use (page names, domains)
 
 
 def check_citations(units: Iterable[Unit], ctx: GroundingContext) -> list[Finding]:
@@ -182,11 +238,16 @@ def _check_framing(unit: Unit, ctx: GroundingContext) -> list[Finding]:
     for term in ctx.lexicon.find(unit.text):
         if term.kind == "entity" and term.key in ctx.page_entities:
             continue
-        what = "names an entity outside this page" if term.kind == "entity" else f"states a {term.kind}"
+        what = "names an entity outside this page" if term.kind == "entity" else f"states a medical {term.kind}"
         out.append(_finding(unit, term.surface, f"uncited framing sentence {what}; "
                             "cite the fact that supports it or remove it", []))
     for number in sorted(numbers_in(unit.text)):
         out.append(_finding(unit, number, "uncited framing sentence states a number; cite its fact", []))
+    covered = {w for t in ctx.lexicon.find(unit.text) for w in t.surface.split()}
+    for word in rare_words(unit.text):
+        if word not in covered and word not in ctx.allowed_words:
+            out.append(_finding(unit, word, "uncited framing sentence uses a technical word; cite the fact "
+                                "that supports it or remove it", []))
     return out
 
 
@@ -195,37 +256,132 @@ def _check_supported(unit: Unit, fact_ids: list[str], ctx: GroundingContext) -> 
     key = (unit.text, facts)
     problems = ctx.lexicon.verdicts.get(key)
     if problems is None:
-        # The same statement over the same facts recurs across a draft, its page and a batch.
         problems = ctx.lexicon.verdicts[key] = tuple(_unsupported(unit.text, facts, ctx.lexicon))
     return [_finding(unit, span, why, fact_ids) for span, why in problems]
+
+
+@dataclass(frozen=True)
+class _Support:
+    """What one cited fact states, in comparable form."""
+
+    norm: str
+    entities: frozenset[str]
+    organs: frozenset[str]
+    numbers: frozenset[str]
+    clauses: tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...]  # (words, entities, negated words)
+
+
+@functools.lru_cache(maxsize=65536)
+def _negated_words(clause: str) -> frozenset[str]:
+    """Content words a negator governs: those after it in the clause (a second negator undoes it)."""
+    out: set[str] = set()
+    negated = False
+    pos = 0
+    for m in _NEGATION.finditer(clause):
+        if negated:
+            out |= _content(clause[pos:m.start()])
+        negated, pos = not negated, m.end()
+    if negated:
+        out |= _content(clause[pos:])
+    return frozenset(out)
+
+
+def _content(text: str) -> frozenset[str]:
+    return frozenset(w for w in tokens(text) if w not in _STOP and not w.isdigit())
+
+
+def _support(text: str, tags: tuple[str, ...], lexicon: Lexicon) -> _Support:
+    terms = lexicon.find(text)
+    return _Support(
+        normalize(text),
+        frozenset(t.key for t in terms if t.kind == "entity"),
+        frozenset(t.key for t in terms if t.kind == "organ") | frozenset(tags),
+        numbers_in(text),
+        tuple((_content(c), frozenset(t.key for t in lexicon.find(c) if t.kind == "entity"), _negated_words(c))
+              for c in clauses(text)),
+    )
+
+
+def _states(fact: _Support, term: Term) -> bool:
+    if term.kind == "entity":
+        return term.key in fact.entities
+    if term.kind == "organ":
+        return term.key in fact.organs
+    return f" {term.surface} " in fact.norm
+
+
+_WHAT = {
+    "entity": "names a drug or condition that its cited facts do not mention; cite the fact that names it",
+    "organ": "speaks of an organ system its cited facts do not; cite the fact about that organ system",
+    "effect": "states an adverse effect its cited facts do not contain; keep to what the facts say",
+    "claim": "states an evidence claim its cited facts do not make; keep to the facts' evidence tier",
+    "term": "names a medical term its cited facts do not contain; keep to what the facts say",
+}
 
 
 def _unsupported(text: str, facts: tuple[tuple[str, str, tuple[str, ...]], ...],
                  lexicon: Lexicon) -> list[tuple[str, str]]:
     """(span, reason) for everything in ``text`` that the facts do not support."""
-    support_text = " ".join(fact_text for _, fact_text, _ in facts)
-    support_norm = normalize(support_text)
-    support_terms = lexicon.find(support_text)
-    entities = {t.key for t in support_terms if t.kind == "entity"}
-    organs = {t.key for t in support_terms if t.kind == "organ"} | {t for _, _, tags in facts for t in tags}
-    out = []
-    for term in lexicon.find(text):
-        if term.kind == "entity" and term.key not in entities:
-            out.append((term.surface, "names a drug or condition that its cited facts do not mention; "
-                        "cite the fact that names it"))
-        elif term.kind == "organ" and term.key not in organs:
-            out.append((term.surface, f"speaks of the {term.key} system but its cited facts do not; "
-                        "cite the fact about that organ system"))
-        elif term.kind in ("effect", "claim") and f" {term.surface} " not in support_norm:
-            kind = "adverse effect" if term.kind == "effect" else "evidence claim"
-            out.append((term.surface, f"states an {kind} that its cited facts do not contain; "
-                        "keep to what the facts say"))
-    for number in sorted(numbers_in(text) - numbers_in(support_text)):
+    support = [_support(fact_text, tags, lexicon) for _, fact_text, tags in facts]
+    out: list[tuple[str, str]] = []
+    statement_terms = lexicon.find(text)
+    for term in statement_terms:
+        if not any(_states(s, term) for s in support):
+            out.append((term.surface, _WHAT[term.kind]))
+    all_numbers = frozenset().union(*(s.numbers for s in support))
+    for number in sorted(numbers_in(text) - all_numbers):
         out.append((number, "states a number that its cited facts do not contain"))
-    negation = _NEGATION.search(text)
-    fact_negated = [bool(_NEGATION.search(fact_text)) for _, fact_text, _ in facts]
-    if negation and not any(fact_negated):
-        out.append((negation.group(0), "negates a claim that its cited facts state positively"))
-    elif not negation and all(fact_negated):
-        out.append((text[:60], "states positively what its cited facts negate"))
+    covered = {w for t in statement_terms for w in t.surface.split()}
+    for word in rare_words(text):
+        if word not in covered and not any(f" {word} " in s.norm for s in support):
+            out.append((word, "uses a technical word (drug, effect or other term) that its cited facts do "
+                        "not contain; keep to the facts' wording"))
+    if out:
+        return out
+    statement_entities = {t.key for t in statement_terms if t.kind == "entity"}
+    for clause in clauses(text):
+        out += _clause_problems(clause, statement_entities, support, lexicon)
+    return out
+
+
+def _clause_problems(clause: str, statement_entities: set[str], support: list[_Support],
+                     lexicon: Lexicon) -> list[tuple[str, str]]:
+    out = []
+    terms = lexicon.find(clause)
+    entities = {t.key for t in terms if t.kind == "entity"} or statement_entities
+    if entities:
+        for term in terms:
+            if term.kind == "entity":
+                continue
+            if not any(_states(s, term) and entities & s.entities for s in support):
+                out.append((term.surface, "attributes this to a drug or condition that no cited fact "
+                            "links it to; keep each effect with the compound the facts give it"))
+        for number in numbers_in(clause):
+            if not any(number in s.numbers and entities & s.entities for s in support):
+                out.append((number, "attaches a number to a drug or condition that no cited fact "
+                            "gives it"))
+    words = _content(clause)
+    if not words:
+        return out
+    # Align the clause with the fact clause that says most of it about the same entities, then
+    # compare which of their shared words each negates; flag only when every best alignment differs.
+    clause_entities = {t.key for t in terms if t.kind == "entity"}
+    # Negation is about what is said, not who it is said of: entity names are left out of the comparison.
+    entity_words = {w for t in terms if t.kind == "entity" for w in t.surface.split()}
+    mine = _negated_words(clause) - entity_words
+    best: tuple[int, float] = (0, 0.0)
+    verdicts: set[bool] = set()
+    for s in support:
+        for fact_words, fact_entities, fact_negated in s.clauses:
+            shared = words & fact_words
+            score = (len(clause_entities & fact_entities), len(shared) / len(words))
+            flipped = (mine & shared) != (fact_negated & shared - entity_words)
+            if score > best:
+                best, verdicts = score, {flipped}
+            elif score == best:
+                verdicts.add(flipped)
+    if best[1] >= _MIN_CLAUSE_OVERLAP and verdicts == {True}:
+        why = ("negates what its cited fact states" if mine
+               else "states positively what its cited fact negates")
+        out.append((clause[:80], why))
     return out

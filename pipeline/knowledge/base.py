@@ -39,6 +39,7 @@ class KnowledgeBase:
     interactions: dict[tuple[str, str], Interaction]
     evidence: dict[tuple[str, str], Evidence]
     facts: dict[str, Fact] = field(default_factory=dict)
+    medical_terms: tuple[str, ...] = ()
     fact_files: dict[str, str] = field(default_factory=dict)
 
     def resolve_compound(self, name: str) -> Compound:

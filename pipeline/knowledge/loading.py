@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pipeline.checks.dosing import find_dosing
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.base import KnowledgeBase, normalize_name
+from pipeline.knowledge.terms import read_medical_terms
 from pipeline.knowledge.models import (
     Compound,
     Condition,
@@ -144,6 +145,7 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
         treatments=_unpaired(treatments),
         interactions=_unpaired(interactions),
         evidence=_unpaired(evidence),
+        medical_terms=read_medical_terms(root / "lexicon" / "medical-terms.txt"),
     )
     if vocab is not None:
         _check_conditions(c, root, conditions, treatments, vocab)
