@@ -26,6 +26,25 @@ from pipeline.knowledge.models import Fact, FactKind  # noqa: E402
 OTHER_DRUGS = ["lamotrigine", "warfarin", "baclofen", "gabapentin", "clozapine", "tramadol", "lithium",
                "valproate", "amiodarone", "sertraline"]
 INVENTED = ["velaprazine", "Zorvexa", "tranimab", "olcetide", "Brevanol"]
+# Plausible effect swaps a drafter might make (either direction).
+EFFECT_SWAPS = [("hypotension", "hypertension"), ("bradycardia", "tachycardia"), ("neutropenia", "thrombocytopenia"),
+                ("hepatitis", "pancreatitis"), ("sedation", "insomnia"), ("nausea", "constipation"),
+                ("hypoglycemia", "hyperglycemia"), ("lactic acidosis", "ketoacidosis"), ("cystitis", "nephritis"),
+                ("dizziness", "syncope"), ("anaphylaxis", "angioedema"), ("infections", "malignancies"),
+                ("respiratory depression", "respiratory infection"), ("seizures", "migraines"),
+                ("hallucinations", "delusions"), ("somnolence", "agitation")]
+ADDED = ["and it can also cause peripheral neuropathy", "which may also slow disease progression",
+         "and it is also linked to pancreatitis", "and it also raises BDNF levels", "which also improves survival",
+         "and it can also cause weight gain", "and it also protects motor neurons",
+         "and it may also cause falls and fractures"]
+# Connecting wording a drafter may change while keeping the facts' medical terms.
+REWORDINGS = [("warns of", "cautions about"), ("calls for", "asks for"), ("is FDA-approved", "is approved by the FDA"),
+              ("lists", "includes"), ("states that", "says that"), ("notes that", "points out that"),
+              ("classifies the interaction of", "rates the interaction of"), ("reported", "described"),
+              ("carries a boxed warning for", "has a boxed warning about")]
+SUBSTANCE_SWAPS = [("esketamine label", "ketamine injection label"), ("ketamine injection label", "esketamine label"),
+                   ("quinidine can", "dextromethorphan can"), ("dextromethorphan is", "quinidine is"),
+                   ("carbidopa", "entacapone"), ("interferon beta-1a", "interferon beta-1b")]
 OVERSTATED = ["Strong evidence from phase 3 randomized trials shows that", "Large placebo-controlled trials have "
               "proven that", "Well-established clinical data show that"]
 
@@ -59,6 +78,10 @@ def build() -> list[dict[str, object]]:
             cases.append(_case(parts[0].rstrip(".") + ".", [fid], True, "trimmed"))
         if i % 5 == 2:
             cases.append(_case("According to the curated sources, " + _lower_first(text), [fid], True, "reworded"))
+        for old, new in REWORDINGS:
+            if old in text and i % 2 == 1:
+                cases.append(_case(text.replace(old, new, 1), [fid], True, "reworded"))
+                break
         # swapped organ: replace an organ word the fact uses with one from another organ system
         for oid, terms in organ_terms.items():
             used = [t for t in terms if re.search(rf"\b{re.escape(t)}\b", text, re.I)]
@@ -95,11 +118,30 @@ def build() -> list[dict[str, object]]:
                 other = names[_pick(pool, fid)]
                 cases.append(_case(re.sub(rf"\b{re.escape(names[key])}\b", other, text, count=1, flags=re.I),
                                    [fid], False, "wrong-compound"))
+        for a, b in EFFECT_SWAPS:
+            for old, new in ((a, b), (b, a)):
+                if re.search(rf"\b{old}\b", text, re.I) and not re.search(rf"\b{new}\b", text, re.I):
+                    swapped = re.sub(rf"\b{old}\b", new, text, count=1, flags=re.I)
+                    cases.append(_case(swapped, [fid], False, "swapped-effect"))
+                    break
+        if fact.kind in (FactKind.SAFETY, FactKind.EVIDENCE, FactKind.MECHANISM) and i % 4 == 3:
+            cases.append(_case(f"{text.rstrip('.')}, {_pick(ADDED, fid)}.", [fid], False, "added-claim"))
+        for old, new in (("did not improve", "improved"), ("has no entry", "has an entry"),
+                         ("is not in the DDInter", "is in the DDInter"), ("Schedule III", "Schedule II")):
+            if old in text:
+                cases.append(_case(text.replace(old, new, 1), [fid], False,
+                                   "changed-number" if "Schedule" in old else "negation-flip"))
+                break
+        # the same product family, a different substance or product: an effect moved between them
+        for a, b in SUBSTANCE_SWAPS:
+            if re.search(rf"\b{a}\b", text) and not re.search(rf"\b{b}\b", text):
+                cases.append(_case(re.sub(rf"\b{a}\b", b, text, count=1), [fid], False, "wrong-compound"))
+                break
         if fact.kind is FactKind.EVIDENCE and i % 2 == 0:
             lead = _pick(OVERSTATED, fid)
             cases.append(_case(f"{lead} {_lower_first(text)}", [fid], False, "tier-overstated"))
     # wrong standard treatment / wrong condition, from interaction and disease facts
-    for (compound, treatment), interaction in sorted(kb.interactions.items()):
+    for (_, treatment), interaction in sorted(kb.interactions.items()):
         for fact in interaction.facts[:1]:
             conds = [d for d in kb.conditions.values()
                      if any(st.treatment == treatment for st in d.standard_treatments)]
@@ -123,7 +165,7 @@ def build() -> list[dict[str, object]]:
     for fact in facts:
         if fact.kind is FactKind.SAFETY:
             by_prefix.setdefault(fact.id.split(".")[0], []).append(fact)
-    for prefix, group in sorted(by_prefix.items()):
+    for _, group in sorted(by_prefix.items()):
         if len(group) >= 2:
             a, b = group[0], group[1]
             cases.append(_case(f"{a.text.rstrip('.')}; {_lower_first(b.text)}", [a.id, b.id], True, "combined"))

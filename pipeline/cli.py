@@ -16,6 +16,7 @@ from pipeline.checks.findings import Finding, has_errors
 from pipeline.errors import KnowledgeError, PipelineError
 from pipeline.generation import Outcome, PageResult, Workspace, all_pairs, check_page, generate_page
 from pipeline.knowledge.loading import load_knowledge
+from pipeline.knowledge.terms import write_medical_terms
 from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS, resolve_knowledge_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -166,6 +167,19 @@ def validate(directory: str | None) -> None:
         raise CliError(f"{len(exc.issues)} issue(s) in {root}") from exc
     click.echo(f"ok: {root}: {len(kb.compounds)} compounds, {len(kb.conditions)} conditions, "
                f"{len(kb.treatments)} treatments, {len(kb.facts)} facts, {len(kb.sources)} sources")
+
+
+@knowledge.command(name="build-terms")
+@click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False, exists=True),
+              help="Folder holding the mesh-2015/ and drugcentral-2016/ releases.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Output file (default: <knowledge>/lexicon/medical-terms.txt).")
+@click.option("--knowledge", "knowledge_dir", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE)
+def build_terms(data_dir: str, out: str | None, knowledge_dir: str | None) -> None:
+    """Regenerate the medical-term list the grounding rule uses, from MeSH and DrugCentral."""
+    target = Path(out) if out else resolve_knowledge_dir(knowledge_dir) / "lexicon" / "medical-terms.txt"
+    count = write_medical_terms(Path(data_dir), target)
+    click.echo(f"{target}: {count} terms")
 
 
 def _print_findings(findings: list[Finding]) -> None:

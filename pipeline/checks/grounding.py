@@ -18,28 +18,35 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from wordfreq import zipf_frequency
+
 from pipeline.checks.document import Unit
 from pipeline.checks.findings import Finding, Severity
 from pipeline.knowledge.base import KnowledgeBase
-from wordfreq import zipf_frequency
 
 _WORD_NUMBERS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
     "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "twenty": "20", "thirty": "30", "hundred": "100", "i": "1", "ii": "2", "iii": "3", "iv": "4",
+    "twenty": "20", "thirty": "30", "hundred": "100", "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5",
 }
 _NUMBER = re.compile(r"(?<![A-Za-z0-9])(\d+(?:[.,]\d+)*)(?![A-Za-z0-9])")
 _NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                           r"twenty|thirty|hundred)\b", re.IGNORECASE)
-_PHASE = re.compile(r"\bphase\s+(i{1,3}|iv|\d)\b", re.IGNORECASE)
+_PHASE = re.compile(r"\b(?:phase|schedule|type|stage|grade|class|tier|level)\s+(i{1,3}|iv|v|\d)\b", re.IGNORECASE)
+# Codes mixing letters and digits (genes, enzymes, ATC codes) must be copied exactly from the facts.
+_CODE = re.compile(r"\b(?=[A-Za-z0-9-]*[A-Za-z])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
 _NEGATION = re.compile(r"\b(no|not|never|neither|nor|none|cannot|without|lacks?|absent|omitting|omits)\b|n't\b",
                        re.IGNORECASE)
 _CLAUSE = re.compile(r";|:|,\s*(?:so|and|but|while|whereas|although)\b|\bbut\b|\bwhereas\b|\bwhile\b|"
                      r"\balthough\b|\band\s+(?=(?:has|have|had|is|are|was|were|lists|records|gives|does|did|"
                      r"warns|notes|states|describes|calls|carries|reports)\b)", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z0-9%]+")
-_STOP = frozenset("""a an the of and or to in on for with by as at is are was were be been this that these those
-it its their from which who can may also than then into about such other only both each any all more most""".split())
+_STOP = frozenset([
+    "a", "about", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "both", "by", "can",
+    "each", "for", "from", "in", "into", "is", "it", "its", "may", "more", "most", "of", "on", "only", "or",
+    "other", "such", "than", "that", "the", "their", "then", "these", "this", "those", "to", "was", "were",
+    "which", "who", "with",
+])
 MAX_TERM_WORDS = 6
 _MIN_CLAUSE_OVERLAP = 0.5
 # Words rarer than this in general English (wordfreq's Zipf scale) are technical: drug names,
@@ -86,6 +93,7 @@ def numbers_in(text: str) -> frozenset[str]:
     found = {m.group(1).replace(",", "") for m in _NUMBER.finditer(text)}
     found |= {_WORD_NUMBERS[m.group(1).lower()] for m in _NUMBER_WORD.finditer(text)}
     found |= {_WORD_NUMBERS.get(m.group(1).lower(), m.group(1)) for m in _PHASE.finditer(text)}
+    found |= {m.group(0).upper() for m in _CODE.finditer(text)}
     return frozenset(found)
 
 
@@ -100,9 +108,10 @@ def clauses(text: str) -> tuple[str, ...]:
 class Term:
     """A recognised term: what kind it is and the key it resolves to."""
 
-    kind: str  # entity | organ | effect | claim | term
+    kind: str  # entity | organ | effect | claim | term (and, inside the rule, rare | number)
     key: str
     surface: str
+    form: str | None = None  # for entity names that denote one form of a compound ("esketamine")
 
 
 @dataclass
@@ -114,6 +123,7 @@ class Lexicon:
     """
 
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalized phrase -> (kind, key)
+    forms: dict[str, str] = field(default_factory=dict)  # normalized entity name -> form key
     _found: dict[str, tuple[Term, ...]] = field(default_factory=dict)
     verdicts: dict[tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]], tuple[tuple[str, str], ...]] = (
         field(default_factory=dict))
@@ -140,7 +150,7 @@ class Lexicon:
                 phrase = " ".join(words[i:i + n])
                 hit = self.terms.get(phrase)
                 if hit:
-                    out.append(Term(hit[0], hit[1], phrase))
+                    out.append(Term(hit[0], hit[1], phrase, self.forms.get(phrase)))
                     i += n
                     break
             else:
@@ -155,6 +165,10 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
     for prefix, entities in groups:
         for entity in entities.values():
             key = f"{prefix}:{entity.id}"
+            for form, synonyms in getattr(entity, "forms", {}).items():
+                for synonym in synonyms:
+                    lex.add(synonym, "entity", key)
+                    lex.forms[" ".join(tokens(synonym))] = f"{key}/{form}"
             names = [entity.id.replace("-", " "), entity.name, *entity.aliases]
             names.append(getattr(entity, "short_name", entity.name))
             # "neurologist or movement disorder specialist" names the condition's clinician, not a claim
@@ -164,11 +178,18 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
                 for part in re.split(r"[/()]| and ", name):
                     if len(part.strip()) > 3:
                         lex.add(part, "entity", key)
-    for organ_id, organ in kb.vocabulary.organ_systems.items():
-        for term in (organ.label, *organ.terms):
-            lex.add(term, "organ", organ_id)
+    # Effects before organ words: a phrase that names a condition or effect ("thrombocytopenia")
+    # must appear in the facts as written; only anatomy and system words ("liver", "breathing")
+    # may be supported by a fact's organ-system tag instead.
     for term in kb.vocabulary.effect_terms:
         lex.add(term, "effect", " ".join(tokens(term)))
+    for organ_id, organ in kb.vocabulary.organ_systems.items():
+        lex.add(organ.label, "organ", organ_id)
+        for term in organ.terms:
+            if kb.medical_terms.get(term.lower(), "anatomy") == "anatomy":
+                lex.add(term, "organ", organ_id)
+            else:
+                lex.add(term, "effect", " ".join(tokens(term)))
     for term in kb.vocabulary.claim_terms:
         lex.add(term, "claim", " ".join(tokens(term)))
     for term in kb.medical_terms:
@@ -261,6 +282,20 @@ def _check_supported(unit: Unit, fact_ids: list[str], ctx: GroundingContext) -> 
 
 
 @dataclass(frozen=True)
+class _Clause:
+    """One clause of a cited fact, in comparable form."""
+
+    norm: str
+    words: frozenset[str]  # content words
+    entities: frozenset[str]  # entity keys named (the whole fact's when the clause names none)
+    names: frozenset[str]  # entity names as written (likewise inherited)
+    forms: frozenset[str]  # compound forms named (likewise inherited)
+    organs: frozenset[str]  # organ systems named, plus the fact's tags
+    numbers: frozenset[str]
+    negated: frozenset[str]  # content words under a negator
+
+
+@dataclass(frozen=True)
 class _Support:
     """What one cited fact states, in comparable form."""
 
@@ -268,7 +303,7 @@ class _Support:
     entities: frozenset[str]
     organs: frozenset[str]
     numbers: frozenset[str]
-    clauses: tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...]  # (words, entities, negated words)
+    clauses: tuple[_Clause, ...]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -292,21 +327,31 @@ def _content(text: str) -> frozenset[str]:
 
 def _support(text: str, tags: tuple[str, ...], lexicon: Lexicon) -> _Support:
     terms = lexicon.find(text)
-    return _Support(
-        normalize(text),
-        frozenset(t.key for t in terms if t.kind == "entity"),
-        frozenset(t.key for t in terms if t.kind == "organ") | frozenset(tags),
-        numbers_in(text),
-        tuple((_content(c), frozenset(t.key for t in lexicon.find(c) if t.kind == "entity"), _negated_words(c))
-              for c in clauses(text)),
-    )
+    entities = frozenset(t.key for t in terms if t.kind == "entity")
+    names = frozenset(t.surface for t in terms if t.kind == "entity")
+    forms = frozenset(t.form for t in terms if t.form)
+    parts = []
+    for c in clauses(text):
+        found = lexicon.find(c)
+        own = frozenset(t.key for t in found if t.kind == "entity")
+        parts.append(_Clause(
+            normalize(c), _content(c), own or entities,
+            frozenset(t.surface for t in found if t.kind == "entity") or names,
+            frozenset(t.form for t in found if t.form) or (forms if not own else frozenset()),
+            frozenset(t.key for t in found if t.kind == "organ") | frozenset(tags),
+            numbers_in(c), _negated_words(c)))
+    return _Support(normalize(text), entities,
+                    frozenset(t.key for t in terms if t.kind == "organ") | frozenset(tags),
+                    numbers_in(text), tuple(parts))
 
 
-def _states(fact: _Support, term: Term) -> bool:
+def _states(fact: _Support | _Clause, term: Term) -> bool:
     if term.kind == "entity":
         return term.key in fact.entities
     if term.kind == "organ":
         return term.key in fact.organs
+    if term.kind == "number":
+        return term.key in fact.numbers
     return f" {term.surface} " in fact.norm
 
 
@@ -338,28 +383,45 @@ def _unsupported(text: str, facts: tuple[tuple[str, str, tuple[str, ...]], ...],
                         "not contain; keep to the facts' wording"))
     if out:
         return out
-    statement_entities = {t.key for t in statement_terms if t.kind == "entity"}
+    statement_names = [t for t in statement_terms if t.kind == "entity"]
     for clause in clauses(text):
-        out += _clause_problems(clause, statement_entities, support, lexicon)
+        out += _clause_problems(clause, statement_names, support, lexicon)
     return out
 
 
-def _clause_problems(clause: str, statement_entities: set[str], support: list[_Support],
+def _speaks_of(names: list[Term], fact: _Support, clause: _Clause) -> bool:
+    """Does this fact clause speak of one of the statement clause's drugs or conditions?
+
+    A name that denotes one form of a compound must meet the same form ("esketamine" is not
+    the ketamine injection; "quinidine" is not dextromethorphan); a name the fact itself uses
+    must meet that name; otherwise identity suffices (a brand for its generic).
+    """
+    formed = {name.form for name in names if name.form}
+    if formed:
+        return formed <= clause.forms
+    for name in names:
+        if f" {name.surface} " in fact.norm:
+            if name.surface in clause.names:
+                return True
+        elif name.key in clause.entities:
+            return True
+    return False
+
+
+def _clause_problems(clause: str, statement_names: list[Term], support: list[_Support],
                      lexicon: Lexicon) -> list[tuple[str, str]]:
     out = []
     terms = lexicon.find(clause)
-    entities = {t.key for t in terms if t.kind == "entity"} or statement_entities
-    if entities:
-        for term in terms:
-            if term.kind == "entity":
-                continue
-            if not any(_states(s, term) and entities & s.entities for s in support):
-                out.append((term.surface, "attributes this to a drug or condition that no cited fact "
-                            "links it to; keep each effect with the compound the facts give it"))
-        for number in numbers_in(clause):
-            if not any(number in s.numbers and entities & s.entities for s in support):
-                out.append((number, "attaches a number to a drug or condition that no cited fact "
-                            "gives it"))
+    names = [t for t in terms if t.kind == "entity"] or statement_names
+    if names:
+        covered = {w for t in terms for w in t.surface.split()}
+        items = [t for t in terms if t.kind != "entity"]
+        items += [Term("rare", w, w) for w in rare_words(clause) if w not in covered]
+        items += [Term("number", n, n) for n in sorted(numbers_in(clause))]
+        for item in items:
+            if not any(_states(fc, item) and _speaks_of(names, s, fc) for s in support for fc in s.clauses):
+                out.append((item.surface, "says this of a drug or condition that no cited fact says it of; "
+                            "keep each statement with the compound the facts give it"))
     words = _content(clause)
     if not words:
         return out
@@ -372,10 +434,10 @@ def _clause_problems(clause: str, statement_entities: set[str], support: list[_S
     best: tuple[int, float] = (0, 0.0)
     verdicts: set[bool] = set()
     for s in support:
-        for fact_words, fact_entities, fact_negated in s.clauses:
-            shared = words & fact_words
-            score = (len(clause_entities & fact_entities), len(shared) / len(words))
-            flipped = (mine & shared) != (fact_negated & shared - entity_words)
+        for fc in s.clauses:
+            shared = words & fc.words
+            score = (len(clause_entities & fc.entities), len(shared) / len(words))
+            flipped = (mine & shared) != (fc.negated & shared - entity_words)
             if score > best:
                 best, verdicts = score, {flipped}
             elif score == best:

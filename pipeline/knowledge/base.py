@@ -39,7 +39,7 @@ class KnowledgeBase:
     interactions: dict[tuple[str, str], Interaction]
     evidence: dict[tuple[str, str], Evidence]
     facts: dict[str, Fact] = field(default_factory=dict)
-    medical_terms: tuple[str, ...] = ()
+    medical_terms: dict[str, str] = field(default_factory=dict)  # term -> category
     fact_files: dict[str, str] = field(default_factory=dict)
 
     def resolve_compound(self, name: str) -> Compound:
@@ -79,6 +79,7 @@ def _name_index(
     index: dict[str, str] = {}
     for entity in entities.values():
         names = [entity.id, entity.name, *entity.aliases]
+        names += [n for group in getattr(entity, "forms", {}).values() for n in group]
         short = getattr(entity, "short_name", None)
         if short:
             names.append(short)

@@ -23,7 +23,6 @@ from pydantic import BaseModel, ValidationError
 from pipeline.checks.dosing import find_dosing
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.base import KnowledgeBase, normalize_name
-from pipeline.knowledge.terms import read_medical_terms
 from pipeline.knowledge.models import (
     Compound,
     Condition,
@@ -37,6 +36,7 @@ from pipeline.knowledge.models import (
     Treatment,
     Vocabulary,
 )
+from pipeline.knowledge.terms import read_medical_terms
 
 M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E", Compound, Condition, Treatment)

@@ -121,12 +121,18 @@ class Fact(Strict):
 
 
 class Compound(Strict):
-    """A compound a page can be about."""
+    """A compound a page can be about.
+
+    ``forms`` names distinct products or substances under one entry (ketamine injection vs
+    esketamine): the grounding rule keeps a statement about one form from resting on a fact
+    about another. Form names count as aliases.
+    """
 
     id: Slug
     name: Text
     short_name: Text
     aliases: tuple[Text, ...] = ()
+    forms: dict[Slug, tuple[Text, ...]] = Field(default_factory=dict)
     drug_class: Text
     identifiers: dict[str, str] = Field(default_factory=dict)
     facts: tuple[Fact, ...] = ()
@@ -154,11 +160,12 @@ class Condition(Strict):
 
 
 class Treatment(Strict):
-    """A drug used as a standard treatment for one or more conditions."""
+    """A drug used as a standard treatment for one or more conditions (``forms`` as for Compound)."""
 
     id: Slug
     name: Text
     aliases: tuple[Text, ...] = ()
+    forms: dict[Slug, tuple[Text, ...]] = Field(default_factory=dict)
     drug_class: Text
     identifiers: dict[str, str] = Field(default_factory=dict)
     facts: tuple[Fact, ...] = ()
