@@ -1,9 +1,11 @@
 """Measure the checks against labelled corpora: precision and recall per rule.
 
 Two corpora live in eval/ (or any directory given):
-  text_rules.<split>.yaml  sentences labelled with the text rules they violate ([] = benign)
-  grounding.<split>.yaml   statements with the fact ids they cite and whether the facts support them
-Splits are ``dev`` (tune the rules on it) and ``holdout`` (report only, never tune on it).
+  text_rules.<split>*.yaml  sentences labelled with the text rules they violate ([] = benign)
+  grounding.<split>*.yaml   statements with the fact ids they cite and whether the facts support them
+Splits are ``dev`` (every dev*.yaml file: tune the rules on these) and ``holdout`` (every
+holdout*.yaml file: written blind to the rules, report only, never tune on them). A holdout
+that has been used for tuning is renamed into the dev split and replaced by a fresh one.
 """
 
 from __future__ import annotations
@@ -58,10 +60,9 @@ def _load(path: Path, model: type[C]) -> list[C]:
 def corpus_files(directory: Path, kind: str, split: str) -> list[Path]:
     """The corpus files for a kind ('text_rules' or 'grounding') and split ('dev', 'holdout', 'all')."""
     splits = ("dev", "holdout") if split == "all" else (split,)
-    files = [directory / f"{kind}.{s}.yaml" for s in splits]
-    missing = [str(f) for f in files if not f.is_file()]
-    if missing:
-        raise PipelineError(f"corpus file(s) not found: {', '.join(missing)}; pass --corpus DIR")
+    files = sorted(f for s in splits for f in directory.glob(f"{kind}.{s}*.yaml"))
+    if not files:
+        raise PipelineError(f"no {kind} corpus for split {split!r} in {directory}; pass --corpus DIR")
     return files
 
 

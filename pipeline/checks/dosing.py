@@ -14,7 +14,7 @@ from pipeline.checks.spans import Hit, scan
 _WORD_NUMBERS = (
     "thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
     "sixty|seventy|eighty|ninety|hundred|thousand|eleven|twelve|one|two|three|four|five|six|"
-    "seven|eight|nine|ten|a dozen|dozen|a half|half|a quarter|quarter"
+    "seven|eight|nine|ten|a dozen|dozen|a half|half|a quarter|quarter|single"
 )
 # 12, 1,200, 0.5, .5, 1/2, ½, 10-20, 1 to 2, two or three, one and a half
 _NUM1 = (rf"(?:\d+(?:[.,]\d+)*|\.\d+|\d+/\d+|[½¼¾⅓⅔]|(?:{_WORD_NUMBERS})(?:[- ](?:{_WORD_NUMBERS}))?)"
@@ -29,7 +29,7 @@ _FORMS = (
     r"tablets?|tabs?|capsules?|caps|pills?|puffs?|sprays?|drops?|patch(?:es)?|infusions?|"
     r"injections?|shots?|doses?|lozenges?|suppositor(?:y|ies)|sachets?|vials?|ampoules?|"
     r"teaspoons?|tablespoons?|tsp|tbsp|gumm(?:y|ies)|softgels?|inhalations?|dropperfuls?|"
-    r"chews?|applications?|sessions?|treatments? per"
+    r"chews?|applications?|sessions?|devices?|treatments? per"
 )
 _PERIODS = r"day|days|daily|week|weeks|weekly|month|months|night|nights|morning|evening|hour|hours|hr|hrs|h"
 
@@ -37,7 +37,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?<![\w.]){NUM}\s*-?\s*(?:{_MASS_UNITS})(?:\s*(?:/|per)\s*(?:kg|kilogram|m2|m²|{_PERIODS}|dose))?\b",
                 re.IGNORECASE), "dose amount (number + unit)"),
     # "two tablets", "half a tablet", "a quarter of a tablet"; not "2018 dose-finding study"
-    (re.compile(rf"(?<![\w.]){NUM}\s+(?:of\s+(?=an?\s))?(?:\w+\s+)?(?:{_FORMS})\b(?!-)",
+    (re.compile(rf"(?<![\w.]){NUM}\s+(?:of\s+(?:an?|one)\s+)?(?:\w+\s+)?(?:{_FORMS})\b(?!-)",
                 re.IGNORECASE),
      "dose amount (number of doses, tablets, sprays, puffs, patches or infusions)"),
     (re.compile(r"\b(?:mg|mcg|µg|units?|ml)\s*(?:/|per)\s*(?:kg|kilogram|m2|m²)\b|"
@@ -50,11 +50,17 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 re.IGNORECASE), "dosing frequency"),
     (re.compile(rf"\bevery\s+(?:other\s+|second\s+|third\s+)?(?:{NUM}\s+)?(?:{_PERIODS}|weekday|"
                 r"fortnight|meal|bedtime)\b|\bon\s+alternate\s+days\b|"
-                r"\beach\s+(?:morning|evening|night|bedtime|meal)\b|\b(?:at\s+bedtime|before\s+bed|"
+                r"\beach\s+(?:morning|evening|night|bedtime|meal|day)\b|\bevery\s+(?:other|second|third)\s+dose\b|"
+                r"\b(?:morning\s+and\s+(?:evening|night)|with\s+breakfast\s+and\s+(?:with\s+)?(?:dinner|supper)|"
+                r"on\s+alternating\s+(?:days|weeks)|at\s+bedtime|before\s+bed|"
                 r"with\s+(?:each\s+|every\s+)?meals?|on\s+an\s+empty\s+stomach)\b",
                 re.IGNORECASE), "dosing schedule"),
     (re.compile(rf"(?<![\w.]){NUM}\s+(?:days?|nights?|times?)\s+(?:a|per|each|every)\s+(?:week|month|day)\b|"
-                rf"(?<![\w.]){NUM}[\s-]+(?:days?|weeks?)\s+on\b[^.]{{0,40}}\boff\b",
+                rf"(?<![\w.]){NUM}[\s-]+(?:days?|weeks?)\s+on\b[^.]{{0,40}}\boff\b|"
+                rf"(?<![\w.]){NUM}[\s-]+(?:days?|weeks?)\s+(?:off|of\s+(?:treatment|dosing|therapy))\b|"
+                rf"\b(?:{_FORMS})\s+(?:a\s+day|daily|nightly|weekly|each\s+day|per\s+day)\b|"
+                rf"\b(?:infus\w*|inject\w*|given|administered|runs?|delivered)\s+(?:\w+\s+){{0,3}}(?:over|for)\s+"
+                rf"{NUM}\s+(?:minutes?|mins?|hours?)\b",
                 re.IGNORECASE), "dosing schedule"),
     (re.compile(r"\b(?:daily|nightly|weekly|biweekly|fortnightly|monthly|twice[- ]weekly|"
                 r"twice[- ]daily|once[- ]daily|once[- ]weekly)\s+(?:doses?|dosing|dosage|infusions?|"
@@ -64,20 +70,26 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:taken|given|used|administered|applied|injected|infused|inhaled|dosed|"
                 r"swallowed|sprayed)\s+(?:\w+\s+)?(?:daily|nightly|weekly|fortnightly|monthly|"
                 r"hourly|once|twice|thrice)\b", re.IGNORECASE), "dosing frequency"),
-    (re.compile(r"\b(?:BID|TID|QID|QD|QHS|PRN|Q\d+H|q\d+h)\b|"
+    (re.compile(r"\b(?:BID|TID|QID|QD|QHS|qHS|PRN|Q\d+(?:-\d+)?H|q\d+(?:-\d+)?h)\b|"
                 r"\b(?:b\.i\.d|t\.i\.d|q\.i\.d|q\.d|q\.h\.s|p\.r\.n)\.?(?=\W|$)"),
      "prescription frequency abbreviation"),
     # Any form of "taper" ("tapered gradually", "a slow taper") is a dose schedule in this domain.
     (re.compile(r"\b(?:up-?)?titrat\w*|\bstart(?:ing)?\s+(?:\w+\s+){0,2}(?:low|small)\b[^.]{0,40}"
                 r"\b(?:increas\w*|go slow|build|work\s+up)\w*|\bstart\s+low\b|\bgo\s+slow\b|"
-                r"\btaper(?:s|ing|ed)?\b|\bwean(?:ing)?\s+off\b",
+                r"\btaper(?:s|ing|ed)?\b|\bwean(?:ing)?\s+off\b|\b(?:work(?:ed|s|ing)?|buil[dt]s?|building)\s+up\s+to\b|"
+                r"\bdos(?:e|es|ing|age)\s+(?:is\s+|are\s+|was\s+)?(?:doubl|halv|increas|reduc|rais|lower|escalat)\w*",
                 re.IGNORECASE), "titration"),
     (re.compile(r"\b(?:increas\w*|rais\w*|reduc\w*|lower\w*|decreas\w*|doubl\w*|halv\w*|adjust\w*|"
-                r"escalat\w*|step(?:ping)?\s+up|cut\w*|split\w*)\s+(?:\w+\s+){0,3}(?:dose|doses|dosage|dosing)\b",
+                r"escalat\w*|step(?:ping)?\s+up|cut\w*|split\w*)\s+(?:\w+\s+){0,3}(?:dose|doses|dosage|dosing)\b|"
+                r"\b(?:reduc|increas|lower|rais|cut|decreas|drop|go\s+(?:up|down))\w*\s+(?:\w+\s+){0,3}?by\s+(?:a\s+|one\s+)?"
+                r"(?:quarter|half|third|\d+\s*%|\d+|one|two)\b|\bgo(?:es|ing)?\s+up\s+in\s+(?:small\s+)?steps\b|"
+                r"\bamounts?\s+(?:are|is)\s+(?:halved|doubled|reduced|increased)\b|"
+                r"\bsplit\w*\s+(?:\w+\s+){0,3}in\s+(?:half|two|quarters)\b|"
+                r"\b(?:take|taken|give|given|use|used|apply|applied)\s+(?:\w+\s+){0,2}at\s+night\b",
                 re.IGNORECASE), "titration (dose change)"),
-    (re.compile(r"\b(?:loading|maintenance|starting|initial|target|maximum|max|minimum|effective|"
-                r"recommended|usual|typical|standard|daily|weekly|single|bolus|booster|therapeutic|"
-                r"first|next|missed|extra)\s+(?:\w+\s+)?(?:doses?|dosage|dosing)\b",
+    (re.compile(r"\b(?:loading|maintenance|target|maximum|max|minimum|effective|"
+                r"recommended|usual|typical|standard|daily|weekly|bolus|booster|therapeutic)\s+"
+                r"(?:\w+\s+)?(?:doses?|dosage|dosing)\b",
                 re.IGNORECASE), "dose instruction"),
     (re.compile(rf"\b(?:dose|doses|dosage|dosing)\s+(?:of|is|was|at|between|ranges?|ranging|range of|"
                 rf"up to|from|around|about|approximately|starts? at)\s+(?:\w+\s+){{0,2}}{NUM}",
@@ -86,6 +98,34 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# A unit followed by a per-volume or per-time denominator is a lab value, not a dose
+# ("eGFR below 30 mL/min", "lactate above 5 mmol/L"); per-kg, per-day and per-dose stay doses.
+_LAB_DENOMINATOR = re.compile(r"\s*/\s*(?:l|dl|ml|min|mm3?|mm²|µl|ul|hpf)\b", re.IGNORECASE)
+# Counts of doses in a trial's design ("the higher of the two doses studied") describe the study.
+_STUDIED = re.compile(r"\s+(?:studied|tested|compared|evaluated|examined|investigated|groups?|arms?|levels)\b",
+                      re.IGNORECASE)
+# Pointing the reader to the label for dosing is a referral, not dosing.
+_REFERRAL = re.compile(r"\b(?:set\s+out|described|given|found|listed|detailed|explained|specified)\s+in\s+"
+                       r"(?:the\s+)?(?:prescribing\s+information|label(?:ing)?|package\s+insert)", re.IGNORECASE)
+_AMOUNTS = ("dose amount (number + unit)", "dose amount (number of doses, tablets, sprays, puffs, patches or "
+            "infusions)")
+
+
+_QUESTION = re.compile(r"^(?:how|what|which|when|why|is|are|does|do|can|should)\b.*\?\s*$", re.IGNORECASE | re.DOTALL)
+
+
 def find_dosing(text: str) -> list[Hit]:
     """Every dose amount, frequency, schedule or titration phrase in ``text``."""
-    return scan(text, PATTERNS)
+    # A referral to the label, or a question without an amount, asks about dosing without giving it.
+    referral = bool(_REFERRAL.search(text) or _QUESTION.match(text.strip()))
+    out = []
+    for hit in scan(text, PATTERNS):
+        if hit.reason == _AMOUNTS[0] and _LAB_DENOMINATOR.match(text, hit.end):
+            continue
+        if hit.reason == _AMOUNTS[1] and hit.text.lower().endswith(("dose", "doses")) and _STUDIED.match(
+                text, hit.end):
+            continue
+        if referral and hit.reason not in _AMOUNTS:
+            continue
+        out.append(hit)
+    return out

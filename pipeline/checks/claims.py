@@ -1,0 +1,215 @@
+"""Detect absolute safety claims and cure claims.
+
+Both kinds of claim are made in many words: "completely safe", "has never hurt anyone",
+"no one with ALS can safely receive it", "a perfect safety record"; "cures", "stops ALS in
+its tracks", "patients walk again", "the disease simply stops". The detectors look for the
+claim's shape (a universal or an absolute, a harm or benefit word, the disease as object)
+and excuse the same words when they are negated, asked about, hedged ("no treatment is
+without risk") or reported in order to be rejected ("claims that ... are not supported").
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.checks.spans import Hit, is_negated, scan
+
+# The condition or what it does to a person: the object of a cure claim.
+DISEASE = (
+    r"(?:the\s+|your\s+|their\s+|his\s+|her\s+|this\s+)?(?:disease|illness|condition|disorder|symptoms?|"
+    r"disability|damage|decline|deterioration|neurodegeneration|paralysis|weakness|tremors?|progression|"
+    r"(?-i:[A-Z][A-Z0-9]{1,5}(?:-[A-Z0-9]+)?)|[A-Z][a-z]+(?:'s)?\s+disease|Parkinson's|Alzheimer's|"
+    r"multiple\s+sclerosis|dementia|sclerosis|motor\s+neuron\s+(?:loss|death|disease)|nerve\s+damage|"
+    r"myelin|the\s+clock|memor(?:y|ies)|(?:dopamine\s+)?neurons?|nerve\s+cells|cognitive\s+decline|"
+    r"(?:memory|muscle|function)\s+loss)"
+)
+# The disease as the subject that stops or vanishes: not its passing symptoms.
+_DISEASE_SUBJECT = DISEASE.replace(r"symptoms?|", "")
+# Statements that report a claim in order to reject it, or hedge a universal.
+_DEBUNK = re.compile(
+    r"\b(?:claims?|headlines?|reports?|suggestions?|idea|notion|belief|assertions?|promises?|marketing)\b"
+    r"[^.;]*\b(?:not|no|unfounded|unsupported|false|misleading|wrong|unproven|overstated|mistaken)\b|"
+    r"\b(?:would\s+be|is)\s+(?:wrong|misleading|false|untrue|inaccurate)\s+to\s+(?:say|claim|suggest)|"
+    r"\bit\s+is\s+not\s+true\s+that|\bthere\s+is\s+no\s+evidence\s+that|\bno\s+evidence\s+(?:that|suggests|shows)|"
+    r"\b(?:has|have)\s+not\s+been\s+(?:shown|described|demonstrated|reported|observed|established|achieved|"
+    r"proven)|\bwas\s+not\s+borne\s+out|\bbeware\s+of|"
+    r"\b(?:would\s+be|is|are)\s+(?:inaccurate|wrong|misleading|false|untrue|incorrect|unfounded)\b|"
+    r"\b(?:deserve|warrant)s?\s+(?:suspicion|skepticism|scepticism|caution)|\bred\s+flags?\b|"
+    r"\bbe\s+(?:wary|skeptical|sceptical|suspicious)\s+of|\bhas\s+no\s+place\b",
+    re.IGNORECASE,
+)
+# "No compound can be declared universally safe", "no treatment is without risk": hedges.
+_DRUG_NOUN = r"(?:compound|drug|treatment|medicine|medication|therapy|substance|agent|intervention|product|option)s?"
+_HEDGE = re.compile(
+    rf"\b(?:no|not\s+any|no\s+single)\s+{_DRUG_NOUN}\b|"
+    rf"\bno\s+such\s+thing\s+as\s+(?:a\s+)?(?:risk-free|completely\s+safe|perfectly\s+safe|safe|harmless)\s+"
+    rf"{_DRUG_NOUN}\b", re.IGNORECASE)
+
+
+def _question(text: str) -> bool:
+    return text.rstrip().endswith("?")
+
+
+_NO_RISK = "claims there is no risk or no side effects"
+_UNSAFE = "declares the compound unsafe for every patient"
+_SAFE = "declares the compound safe"
+_UNIVERSAL_PEOPLE = (r"(?:every(?:one|body)?|all|any(?:one|body)?|each)\s*(?:\w+\s+){0,2}?(?:patients?|people|persons?|"
+                     r"individuals?|adults?|users?|one)?")
+SAFETY_CLAIMS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(?:completely|totally|perfectly|entirely|absolutely|100\s?%|fully|universally|always|"
+                r"inherently|unquestionably|guaranteed|certainly|definitely|proven(?:ly)?|clinically\s+proven|"
+                r"known\s+to\s+be|100\s+percent|utterly)\s+(?:safe|harmless|non-?toxic|benign|innocuous|risk-free)\b",
+                re.IGNORECASE), "declares the compound absolutely safe"),
+    (re.compile(r"\bsafe\s+(?:for|in|to\s+\w+\s+(?:for|by|in|with))\s+(?:all|every|everyone|anyone|any|each)\b|"
+                r"\bsafe(?:ty)?\b[^.;]{0,40}\bbeyond\s+(?:any\s+)?(?:question|doubt|dispute)\b|"
+                r"\bproven\s+(?:\w+\s+){0,2}safe\b|\bsafe\s+beyond\s+(?:any\s+)?(?:doubt|question)\b|"
+                r"\bperfect\s+safety\s+(?:record|profile)\b", re.IGNORECASE),
+     "declares the compound safe for every patient"),
+    (re.compile(r"\b(?:(?:no|zero)\s+(?:known\s+|serious\s+|real\s+|significant\s+)?|without\s+(?:any\s+)?|"
+                r"free\s+(?:of|from)\s+(?:any\s+)?)(?:risks?|side[- ]effects?|"
+                r"adverse\s+(?:effects?|events?|reactions?)|dangers?|safety\s+(?:concerns?|issues?|risks?)|harm|"
+                r"downsides?|drawbacks?)\b", re.IGNORECASE), _NO_RISK),
+    (re.compile(r"\b(?:risks?|side[- ]effects?|dangers?)\b[^.;]{0,40}\b(?:are|is)\s+(?:\w+\s+)?"
+                r"(?:nonexistent|non-existent|zero|nil|negligible\s+for\s+everyone)\b|"
+                r"\bside[- ]effects?\b[^.;]{0,40}\b(?:do\s+not|don't|never|simply\s+do\s+not)\s+(?:happen|occur)\b",
+                re.IGNORECASE), _NO_RISK),
+    (re.compile(r"\b(?:harmless|risk[- ]free|side[- ]effect[- ]free|perfectly\s+tolerated|"
+                r"nothing\s+to\s+worry\s+about|no\s+need\s+to\s+worry|"
+                r"cannot\s+(?:harm|hurt)|can't\s+(?:harm|hurt)|poses?\s+no\s+(?:risk|danger|threat)|"
+                r"(?:has|have)\s+never\s+(?:hurt|harmed|injured)|(?:will|would|could|can)\s+never\s+(?:hurt|harm)|"
+                r"nothing\s+to\s+fear|zero\s+(?:danger|risk)|can't\s+go\s+wrong|cannot\s+go\s+wrong|"
+                r"proven[- ]safe|safe\s+as\s+(?:water|milk|candy|a\s+vitamin)|(?:total|complete|absolute|perfect|full)\s+"
+                r"safety|(?:completely|perfectly|totally|entirely|absolutely)\s+safely|"
+                r"no\s+such\s+thing\s+as\s+(?:a\s+)?(?:side[- ]effects?|risks?|dangers?|adverse)|"
+                r"(?:won't|will\s+not|cannot|can't|could\s+not|would\s+not|wouldn't)\s+(?:hurt|harm)\s+"
+                r"(?:anyone|anybody|a\s+soul|a\s+fly))\b",
+                re.IGNORECASE), "claims the compound is harmless"),
+    (re.compile(r"\bnever\s+(?:hurt|harmed|injured)\s+(?:anyone|anybody|a\s+(?:single\s+)?(?:patient|person))\b|"
+                r"\b(?:no\s+one|nobody|no\s+(?:patient|person|individual)|not\s+a\s+single\s+(?:\w+\s+){0,2}"
+                r"(?:patient|person|individual|one))\b[^.;]{0,50}\b(?:will\s+(?:ever\s+)?be|"
+                r"(?:is|are|has\s+been|have\s+been|has\s+ever\s+been|have\s+ever\s+been)\s+(?:ever\s+)?)\s*harmed\b|"
+                r"\bnothing\s+about\b[^.;]{0,30}\bcan\s+(?:harm|hurt)\b", re.IGNORECASE),
+     "claims the compound is harmless"),
+    # "is safe", "is considered safe", "is a safe option"; "is not safe" is handled below.
+    (re.compile(r"\b(?:is|are|was|were|be|being|remains?|considered|deemed)\s+"
+                r"(?:(?!not\b|never\b|hardly\b|rarely\b|seldom\b)\w+\s+)?(?:safe|harmless|non-?toxic)\b"
+                r"(?!\s+to\s+(?:ask|say))", re.IGNORECASE), _SAFE),
+    (re.compile(r"\bsafe\s+and\s+(?:effective|well[- ]tolerated)\b|"
+                r"\b(?:well[- ]tolerated|effective)\s+and\s+safe\b", re.IGNORECASE), _SAFE),
+    (re.compile(r"\b(?:dangerous|unsafe|toxic|deadly|lethal|harmful|fatal)\s+(?:for|to|in)\s+"
+                r"(?:all|every|everyone|anyone|any)\b|\b(?:always|universally|inherently|invariably)\s+"
+                r"(?:dangerous|unsafe|harmful|toxic|deadly)\b|\bnever\s+safe\b|"
+                r"\b(?:uniformly|categorically|equally)\s+(?:dangerous|unsafe|harmful|toxic|deadly)\b|"
+                r"\b(?:harms?|will\s+harm|hurts?|will\s+hurt|damages?|endangers?|injures?|poisons?)\s+"
+                r"(?:every|all|any|each)\b|\bpoison\s+for\s+(?:every|any|all)|"
+                r"\b(?:is|are)\s+(?:simply\s+|just\s+)?(?:poison|deadly|unsafe)\b|"
+                r"\b(?:is|are)\s+(?:not|never)\s+safe\b(?!\s+(?:for|in|to\s+\w+\s+(?:for|in))\s+"
+                r"(?:all|every|everyone|anyone|each)\b)|"
+                rf"\b(?:puts?|places?|leaves?)\s+{_UNIVERSAL_PEOPLE}\s+(?:\w+\s+){{0,3}}(?:in\s+danger|at\s+risk)\b|"
+                r"\b(?:no\s+one|nobody|no\s+(?:patient|person|individual))\b[^.;]{0,50}\bcan\s+safely\b",
+                re.IGNORECASE), _UNSAFE),
+    (re.compile(r"\bno\s+(?:patient|one|person|individual)\s+(?:for\s+whom|who)\b[^.;]{0,50}"
+                r"\b(?:unsafe|at\s+risk|harmed|in\s+danger)\b", re.IGNORECASE), "declares the compound safe for every patient"),
+]
+_OBSERVED = re.compile(
+    r"\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:reported|observed|recorded|"
+    r"seen|noted|documented|identified|found|detected)\b",
+    re.IGNORECASE,
+)
+_WHETHER = re.compile(r"\b(?:whether|if)\b", re.IGNORECASE)
+
+
+def find_absolute_safety(text: str) -> list[Hit]:
+    """Claims that a compound is safe (or unsafe) for every patient, or has no risk."""
+    if _question(text) or _DEBUNK.search(text) or _HEDGE.search(text):
+        return []
+    return [
+        hit for hit in scan(text, SAFETY_CLAIMS)
+        if not is_negated(text, hit.start)
+        and not (hit.reason == _NO_RISK and _OBSERVED.match(text, hit.end))
+        and not (hit.reason == _SAFE and _WHETHER.search(text, 0, hit.start))
+    ]
+
+
+_HALT_VERBS = (r"cur(?:e|es|ed)|revers(?:e|es|ed)|undo(?:es)?|undid|halt(?:s|ed)?|stop(?:s|ped)?|arrest(?:s|ed)?|"
+               r"freez(?:e|es)|froze|end(?:s|ed)?|eliminat(?:e|es|ed)|eradicat(?:e|es|ed)|eras(?:e|es|ed)|"
+               r"wipes?\s+out|defeat(?:s|ed)?|beat(?:s)?|conquer(?:s|ed)?|banish(?:es|ed)?|repair(?:s|ed)?|"
+               r"regenerat(?:e|es|ed)|rebuild(?:s)?|restor(?:e|es|ed)|heal(?:s|ed)?|fix(?:es|ed)?|"
+               r"turns?\s+back|regrow(?:s)?|prevent(?:s|ed)?")
+CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bcur(?:e|es|ed|ing|ative|able)\b", re.IGNORECASE), "claims a cure"),
+    (re.compile(rf"\b(?:{_HALT_VERBS})\s+(?:\w+\s+){{0,4}}?{DISEASE}\b", re.IGNORECASE),
+     "claims to halt, reverse or repair the disease"),
+    (re.compile(r"\b(?:in\s+its\s+tracks|from\s+(?:progressing|getting\s+worse|advancing)|"
+                r"never\s+(?:gets?\s+worse|progresses|advances|returns|comes\s+back)|stops?\s+progressing)\b",
+                re.IGNORECASE), "claims to halt the disease"),
+    (re.compile(rf"\b{_DISEASE_SUBJECT}\s+(?:\w+\s+){{0,3}}?(?:simply\s+|completely\s+|just\s+)?(?:stops|ends|disappears?|"
+                r"vanish(?:es)?|goes\s+away|clears\s+up|is\s+gone|melts\s+away|(?:will|would)\s+(?:vanish|"
+                r"disappear|go\s+away|stop|end))\b|\bmakes?\s+(?:\w+\s+){0,3}?(?:go\s+away|disappear|vanish)\b",
+                re.IGNORECASE), "claims the disease goes away"),
+    # Symptoms that pass are ordinary ("sedation symptoms disappear within hours"); for good, a claim.
+    (re.compile(r"\bsymptoms?\s+(?:\w+\s+)?(?:disappear|vanish|go\s+away|resolve)\w*\s+(?:completely|entirely|"
+                r"permanently|for\s+good|forever)\b|\brestor\w*\s+(?:\w+\s+){0,2}?(?:function|strength|mobility|"
+                r"speech|memor\w+|health|movement|independence)\b", re.IGNORECASE), "claims the disease goes away"),
+    (re.compile(r"\b(?:miracle|miraculous|wonder\s+drug|magic\s+bullet|guarantee[sd]?|guaranteeing|"
+                r"100\s?%\s+effective|completely\s+effective|permanent(?:ly)?\s+(?:fix|relief|remission|recovery))\b",
+                re.IGNORECASE), "miracle or guaranteed-outcome language"),
+    (re.compile(r"\bworks?\s+(?:for|in)\s+(?:every|all|everyone|everybody|anyone|any)\b|\bwithout\s+exception\b|"
+                r"\b(?:helps|benefits|works\s+for)\s+(?:every\s+single|each\s+and\s+every)\b|"
+                r"\b(?:every|all)\s+(?:single\s+)?(?:\w+\s+)?(?:patients?|people)\s+(?:\w+\s+){0,2}"
+                r"(?:recover|improve|respond|benefit)s?\b", re.IGNORECASE),
+     "claims it works for everyone"),
+    (re.compile(r"\brecover(?:s|ed|y|ies)?\s+(?:\w+\s+){0,2}?(?:completely|fully|totally|entirely)|"
+                r"\b(?:complete|full|total|certain|guaranteed|lasting)\s+(?:recovery|remission|cure)\b|"
+                r"\bget\s+(?:their|your|his|her|my|our)\s+(?:\w+\s+){0,2}?back\b|"
+                r"\b(?:brings?|gets?)\s+(?:\w+\s+){0,4}?back\s+to\s+(?:full|normal)\b|"
+                r"\bback\s+to\s+(?:full|normal)\s+(?:function|health|strength)\b|"
+                r"\b(?:walk|talk|speak|swallow|breathe|run|move)\s+(?:normally\s+)?again\b|"
+                r"\b(?:symptom|disease)-free\b|\binto\s+(?:complete\s+|full\s+|lasting\s+|permanent\s+)?remission\b",
+                re.IGNORECASE), "promises recovery"),
+    (re.compile(r"\bproven\s+to\s+(?:treat|work|reverse|help|heal|fix|slow|stop|halt)\b", re.IGNORECASE),
+     "claims proven efficacy"),
+    (re.compile(rf"\bregain(?:s|ed|ing)?\s+(?:\w+\s+){{0,2}}?(?:full|normal|all|complete|lost)\b|"
+                rf"\bback\s+to\s+(?:full\s+|normal\s+|good\s+)?(?:health|function|strength|normal)\b|"
+                rf"\bno\s+longer\s+(?:progresses|advances|gets\s+worse|worsens|declines|progressing)\b|"
+                rf"\b(?:never|can't|cannot)\s+fails?\b|\balways\s+works\b|\bworks\s+every\s+time\b|"
+                rf"\bturns?\s+(?:\S+\s+){{0,3}}around\b|\ba\s+thing\s+of\s+the\s+past\b|"
+                rf"\bto\s+a\s+(?:standstill|halt|complete\s+stop)\b|"
+                rf"\b(?:everyone|everybody|all\s+(?:patients|people))\s+(?:who|that)\s+(?:\w+\s+){{1,3}}?"
+                rf"(?:gets?\s+better|improves?|recovers?)\b|\b(?:gives?|hands?)\s+(?:\w+\s+){{0,2}}(?:their|your|his|her)"
+                rf"\s+life\s+back\b|\bthe\s+decline\s+is\s+over\b", re.IGNORECASE), "promises recovery"),
+]
+_CURE_BENIGN = re.compile(
+    r"\b(?:search|hunt|quest|hope|hopes|hoping|hoped|look(?:ing)?|research|work(?:ing)?|race|path|progress)\s+"
+    r"(?:for|towards?|to)\s+(?:a\s+|an\s+)?(?:cure|end)|\bfind(?:ing)?\s+a\s+cure|\bnot\s+a\s+cure|"
+    r"\bno\s+(?:known\s+)?cure|\bto\s+(?:end|stop|cure|halt)\s+(?:\w+\s+)?(?:ALS|disease|MS)\b|"
+    # an aim is not a claim: "the goal of this research is to find treatments that stop ..."
+    r"\b(?:aim|goal|hope|purpose|objective|ambition)s?\b[^.;]{0,60}\b(?:is|are|was|were)\s+to\b.*|"
+    r"\b(?:hope|hopes|hoping|aims?|aiming|seeks?|seeking|strives?|working|researchers?|research)\b[^.;]{0,40}"
+    r"\b(?:to\s+find|to\s+develop|to\s+discover|towards?)\b.*|"
+    r"\bcure\s+(?:remains|is|has\s+been)\s+(?:the\s+|a\s+|an\s+)?(?:goal|aim|hope|ambition|target)\b",
+    re.IGNORECASE,
+)
+# A question ("Is there a cure for ALS?") asks rather than claims; hype words stay hype in any mood.
+_ASKABLE = ("claims a cure", "claims to halt, reverse or repair the disease", "claims to halt the disease",
+            "claims the disease goes away", "promises recovery", "claims it works for everyone")
+
+
+_QUOTED = re.compile(r"'[^']{1,40}'|\"[^\"]{1,40}\"|‘[^’]{1,40}’|“[^”]{1,40}”")
+
+
+def find_cure_claims(text: str) -> list[Hit]:
+    """Cure, reversal, halted-progression, recovery, miracle or guaranteed-outcome language."""
+    if _DEBUNK.search(text):
+        return []
+    # quoted words are mentioned, not used ("the phrase 'miracle drug'")
+    benign = [m.span() for m in _CURE_BENIGN.finditer(text)] + [m.span() for m in _QUOTED.finditer(text)]
+    question = _question(text)
+    hits = []
+    for hit in scan(text, CURE_CLAIMS):
+        if any(s <= hit.start < e for s, e in benign) or is_negated(text, hit.start):
+            continue
+        if question and hit.reason in _ASKABLE:
+            continue
+        hits.append(hit)
+    return hits

@@ -1,0 +1,196 @@
+"""Detect directive advice: telling the reader to start, stop, switch, take or avoid a treatment.
+
+The only guidance a page may give is to consult clinicians. Directives come as imperatives
+("Swap your antidepressant for esketamine"), modal advice with any subject ("Every ALS
+patient should be on riluzole"), soft recommendations ("it makes sense to drop the
+riluzole", "you may want to stop"), and advice framed as someone's recommendation.
+Sentences whose subject is a clinician or a label ("your neurologist must review your
+medication list") are reports or referrals, not directives.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.checks.grounding import is_rare
+from pipeline.checks.spans import Hit, scan
+
+# Actions on a treatment, as base verbs (phrasal ones included).
+ACTIONS = (
+    r"start|begin|initiate|stop|quit|discontinue|cease|switch(?:\s+over)?|swap|change|take|use|try|avoid|skip|"
+    r"hold(?:\s+off)?|pause|add|combine|mix|pair|double|halve|increase|reduce|lower|raise|cut(?:\s+back)?|"
+    r"replace|substitute|resume|restart|continue|keep\s+(?:taking|using|on)|wean(?:\s+off)?|taper|give|"
+    r"administer|refuse|decline|abandon|drop|forgo|ditch|come\s+off|go\s+off|get\s+off|get\s+on|go\s+on|"
+    r"stay\s+(?:on|off|away\s+from)|be\s+on|move\s+(?:on\s+)?to|crush|put|apply|inject|chew|insist(?:\s+on)?|"
+    r"ask\s+for|request|push\s+for|demand|opt\s+for|go\s+for|self-medicate|microdose|treat\s+yourself|"
+    r"steer\s+clear\s+of|receive|get|bother\s+with|reintroduce|layer|leave\s+out|split|"
+    r"move\s+(?:from|off|away\s+from)|"
+    r"keep(?!\s+(?:a|an|your)\s+(?:list|diary|record|log|note|notes|journal))|be\s+(?:switched|moved|put|started|"
+    r"kept|taken\s+off)\s+(?:on|to|off)"
+)
+ACTIONS_ING = (
+    r"starting|beginning|stopping|quitting|discontinuing|switching|swapping|changing|taking|using|trying|"
+    r"avoiding|skipping|holding|pausing|adding|combining|mixing|pairing|doubling|increasing|reducing|"
+    r"lowering|cutting|replacing|resuming|restarting|continuing|weaning|tapering|dropping|coming\s+off|"
+    r"going\s+off|getting\s+on"
+)
+# A clinician, label or study as the subject turns "must"/"should" into a report or a referral.
+_CLINICIAN = re.compile(
+    r"\b(?:doctors?|physicians?|neurologists?|clinicians?|specialists?|pharmacists?|nurses?|"
+    r"prescribers?|providers?|professionals?|team|label|labels|guidelines?|trial|study|investigators?|"
+    r"FDA|REMS)\b", re.IGNORECASE)
+# Advice to consult a clinician is the one guidance allowed ("never ... without consulting").
+_CONSULT_EXEMPT = re.compile(
+    r"\bwithout\s+(?:first\s+)?(?:consulting|talking|speaking|asking|checking|discussing|"
+    r"a\s+conversation|medical\s+advice|your\s+(?:doctor|clinician|care\s+team))|"
+    r"\bbased\s+on\s+information\s+(?:found\s+)?online|\bunless\s+(?:your|a)\s+"
+    r"(?:doctor|clinician|physician|neurologist|specialist|care\s+team|pharmacist)",
+    re.IGNORECASE,
+)
+_PROHIBITION = re.compile(r"\b(?:never|not|don't|do\s+not)\b", re.IGNORECASE)
+_OBJECT = (
+    r"the|your|this|that|these|those|it|them|any|all|a|an|my|their|taking|using|treatment|"
+    r"treatments|medication|medications|medicine|medicines|drugs?|doses?|dosage|\d+|one|two|three|four|"
+    r"five|six|ten|half"
+)
+# A drug named as the object: a capitalised (brand) name or a word with a common drug-name ending.
+_DRUG_LIKE = (
+    r"(?-i:[A-Z][A-Za-z-]+)|[a-z]+(?:ine|ide|ole|one|ate|il|in|ol|en|an|mab|nib|pam|lam|sen|"
+    r"zole|pril|tan|statin|mycin|cillin|vir|ast|ant|ex)s?"
+)
+# Verbs that also open ordinary sentences ("Lower urinary tract", "Use of", "Get a report"):
+# imperative only with a treatment as object; the first group also takes a determiner object.
+_AMBIGUOUS_DET = r"change|use|hold|add|mix|double|lower|cut|continue|drop|decline|put|pair|keep"
+_AMBIGUOUS_DRUG = r"get|receive|layer|leave|start|continue|try"
+_FILLER = (r"(?:please\s+|so\s+|then\s+|now\s+|go\s+ahead\s+and\s+|be\s+sure\s+to\s+|make\s+sure\s+(?:to|you)\s+|"
+           r"try\s+to\s+|just\s+|simply\s+|always\s+|never\s+|do\s+not\s+|don't\s+|definitely\s+|"
+           r"immediately\s+)*")
+# A short leading phrase may precede the verb: "Whatever happens, stay on sirolimus".
+_LEAD = r"(?:^(?:[\w' ]{1,30},\s+)?|(?<=[:•\-*;]\s)|(?<=[.!?]\s)|(?<=—\s))" + _FILLER
+# "If nausea persists, stop riluzole": an imperative after a leading conditional clause.
+_CONDITION_LEAD = (r"^(?:if|when|whenever|once|after|before|while|unless|until|in\s+case)\b[^,;.]{1,80},\s+"
+                   + _FILLER)
+_IMPERATIVE = "imperative telling the reader to act on a treatment"
+_MODAL = (r"(?:should(?:n't)?|must(?:n't)?|ought\s+to|needs?\s+to|has\s+to|have\s+to|had\s+better|'d\s+better|"
+          r"(?:is|are)\s+(?:advised|encouraged|told|urged|recommended)\s+to|would\s+do\s+well\s+to|"
+          r"(?:may|might|will|'ll)\s+(?:want|wish|need)\s+to|can\s+safely|may\s+safely)")
+
+DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"(?:{_LEAD}|{_CONDITION_LEAD})(?:start|begin|stop|quit|discontinue|cease|switch|swap|take|try|"
+                rf"avoid|skip|combine|increase|reduce|resume|restart|wean|taper|give|administer|refuse|abandon|"
+                rf"forgo|ditch|halve|substitute|replace|pause|crush|apply|inject|chew|titrate|split|reintroduce|go\s+off|"
+                rf"come\s+off|steer\s+clear\s+of|go\s+(?:up|down)\s+by|step\s+(?:up|down)|bump\s+up|"
+                rf"leave\s+(?:the\s+|your\s+)?[\w-]+\s+(?:out|off)|"
+                rf"get\s+(?:on|off)|stay\s+(?:on|off|away\s+from)|hold\s+off|insist\s+on|ask\s+for|opt\s+for|"
+                rf"self-medicate)\b(?!\s+(?:of|in)\b|-)", re.IGNORECASE), _IMPERATIVE),
+    (re.compile(rf"\b{_MODAL}\s+(?:not\s+|never\s+|also\s+|immediately\s+|first\s+|probably\s+)?(?:{ACTIONS})\b",
+                re.IGNORECASE), "tells the reader to act on a treatment"),
+    (re.compile(r"\bshould\s+(?:not\s+|never\s+)?be\s+(?:immediately\s+)?(?:avoided|stopped|discontinued|started|"
+                r"taken|used|withheld|held|combined|switched|initiated|added|reduced|increased|"
+                r"skipped|paused|replaced|given|tried|halted|crushed|swapped)\b", re.IGNORECASE),
+     "tells the reader to act on a treatment"),
+    (re.compile(rf"\b(?:it(?:\s+is|'s|\s+would\s+be|\s+may\s+be|\s+might\s+be)|that's)\s+(?:probably\s+|definitely\s+|"
+                rf"usually\s+)?(?:best|better|wise|advisable|recommended|prudent|important|essential|safest|"
+                rf"sensible|smart|a\s+(?:good|smart|wise)\s+idea|worth\s+it|worthwhile)\s+(?:to\s+|not\s+to\s+)"
+                rf"(?:{ACTIONS})\b|\bit\s+makes\s+sense\s+to\s+(?:{ACTIONS})\b", re.IGNORECASE),
+     "recommends acting on a treatment"),
+    (re.compile(rf"\b(?:we|I)(?:'d|\s+would)?\s+(?:strongly\s+)?(?:recommend|suggest|advise|urge)\s+(?:that\s+)?"
+                rf"(?:you\s+|patients\s+|people\s+)?(?:{ACTIONS_ING}|(?:{ACTIONS})\b|against)", re.IGNORECASE),
+     "recommends acting on a treatment"),
+    (re.compile(rf"\b(?:our|my|the)\s+(?:advice|recommendation|suggestion|tip)\s+is\s+(?:to\s+)?(?:{ACTIONS})\b|"
+                rf"\b(?:the|your|our|my)\s+(?:smart|smartest|best|right|wise|wisest|safest|sensible|only)\s+"
+                rf"(?:move|choice|option|thing|course|bet|plan|call|step)\s+(?:\w+\s+){{0,3}}?is\s+to\s+(?:{ACTIONS})\b|"
+                rf"\bif\s+I\s+were\s+you\b|\bin\s+your\s+(?:shoes|position|place)\b|"
+                rf"\bit\s+(?:might|may|would|could)\s+be\s+worth\s+(?:{ACTIONS_ING})\b|"
+                rf"\bconsider\s+(?:a|an|the)\s+(?:\w+\s+)?(?:taper|switch|change|trial|course|reduction|increase|"
+                rf"dose)\b", re.IGNORECASE), "recommends acting on a treatment"),
+    (re.compile(rf"\b(?:consider|try|avoid|keep|stop|start|think\s+about|thinking\s+about|why\s+not\s+try)\s+"
+                rf"(?:{ACTIONS_ING})\b|\bwhy\s+not\s+(?:{ACTIONS})\b|\bgive\s+(?:\w+\s+){{0,2}}a\s+"
+                rf"(?:try|go|shot)\b", re.IGNORECASE), "suggests acting on a treatment"),
+    (re.compile(rf"\byou\s+(?:can|could|may|might)\s+(?:safely\s+|also\s+|then\s+|just\s+|always\s+|simply\s+)?"
+                rf"(?:{ACTIONS})\b",
+                re.IGNORECASE), "tells the reader they may act on a treatment"),
+    (re.compile(r"\b(?:don't|do\s+not|never)\s+(?:bother\s+with|let\s+(?:\w+\s+){1,3}(?:talk|push|pressure|"
+                r"rush)\s+you\s+into)\b", re.IGNORECASE), "tells the reader to refuse a treatment"),
+]
+
+# Where the clause opened by a sentence-initial verb ends.
+_CLAUSE_END = re.compile(
+    r"[;:—–]|\b(?:if|when|whenever|unless|until|before|after|while|because|since|as|so|which|that|"
+    r"who|where|or\s+else)\b|,\s*(?:and\s+|but\s+)?(?:it|they|you|this|he|she|we|there)\b",
+    re.IGNORECASE,
+)
+_FINITE_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|may|might|can|could|will|would|shall|should|must|"
+    r"remains?|remained|appears?|appeared|seems?|seemed|occurs?|occurred|develops?|developed|"
+    r"rates?|varies|varied|differs?|differed)\b",
+    re.IGNORECASE,
+)
+_MODAL_REASONS = ("tells the reader to act on a treatment",)
+
+
+def _opens_subject(text: str, end: int) -> bool:
+    """True when the sentence-initial word is a noun phrase with its own verb, not an imperative.
+
+    "Decline on the ALSFRS-R was slower", "Stopping rules were predefined": the phrase is the
+    subject of a finite verb in the same clause. An imperative's clause has no such verb.
+    """
+    rest = text[end:]
+    stop = _CLAUSE_END.search(rest)
+    return bool(_FINITE_VERB.search(rest[: stop.start()] if stop else rest))
+
+
+_NOT_THE_READER = re.compile(r"\b(?:anything|something|nothing|everything|what|which)\s*$", re.IGNORECASE)
+_QUESTION_WORD = re.compile(r"^(?:why|how|what|when|where|who|which|does|do|is|are|can|could|should|would|will)\b"
+                            r"(?!\s+not\b)", re.IGNORECASE)
+
+
+def _clinician_subject(text: str, start: int) -> bool:
+    """True when the modal's subject is a clinician, label or study, or not a person at all."""
+    head = text[:start]
+    clause = re.split(r"[;:,]|\b(?:and|but|so|because|if|when)\b", head)[-1]
+    return bool(_CLINICIAN.search(clause) or _NOT_THE_READER.search(clause))
+
+
+_AMBIGUOUS_PATTERN = re.compile(
+    rf"(?:{_LEAD}|{_CONDITION_LEAD})(?P<verb>{_AMBIGUOUS_DET}|{_AMBIGUOUS_DRUG})\s+(?P<obj>[\w'/-]+)", re.IGNORECASE)
+_OBJECT_WORDS = frozenset(re.sub(r"[\\d+?()]", "", _OBJECT).split("|"))
+_NEGATIVE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|no\s+(?:patient|person|individual))\b", re.IGNORECASE)
+
+
+def _treatment_object(verb: str, obj: str) -> bool:
+    """Is the word after an ambiguous verb a treatment (a drug name, or a determiner for the first group)?"""
+    if re.fullmatch(_AMBIGUOUS_DET, verb, re.IGNORECASE) and (obj.lower() in _OBJECT_WORDS or obj.isdigit()):
+        return True
+    word = obj.strip("'").split("'")[0]
+    return bool(word) and (word[0].isupper() or is_rare(word.lower()) or bool(re.fullmatch(_DRUG_LIKE, word)))
+
+
+def _ambiguous_imperatives(text: str) -> list[Hit]:
+    hits = []
+    for m in _AMBIGUOUS_PATTERN.finditer(text):
+        if _treatment_object(m.group("verb"), m.group("obj")) and not _opens_subject(text, m.end("verb")):
+            hits.append(Hit(m.start(), m.end(), m.group(0), _IMPERATIVE))
+    return hits
+
+
+def find_directives(text: str) -> list[Hit]:
+    """Sentences that tell the reader to start, stop, switch, take or avoid a treatment."""
+    text = text.strip()
+    if text.endswith("?") and _QUESTION_WORD.match(text):
+        return []  # a question asks about treatment decisions; "Why not try X?" is caught as advice
+    consult = _CONSULT_EXEMPT.search(text)
+    hits = []
+    found = scan(text, DIRECTIVE_PATTERNS)
+    found += [h for h in _ambiguous_imperatives(text) if not any(h.start < f.end and f.start < h.end for f in found)]
+    for hit in sorted(found, key=lambda h: h.start):
+        if "safely" in hit.text.lower() and _NEGATIVE_SUBJECT.search(text, 0, hit.start):
+            continue  # "no one with ALS can safely receive it" is a safety claim, not advice
+        if hit.reason == _IMPERATIVE and _opens_subject(text, hit.end):
+            continue
+        if hit.reason in _MODAL_REASONS and _clinician_subject(text, hit.start):
+            continue
+        if consult and _PROHIBITION.search(text[: hit.end]):
+            continue  # "never stop ... without consulting": the sentence defers to a clinician
+        hits.append(hit)
+    return hits
