@@ -37,6 +37,11 @@ _PHASE = re.compile(r"\b(?:phase|schedule|type|stage|grade|class|tier|level)\s+(
 _CODE = re.compile(r"\b(?=[A-Za-z0-9-]*[A-Za-z])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
 _NEGATION = re.compile(r"\b(no|not|never|neither|nor|none|cannot|without|lacks?|absent|omitting|omits)\b|n't\b",
                        re.IGNORECASE)
+_NON = re.compile(r"\bnon-?([a-z]+)", re.IGNORECASE)
+# A fact clause that opens with a verb or pronoun continues the first clause's subject
+# ("DDInter 1.0 classifies ... and has no entry for ..."): it is read with that subject.
+_CONTINUATION = re.compile(r"^(?:has|have|had|is|are|was|were|lists|records|gives|does|did|warns|notes|states|"
+                           r"describes|calls|carries|reports|it|its|they|their|this|these|so)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r";|:|,\s*(?:so|and|but|while|whereas|although)\b|\bbut\b|\bwhereas\b|\bwhile\b|"
                      r"\balthough\b|\band\s+(?=(?:has|have|had|is|are|was|were|lists|records|gives|does|did|"
                      r"warns|notes|states|describes|calls|carries|reports)\b)", re.IGNORECASE)
@@ -49,6 +54,10 @@ _STOP = frozenset([
 ])
 MAX_TERM_WORDS = 6
 _MIN_CLAUSE_OVERLAP = 0.5
+# Qualifiers that change which patients or which disease a statement is about.
+_QUALIFIERS = frozenset("""primary secondary progressive relapsing remitting early late advanced familial sporadic
+juvenile pediatric paediatric elderly adult mild moderate severe acute chronic refractory resistant bulbar limb
+onset stage type symptomatic presymptomatic asymptomatic newly diagnosed end terminal""".split())
 # Words rarer than this in general English (wordfreq's Zipf scale) are technical: drug names,
 # effects, invented names. A statement may use one only if its cited facts do.
 RARE_ZIPF = 3.0
@@ -285,7 +294,7 @@ def _check_supported(unit: Unit, fact_ids: list[str], ctx: GroundingContext) -> 
 class _Clause:
     """One clause of a cited fact, in comparable form."""
 
-    norm: str
+    norm: str  # the clause's words, with the fact's first clause when this one continues it
     words: frozenset[str]  # content words
     entities: frozenset[str]  # entity keys named (the whole fact's when the clause names none)
     names: frozenset[str]  # entity names as written (likewise inherited)
@@ -308,21 +317,34 @@ class _Support:
 
 @functools.lru_cache(maxsize=65536)
 def _negated_words(clause: str) -> frozenset[str]:
-    """Content words a negator governs: those after it in the clause (a second negator undoes it)."""
+    """Content words a negator governs: those after it up to the next comma (a second negator
+    undoes it); "non-" governs only the word it prefixes ("non-competitive")."""
     out: set[str] = set()
-    negated = False
-    pos = 0
-    for m in _NEGATION.finditer(clause):
+    for segment in re.split(r"[,;:()]", clause):
+        negated = False
+        pos = 0
+        for m in _NEGATION.finditer(segment):
+            if negated:
+                out |= _content(segment[pos:m.start()])
+            negated, pos = not negated, m.end()
         if negated:
-            out |= _content(clause[pos:m.start()])
-        negated, pos = not negated, m.end()
-    if negated:
-        out |= _content(clause[pos:])
+            out |= _content(segment[pos:])
+    out |= {_singular(m.group(1).lower()) for m in _NON.finditer(clause)}
     return frozenset(out)
 
 
 def _content(text: str) -> frozenset[str]:
     return frozenset(w for w in tokens(text) if w not in _STOP and not w.isdigit())
+
+
+_VERB = re.compile(r"\b(?:classifies|lists|warns|states|notes|describes|calls|carries|reports|records|gives|is|are|"
+                   r"was|were|has|have|had|can|may|contraindicates|found|reported|lowered)\b", re.IGNORECASE)
+
+
+def _subject(clause: str) -> str:
+    """The words before a clause's first verb: what a continuing clause is about."""
+    m = _VERB.search(clause)
+    return clause[: m.start()] if m else ""
 
 
 def _support(text: str, tags: tuple[str, ...], lexicon: Lexicon) -> _Support:
@@ -331,15 +353,17 @@ def _support(text: str, tags: tuple[str, ...], lexicon: Lexicon) -> _Support:
     names = frozenset(t.surface for t in terms if t.kind == "entity")
     forms = frozenset(t.form for t in terms if t.form)
     parts = []
-    for c in clauses(text):
+    pieces = clauses(text)
+    for c in pieces:
         found = lexicon.find(c)
         own = frozenset(t.key for t in found if t.kind == "entity")
+        context = f"{_subject(pieces[0])} {c}" if c is not pieces[0] and _CONTINUATION.match(c) else c
         parts.append(_Clause(
-            normalize(c), _content(c), own or entities,
+            normalize(context), _content(c), own or entities,
             frozenset(t.surface for t in found if t.kind == "entity") or names,
             frozenset(t.form for t in found if t.form) or (forms if not own else frozenset()),
             frozenset(t.key for t in found if t.kind == "organ") | frozenset(tags),
-            numbers_in(c), _negated_words(c)))
+            numbers_in(context), _negated_words(c)))
     return _Support(normalize(text), entities,
                     frozenset(t.key for t in terms if t.kind == "organ") | frozenset(tags),
                     numbers_in(text), tuple(parts))
@@ -381,6 +405,7 @@ def _unsupported(text: str, facts: tuple[tuple[str, str, tuple[str, ...]], ...],
         if word not in covered and not any(f" {word} " in s.norm for s in support):
             out.append((word, "uses a technical word (drug, effect or other term) that its cited facts do "
                         "not contain; keep to the facts' wording"))
+    out += _novel_modifiers(text, statement_terms, support)
     if out:
         return out
     statement_names = [t for t in statement_terms if t.kind == "entity"]
@@ -406,6 +431,20 @@ def _speaks_of(names: list[Term], fact: _Support, clause: _Clause) -> bool:
         elif name.key in clause.entities:
             return True
     return False
+
+
+def _novel_modifiers(text: str, terms: tuple[Term, ...], support: list[_Support]) -> list[tuple[str, str]]:
+    """Disease qualifiers the facts do not use ("primary progressive" where they say "secondary
+    progressive", "severe" where they say "mild"): the qualifier changes who the claim is about."""
+    words = tokens(text)
+    fact_words = set().union(*(set(s.norm.split()) for s in support))
+    named = {w for t in terms for w in t.surface.split()}
+    out = []
+    for i, word in enumerate(words):
+        if word in _QUALIFIERS and word not in fact_words and any(w in named for w in words[i + 1:i + 4]):
+            out.append((word, "qualifies the condition or drug with a word its cited facts do not use; "
+                        "keep the facts' own description"))
+    return out
 
 
 def _clause_problems(clause: str, statement_names: list[Term], support: list[_Support],
