@@ -149,7 +149,8 @@ def build() -> list[dict[str, object]]:
                 continue
             siblings = [st.treatment for st in conds[0].standard_treatments if st.treatment != treatment]
             name = kb.treatments[treatment].name.lower()
-            if siblings and name in fact.text.lower() and int(hashlib.sha256(fact.id.encode()).hexdigest(), 16) % 3 == 0:
+            chosen = int(hashlib.sha256(fact.id.encode()).hexdigest(), 16) % 3 == 0
+            if siblings and name in fact.text.lower() and chosen:
                 other = kb.treatments[_pick(siblings, fact.id)].name.lower()
                 wrong = re.sub(re.escape(name), other, fact.text, count=1, flags=re.I)
                 cases.append(_case(wrong, [fact.id], False, "wrong-treatment"))

@@ -78,7 +78,8 @@ SAFETY_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"cannot\s+(?:harm|hurt)|can't\s+(?:harm|hurt)|poses?\s+no\s+(?:risk|danger|threat)|"
                 r"(?:has|have)\s+never\s+(?:hurt|harmed|injured)|(?:will|would|could|can)\s+never\s+(?:hurt|harm)|"
                 r"nothing\s+to\s+fear|zero\s+(?:danger|risk)|can't\s+go\s+wrong|cannot\s+go\s+wrong|"
-                r"proven[- ]safe|safe\s+as\s+(?:water|milk|candy|a\s+vitamin)|(?:total|complete|absolute|perfect|full)\s+"
+                r"proven[- ]safe|safe\s+as\s+(?:water|milk|candy|a\s+vitamin)|"
+                r"(?:total|complete|absolute|perfect|full)\s+"
                 r"safety|(?:completely|perfectly|totally|entirely|absolutely)\s+safely|"
                 r"no\s+such\s+thing\s+as\s+(?:a\s+)?(?:side[- ]effects?|risks?|dangers?|adverse)|"
                 r"(?:won't|will\s+not|cannot|can't|could\s+not|would\s+not|wouldn't)\s+(?:hurt|harm)\s+"
@@ -109,7 +110,8 @@ SAFETY_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"\b(?:no\s+one|nobody|no\s+(?:patient|person|individual))\b[^.;]{0,50}\bcan\s+safely\b",
                 re.IGNORECASE), _UNSAFE),
     (re.compile(r"\bno\s+(?:patient|one|person|individual)\s+(?:for\s+whom|who)\b[^.;]{0,50}"
-                r"\b(?:unsafe|at\s+risk|harmed|in\s+danger)\b", re.IGNORECASE), "declares the compound safe for every patient"),
+                r"\b(?:unsafe|at\s+risk|harmed|in\s+danger)\b", re.IGNORECASE),
+     "declares the compound safe for every patient"),
 ]
 _OBSERVED = re.compile(
     r"\s+(?:were|was|have\s+been|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:reported|observed|recorded|"
@@ -169,15 +171,15 @@ CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 re.IGNORECASE), "promises recovery"),
     (re.compile(r"\bproven\s+to\s+(?:treat|work|reverse|help|heal|fix|slow|stop|halt)\b", re.IGNORECASE),
      "claims proven efficacy"),
-    (re.compile(rf"\bregain(?:s|ed|ing)?\s+(?:\w+\s+){{0,2}}?(?:full|normal|all|complete|lost)\b|"
-                rf"\bback\s+to\s+(?:full\s+|normal\s+|good\s+)?(?:health|function|strength|normal)\b|"
-                rf"\bno\s+longer\s+(?:progresses|advances|gets\s+worse|worsens|declines|progressing)\b|"
-                rf"\b(?:never|can't|cannot)\s+fails?\b|\balways\s+works\b|\bworks\s+every\s+time\b|"
-                rf"\bturns?\s+(?:\S+\s+){{0,3}}around\b|\ba\s+thing\s+of\s+the\s+past\b|"
-                rf"\bto\s+a\s+(?:standstill|halt|complete\s+stop)\b|"
-                rf"\b(?:everyone|everybody|all\s+(?:patients|people))\s+(?:who|that)\s+(?:\w+\s+){{1,3}}?"
-                rf"(?:gets?\s+better|improves?|recovers?)\b|\b(?:gives?|hands?)\s+(?:\w+\s+){{0,2}}(?:their|your|his|her)"
-                rf"\s+life\s+back\b|\bthe\s+decline\s+is\s+over\b", re.IGNORECASE), "promises recovery"),
+    (re.compile(r"\bregain(?:s|ed|ing)?\s+(?:\w+\s+){0,2}?(?:full|normal|all|complete|lost)\b|"
+                r"\bback\s+to\s+(?:full\s+|normal\s+|good\s+)?(?:health|function|strength|normal)\b|"
+                r"\bno\s+longer\s+(?:progresses|advances|gets\s+worse|worsens|declines|progressing)\b|"
+                r"\b(?:never|can't|cannot)\s+fails?\b|\balways\s+works\b|\bworks\s+every\s+time\b|"
+                r"\bturns?\s+(?:\S+\s+){0,3}around\b|\ba\s+thing\s+of\s+the\s+past\b|"
+                r"\bto\s+a\s+(?:standstill|halt|complete\s+stop)\b|"
+                r"\b(?:everyone|everybody|all\s+(?:patients|people))\s+(?:who|that)\s+(?:\w+\s+){1,3}?"
+                r"(?:gets?\s+better|improves?|recovers?)\b|\b(?:gives?|hands?)\s+(?:\w+\s+){0,2}(?:their|your|his|her)"
+                r"\s+life\s+back\b|\bthe\s+decline\s+is\s+over\b", re.IGNORECASE), "promises recovery"),
 ]
 _CURE_BENIGN = re.compile(
     r"\b(?:search|hunt|quest|hope|hopes|hoping|hoped|look(?:ing)?|research|work(?:ing)?|race|path|progress)\s+"

@@ -55,9 +55,12 @@ _STOP = frozenset([
 MAX_TERM_WORDS = 6
 _MIN_CLAUSE_OVERLAP = 0.5
 # Qualifiers that change which patients or which disease a statement is about.
-_QUALIFIERS = frozenset("""primary secondary progressive relapsing remitting early late advanced familial sporadic
-juvenile pediatric paediatric elderly adult mild moderate severe acute chronic refractory resistant bulbar limb
-onset stage type symptomatic presymptomatic asymptomatic newly diagnosed end terminal""".split())
+_QUALIFIERS = frozenset([
+    "primary", "secondary", "progressive", "relapsing", "remitting", "early", "late", "advanced", "familial",
+    "sporadic", "juvenile", "pediatric", "paediatric", "elderly", "adult", "mild", "moderate", "severe",
+    "acute", "chronic", "refractory", "resistant", "bulbar", "limb", "onset", "stage", "type", "symptomatic",
+    "presymptomatic", "asymptomatic", "newly", "diagnosed", "end", "terminal",
+])
 # Words rarer than this in general English (wordfreq's Zipf scale) are technical: drug names,
 # effects, invented names. A statement may use one only if its cited facts do.
 RARE_ZIPF = 3.0
