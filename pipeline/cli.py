@@ -15,6 +15,15 @@ from pipeline.checks import TEXT_ONLY_RULES
 from pipeline.checks.findings import Finding, has_errors
 from pipeline.errors import KnowledgeError, PipelineError
 from pipeline.generation import Outcome, PageResult, Workspace, all_pairs, check_page, generate_page
+from pipeline.evaluation import (
+    corpus_files,
+    evaluate_grounding,
+    evaluate_text,
+    format_grounding_report,
+    format_text_report,
+    load_grounding_cases,
+    load_text_cases,
+)
 from pipeline.knowledge.loading import load_knowledge
 from pipeline.knowledge.terms import write_medical_terms
 from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS, resolve_knowledge_dir
@@ -180,6 +189,42 @@ def build_terms(data_dir: str, out: str | None, knowledge_dir: str | None) -> No
     target = Path(out) if out else resolve_knowledge_dir(knowledge_dir) / "lexicon" / "medical-terms.txt"
     count = write_medical_terms(Path(data_dir), target)
     click.echo(f"{target}: {count} terms")
+
+
+@cli.group(name="eval", cls=_Group)
+def eval_group() -> None:
+    """Measure the checks against labelled corpora."""
+
+
+@eval_group.command(name="checks")
+@click.option("--corpus", "corpus_dir", default="eval", show_default=True, type=click.Path(file_okay=False),
+              help="Directory holding text_rules.*.yaml and grounding.*.yaml.")
+@click.option("--split", type=click.Choice(["dev", "holdout", "all"]), default="all", show_default=True)
+@click.option("--failures", "show_failures", default=20, show_default=True,
+              help="How many failing cases to list per table (0: none).")
+@click.option("--strict", is_flag=True, help="Exit 1 when a figure is below its goal.")
+@data_options
+def eval_checks(corpus_dir: str, split: str, show_failures: int, strict: bool, knowledge: str | None,
+                prompts: str | None, settings: str | None) -> None:
+    """Precision and recall per rule, benign false positives, and grounding verdicts."""
+    ws = Workspace.open(knowledge, prompts, settings)
+    splits = ("dev", "holdout") if split == "all" else (split,)
+    met = True
+    for name in splits:
+        text_files = corpus_files(Path(corpus_dir), "text_rules", name)
+        report = evaluate_text(load_text_cases(text_files), ws)
+        click.echo(format_text_report(report, f"text rules [{name}: {', '.join(f.name for f in text_files)}]"))
+        for text, want, got, category in report.failures[:show_failures]:
+            click.echo(f"  miss  want={want or 'benign'} got={got or 'nothing'} [{category}] {text}")
+        ground_files = corpus_files(Path(corpus_dir), "grounding", name)
+        grounding = evaluate_grounding(load_grounding_cases(ground_files), ws)
+        click.echo(format_grounding_report(grounding, f"grounding [{name}: {', '.join(f.name for f in ground_files)}]"))
+        for statement, _, supported, perturbation, _ in grounding.failures[:show_failures]:
+            click.echo(f"  miss  {'supported' if supported else perturbation} {statement}")
+        click.echo("")
+        met = met and report.meets_goals() and grounding.meets_goals()
+    if strict and not met:
+        sys.exit(1)
 
 
 def _print_findings(findings: list[Finding]) -> None:
