@@ -35,7 +35,12 @@ _DEBUNK = re.compile(
     r"proven)|\bwas\s+not\s+borne\s+out|\bbeware\s+of|"
     r"\b(?:would\s+be|is|are)\s+(?:inaccurate|wrong|misleading|false|untrue|incorrect|unfounded)\b|"
     r"\b(?:deserve|warrant)s?\s+(?:suspicion|skepticism|scepticism|caution)|\bred\s+flags?\b|"
-    r"\bbe\s+(?:wary|skeptical|sceptical|suspicious)\s+of|\bhas\s+no\s+place\b",
+    r"\bbe\s+(?:wary|skeptical|sceptical|suspicious)\s+of|\bhas\s+no\s+place\b|"
+    r"\b(?:has|have)\s+never\s+been\s+(?:tested|studied|shown|demonstrated|proven|established)|"
+    r"\b(?:misstate|misrepresent|overstate)s?\b|\bso-called\b|\bnot\s+backed\s+by|"
+    r"\bnot\s+intended\s+to\s+(?:diagnose|treat|cure|prevent)|"
+    r"\b(?:no|nothing\s+in\s+the)\s+(?:\w+\s+){0,2}(?:study|studies|trial|trials|evidence|data|research|literature|"
+    r"product|source)s?\b[^.;]{0,30}\b(?:has|have|had|suggests?|shows?|found|shown|demonstrated)\b",
     re.IGNORECASE,
 )
 # "No compound can be declared universally safe", "no treatment is without risk": hedges.
@@ -46,8 +51,15 @@ _HEDGE = re.compile(
     rf"{_DRUG_NOUN}\b", re.IGNORECASE)
 
 
-def _question(text: str) -> bool:
-    return text.rstrip().endswith("?")
+def _question(text: str, pos: int | None = None) -> bool:
+    """Is the sentence (or, given ``pos``, the sentence holding it) a question?"""
+    if pos is None:
+        return text.rstrip().endswith("?")
+    end = re.search(r"[.?!]", text[pos:])
+    return bool(end and end.group(0) == "?")
+
+
+_HYPOTHETICAL = re.compile(r"\b(?:whether|if)\b", re.IGNORECASE)
 
 
 _NO_RISK = "claims there is no risk or no side effects"
@@ -109,6 +121,19 @@ SAFETY_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 rf"\b(?:puts?|places?|leaves?)\s+{_UNIVERSAL_PEOPLE}\s+(?:\w+\s+){{0,3}}(?:in\s+danger|at\s+risk)\b|"
                 r"\b(?:no\s+one|nobody|no\s+(?:patient|person|individual))\b[^.;]{0,50}\bcan\s+safely\b",
                 re.IGNORECASE), _UNSAFE),
+    (re.compile(r"\bsafely\s+(?:by|in|for)\s+(?:all|every|any|each)\b|"
+                r"\bno\s+(?:situation|circumstance|case|scenario)s?\s+(?:in\s+which|where)\b[^.;]{0,50}"
+                r"\b(?:harm|hurt|unsafe|danger)|"
+                r"\b(?:no\s+one|nobody|no\s+(?:patient|person|individual))\b[^.;]{0,50}\b(?:will|would|could|can)\s+"
+                r"(?:ever\s+)?(?:experience|have|get|suffer)\s+(?:any\s+)?(?:adverse|side|harm|problems|bad)|"
+                r"\bsafety\b[^.;]{0,40}\b(?:is|are)\s+(?:absolute|perfect|total|complete|unquestionable)\b|"
+                r"\bwith\s+(?:complete|total|full|absolute)\s+(?:confidence|safety|peace\s+of\s+mind)\b|"
+                r"\bnothing\s+(?:bad|harmful|dangerous|wrong)\s+(?:can|will|could)\s+happen\b|"
+                r"\bno\s+such\s+thing\s+as\s+(?:a\s+)?(?:bad|adverse|serious|harmful)\s+(?:reaction|effect|event)",
+                re.IGNORECASE), "declares the compound safe for every patient"),
+    (re.compile(r"\bcontraindicated\s+(?:for|in)\s+(?:all|every|everyone|any)\b|\bdeath\s+sentence\b|"
+                r"\b(?:no\s+one|nobody|no\s+(?:patient|person))\b[^.;]{0,50}\bshould\s+(?:ever\s+)?"
+                r"(?:take|touch|use|receive|try|go\s+near)\b", re.IGNORECASE), _UNSAFE),
     (re.compile(r"\bno\s+(?:patient|one|person|individual)\s+(?:for\s+whom|who)\b[^.;]{0,50}"
                 r"\b(?:unsafe|at\s+risk|harmed|in\s+danger)\b", re.IGNORECASE),
      "declares the compound safe for every patient"),
@@ -123,24 +148,25 @@ _WHETHER = re.compile(r"\b(?:whether|if)\b", re.IGNORECASE)
 
 def find_absolute_safety(text: str) -> list[Hit]:
     """Claims that a compound is safe (or unsafe) for every patient, or has no risk."""
-    if _question(text) or _DEBUNK.search(text) or _HEDGE.search(text):
+    if _DEBUNK.search(text) or _HEDGE.search(text):
         return []
     return [
         hit for hit in scan(text, SAFETY_CLAIMS)
-        if not is_negated(text, hit.start)
+        if not _question(text, hit.start) and not is_negated(text, hit.start)
         and not (hit.reason == _NO_RISK and _OBSERVED.match(text, hit.end))
         and not (hit.reason == _SAFE and _WHETHER.search(text, 0, hit.start))
     ]
 
 
-_HALT_VERBS = (r"cur(?:e|es|ed)|revers(?:e|es|ed)|undo(?:es)?|undid|halt(?:s|ed)?|stop(?:s|ped)?|arrest(?:s|ed)?|"
-               r"freez(?:e|es)|froze|end(?:s|ed)?|eliminat(?:e|es|ed)|eradicat(?:e|es|ed)|eras(?:e|es|ed)|"
-               r"wipes?\s+out|defeat(?:s|ed)?|beat(?:s)?|conquer(?:s|ed)?|banish(?:es|ed)?|repair(?:s|ed)?|"
-               r"regenerat(?:e|es|ed)|rebuild(?:s)?|restor(?:e|es|ed)|heal(?:s|ed)?|fix(?:es|ed)?|"
-               r"turns?\s+back|regrow(?:s)?|prevent(?:s|ed)?")
+_HALT_VERBS = (r"cur(?:e|es|ed|ing)|revers(?:e|es|ed|ing)|undo(?:es|ing)?|undid|halt(?:s|ed|ing)?|"
+               r"stop(?:s|ped|ping)?(?!\s+by\b)|arrest(?:s|ed|ing)?|freez(?:e|es|ing)|froze|end(?:s|ed)?|"
+               r"eliminat(?:e|es|ed|ing)|eradicat(?:e|es|ed|ing)|eras(?:e|es|ed|ing)|wipes?\s+out|defeat(?:s|ed)?|"
+               r"beat(?:s)?|conquer(?:s|ed)?|banish(?:es|ed)?|repair(?:s|ed|ing)?|regenerat(?:e|es|ed|ing)|"
+               r"rebuild(?:s|ing)?|restor(?:e|es|ed|ing)|heal(?:s|ed|ing)?|fix(?:es|ed)?|turn(?:s|ed)?\s+back|"
+               r"regrow(?:s)?|prevent(?:s|ed)?")
 CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bcur(?:e|es|ed|ing|ative|able)\b", re.IGNORECASE), "claims a cure"),
-    (re.compile(rf"\b(?:{_HALT_VERBS})\s+(?:\w+\s+){{0,4}}?{DISEASE}\b", re.IGNORECASE),
+    (re.compile(rf"\b(?:{_HALT_VERBS})\s+(?:\S+\s+){{0,4}}?{DISEASE}\b", re.IGNORECASE),
      "claims to halt, reverse or repair the disease"),
     (re.compile(r"\b(?:in\s+its\s+tracks|from\s+(?:progressing|getting\s+worse|advancing)|"
                 r"never\s+(?:gets?\s+worse|progresses|advances|returns|comes\s+back)|stops?\s+progressing)\b",
@@ -156,9 +182,11 @@ CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:miracle|miraculous|wonder\s+drug|magic\s+bullet|guarantee[sd]?|guaranteeing|"
                 r"100\s?%\s+effective|completely\s+effective|permanent(?:ly)?\s+(?:fix|relief|remission|recovery))\b",
                 re.IGNORECASE), "miracle or guaranteed-outcome language"),
-    (re.compile(r"\bworks?\s+(?:for|in)\s+(?:every|all|everyone|everybody|anyone|any)\b|\bwithout\s+exception\b|"
+    (re.compile(r"\bworks?\s+(?:for|in)\s+(?:every|all|everyone|everybody|anyone|any)\b|"
+                r"\b(?:works|helps|benefits|effective)\b[^.;]{0,40}\bwithout\s+exception\b|"
+                r"\b100\s?%\s+of\s+(?:\w+\s+){0,3}(?:patients|customers|users|people)\b|"
                 r"\b(?:helps|benefits|works\s+for)\s+(?:every\s+single|each\s+and\s+every)\b|"
-                r"\b(?:every|all)\s+(?:single\s+)?(?:\w+\s+)?(?:patients?|people)\s+(?:\w+\s+){0,2}"
+                r"\b(?:every|all)\s+(?:single\s+)?(?:\w+\s+)?(?:patients?|people)\s+(?:\S+\s+){0,4}"
                 r"(?:recover|improve|respond|benefit)s?\b", re.IGNORECASE),
      "claims it works for everyone"),
     (re.compile(r"\brecover(?:s|ed|y|ies)?\s+(?:\w+\s+){0,2}?(?:completely|fully|totally|entirely)|"
@@ -171,11 +199,22 @@ CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 re.IGNORECASE), "promises recovery"),
     (re.compile(r"\bproven\s+to\s+(?:treat|work|reverse|help|heal|fix|slow|stop|halt)\b", re.IGNORECASE),
      "claims proven efficacy"),
-    (re.compile(r"\bregain(?:s|ed|ing)?\s+(?:\w+\s+){0,2}?(?:full|normal|all|complete|lost)\b|"
+    (re.compile(rf"\bregain(?:s|ed|ing)?\s+(?:\w+\s+){{0,5}}?(?:full|normal|all|complete|lost)\b|"
+                rf"\b{_DISEASE_SUBJECT}\s+(?:is|are|was|were|can\s+be|gets?)\s+(?:completely\s+|fully\s+)?(?:reversed|"
+                rf"cured|halted|stopped|undone|repaired|eliminated|eradicated|erased|defeated|beaten)\b|"
+                rf"\b{_DISEASE_SUBJECT}\s+(?:is|was|are)\s+(?:\w+\s+)?gone\b|\bto\s+the\s+curb\b|"
+                rf"\b(?:can|could|will)\s+be\s+(?:beaten|defeated|cured|reversed|conquered|overcome)\b|"
+                rf"\bout\s+of\s+(?:the\s+|her\s+|his\s+|my\s+|a\s+|their\s+)?wheelchair\b|"
+                rf"\bno\s+longer\s+(?:a\s+)?(?:progressive|fatal|terminal|degenerative)\b|"
+                rf"\bback\s+to\s+(?:pre-?diagnosis|baseline|where\s+(?:it|they|he|she)\s+(?:was|were))\b|"
+                rf"\b(?:just\s+)?(?:like|as)\s+before\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:diagnosis|illness|disease)\b|"
+                rf"\b(?:gave|give|gives|giving)\s+(?:\w+\s+){{0,2}}back\b|"
+                rf"\b(?:switch(?:ed|es)?|turn(?:ed|s)?|shut)\s+(?:\S+\s+){{0,3}}off\s+(?:for\s+good|forever|"
+                rf"completely|permanently)\b|"
                 r"\bback\s+to\s+(?:full\s+|normal\s+|good\s+)?(?:health|function|strength|normal)\b|"
                 r"\bno\s+longer\s+(?:progresses|advances|gets\s+worse|worsens|declines|progressing)\b|"
                 r"\b(?:never|can't|cannot)\s+fails?\b|\balways\s+works\b|\bworks\s+every\s+time\b|"
-                r"\bturns?\s+(?:\S+\s+){0,3}around\b|\ba\s+thing\s+of\s+the\s+past\b|"
+                r"\bturn(?:s|ed|ing)?\s+(?:\S+\s+){0,3}around\b|\ba\s+thing\s+of\s+the\s+past\b|"
                 r"\bto\s+a\s+(?:standstill|halt|complete\s+stop)\b|"
                 r"\b(?:everyone|everybody|all\s+(?:patients|people))\s+(?:who|that)\s+(?:\w+\s+){1,3}?"
                 r"(?:gets?\s+better|improves?|recovers?)\b|\b(?:gives?|hands?)\s+(?:\w+\s+){0,2}(?:their|your|his|her)"
@@ -189,7 +228,9 @@ _CURE_BENIGN = re.compile(
     r"\b(?:aim|goal|hope|purpose|objective|ambition)s?\b[^.;]{0,60}\b(?:is|are|was|were)\s+to\b.*|"
     r"\b(?:hope|hopes|hoping|aims?|aiming|seeks?|seeking|strives?|working|researchers?|research)\b[^.;]{0,40}"
     r"\b(?:to\s+find|to\s+develop|to\s+discover|towards?)\b.*|"
-    r"\bcure\s+(?:remains|is|has\s+been)\s+(?:the\s+|a\s+|an\s+)?(?:goal|aim|hope|ambition|target)\b",
+    r"\bcure\s+(?:remains|is|has\s+been)\s+(?:the\s+|a\s+|an\s+)?(?:goal|aim|hope|ambition|target)\b|"
+    # "None of the standard treatments can reverse the disease": denied for every treatment
+    rf"\b(?:none\s+of|no)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?{_DRUG_NOUN}\b.*",
     re.IGNORECASE,
 )
 # A question ("Is there a cure for ALS?") asks rather than claims; hype words stay hype in any mood.
@@ -206,12 +247,13 @@ def find_cure_claims(text: str) -> list[Hit]:
         return []
     # quoted words are mentioned, not used ("the phrase 'miracle drug'")
     benign = [m.span() for m in _CURE_BENIGN.finditer(text)] + [m.span() for m in _QUOTED.finditer(text)]
-    question = _question(text)
     hits = []
     for hit in scan(text, CURE_CLAIMS):
-        if any(s <= hit.start < e for s, e in benign) or is_negated(text, hit.start):
+        # a negator just before the claim negates it; farther away it governs another verb
+        # ("doctors don't want you to know X undoes nerve damage")
+        if any(s <= hit.start < e for s, e in benign) or is_negated(text, hit.start, max_words=4):
             continue
-        if question and hit.reason in _ASKABLE:
+        if hit.reason in _ASKABLE and (_question(text, hit.start) or _HYPOTHETICAL.search(text, 0, hit.start)):
             continue
         hits.append(hit)
     return hits

@@ -24,7 +24,8 @@ ACTIONS = (
     r"stay\s+(?:on|off|away\s+from)|be\s+on|move\s+(?:on\s+)?to|crush|put|apply|inject|chew|insist(?:\s+on)?|"
     r"ask\s+for|request|push\s+for|demand|opt\s+for|go\s+for|self-medicate|microdose|treat\s+yourself|"
     r"steer\s+clear\s+of|receive|get|bother\s+with|reintroduce|layer|leave\s+out|split|"
-    r"move\s+(?:from|off|away\s+from)|"
+    r"move\s+(?:from|off|away\s+from)|go\s+back\s+on|get\s+back\s+on|stack|touch|go\s+near|"
+    r"push\s+to\s+(?:start|get|try)|"
     r"keep(?!\s+(?:a|an|your)\s+(?:list|diary|record|log|note|notes|journal))|be\s+(?:switched|moved|put|started|"
     r"kept|taken\s+off)\s+(?:on|to|off)"
 )
@@ -66,11 +67,15 @@ _FILLER = (r"(?:please\s+|so\s+|then\s+|now\s+|go\s+ahead\s+and\s+|be\s+sure\s+t
            r"try\s+to\s+|just\s+|simply\s+|always\s+|never\s+|do\s+not\s+|don't\s+|definitely\s+|"
            r"immediately\s+)*")
 # A short leading phrase may precede the verb: "Whatever happens, stay on sirolimus".
-_LEAD = r"(?:^(?:[\w' ]{1,30},\s+)?|(?<=[:•\-*;]\s)|(?<=[.!?]\s)|(?<=—\s))" + _FILLER
+_LEAD = (r"(?:^(?:[\w' ]{1,30},\s+)?|(?<=[:•\-*;]\s)|(?<=[.!?]\s)|(?<=—\s)|(?<=,\s)(?:so|or|and|then)\s+)"
+         + _FILLER)
 # "If nausea persists, stop riluzole": an imperative after a leading conditional clause.
 _CONDITION_LEAD = (r"^(?:if|when|whenever|once|after|before|while|unless|until|in\s+case)\b[^,;.]{1,80},\s+"
                    + _FILLER)
 _IMPERATIVE = "imperative telling the reader to act on a treatment"
+_PARTICIPLES = (r"avoided|stopped|discontinued|started|taken|used|withheld|held|combined|switched|initiated|added|"
+                r"reduced|increased|skipped|paused|replaced|given|tried|halted|crushed|swapped|restarted|resumed|"
+                r"tapered|continued|avoided")
 _MODAL = (r"(?:should(?:n't)?|must(?:n't)?|ought\s+to|needs?\s+to|has\s+to|have\s+to|had\s+better|'d\s+better|"
           r"(?:is|are)\s+(?:advised|encouraged|told|urged|recommended)\s+to|would\s+do\s+well\s+to|"
           r"(?:may|might|will|'ll)\s+(?:want|wish|need)\s+to|can\s+safely|may\s+safely)")
@@ -80,15 +85,30 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"avoid|skip|combine|increase|reduce|resume|restart|wean|taper|give|administer|refuse|abandon|"
                 rf"forgo|ditch|halve|substitute|replace|pause|crush|apply|inject|chew|titrate|split|reintroduce|go\s+off|"
                 rf"come\s+off|steer\s+clear\s+of|go\s+(?:up|down)\s+by|step\s+(?:up|down)|bump\s+up|"
-                rf"leave\s+(?:the\s+|your\s+)?[\w-]+\s+(?:out|off)|"
+                rf"leave\s+(?:the\s+|your\s+)?[\w-]+\s+(?:out|off)|throw\s+(?:out|away)|go\s+natural|"
                 rf"get\s+(?:on|off)|stay\s+(?:on|off|away\s+from)|hold\s+off|insist\s+on|ask\s+for|opt\s+for|"
-                rf"self-medicate)\b(?!\s+(?:of|in)\b|-)", re.IGNORECASE), _IMPERATIVE),
-    (re.compile(rf"\b{_MODAL}\s+(?:not\s+|never\s+|also\s+|immediately\s+|first\s+|probably\s+)?(?:{ACTIONS})\b",
+                rf"self-medicate)\b(?!\s+(?:of|in|here|to\s+the|reading|below)\b|-)", re.IGNORECASE), _IMPERATIVE),
+    (re.compile(rf"\b{_MODAL}\s+(?:not\s+|never\s+|ever\s+|also\s+|immediately\s+|first\s+|probably\s+|just\s+)?"
+                rf"(?:{ACTIONS})\b",
                 re.IGNORECASE), "tells the reader to act on a treatment"),
-    (re.compile(r"\bshould\s+(?:not\s+|never\s+)?be\s+(?:immediately\s+)?(?:avoided|stopped|discontinued|started|"
-                r"taken|used|withheld|held|combined|switched|initiated|added|reduced|increased|"
-                r"skipped|paused|replaced|given|tried|halted|crushed|swapped)\b", re.IGNORECASE),
+    (re.compile(rf"\b(?:should|must|needs?\s+to|has\s+to|have\s+to|ought\s+to)\s+(?:not\s+|never\s+|always\s+)?be\s+"
+                rf"(?:immediately\s+|permanently\s+)?(?:{_PARTICIPLES})\b|\b{_MODAL}\s+(?:ever\s+|always\s+)?be\s+"
+                rf"(?:{ACTIONS_ING})\b|\b(?:is|are)\s+best\s+(?:combined|taken|used|started|given|avoided|paired|"
+                rf"stopped)\b", re.IGNORECASE),
      "tells the reader to act on a treatment"),
+    (re.compile(rf"\b(?:it\s+is|it's)\s+(?:recommended|advised|advisable|best|important|essential|better)\s+that\s+"
+                rf"(?:\S+\s+){{1,6}}?(?:be\s+(?:{_PARTICIPLES})|(?:{ACTIONS}))\b|"
+                rf"\b(?:we|I)(?:'d|\s+would)?\s+(?:strongly\s+)?(?:recommend|suggest|advise|urge)\s+that\s+"
+                rf"(?:\S+\s+){{1,6}}?(?:{ACTIONS})\b|"
+                rf"\bit\s+(?:would\s+be|is|may\s+be|might\s+be)\s+(?:reasonable|sensible|wise|best|better|advisable|"
+                rf"prudent)\s+(?:for\s+(?:\S+\s+){{1,5}}?)?to\s+(?:{ACTIONS})\b|"
+                rf"\bbetter\s+off\s+(?:{ACTIONS_ING})\b|"
+                rf"\b(?:best|smartest|only|first)\s+thing\s+(?:\S+\s+){{0,3}}?(?:do|try)\s+is\s+(?:to\s+)?(?:{ACTIONS})\b|"
+                rf"\bit\s+pays\s+to\s+(?:{ACTIONS})\b|\bdo\s+yourself\s+a\s+fav(?:ou)?r\b|\bowe\s+it\s+to\s+"
+                rf"yourself\b|\b(?:wouldn't|would)\s+it\s+(?:make\s+sense|be\s+(?:better|wise|smart|best))\s+to\s+"
+                rf"(?:just\s+)?(?:{ACTIONS})\b|\b(?:patients|people|you)\s+can\s+(?:simply|just|always|safely)\s+"
+                rf"(?:{ACTIONS})\b", re.IGNORECASE),
+     "recommends acting on a treatment"),
     (re.compile(rf"\b(?:it(?:\s+is|'s|\s+would\s+be|\s+may\s+be|\s+might\s+be)|that's)\s+(?:probably\s+|definitely\s+|"
                 rf"usually\s+)?(?:best|better|wise|advisable|recommended|prudent|important|essential|safest|"
                 rf"sensible|smart|a\s+(?:good|smart|wise)\s+idea|worth\s+it|worthwhile)\s+(?:to\s+|not\s+to\s+)"
@@ -137,6 +157,8 @@ def _opens_subject(text: str, end: int) -> bool:
     """
     rest = text[end:]
     stop = _CLAUSE_END.search(rest)
+    if re.match(r"\s+by\b", rest):
+        return True  # "Stopped by the clinic": a phrasal verb in a narrative
     return bool(_FINITE_VERB.search(rest[: stop.start()] if stop else rest))
 
 
@@ -155,6 +177,9 @@ def _clinician_subject(text: str, start: int) -> bool:
 _AMBIGUOUS_PATTERN = re.compile(
     rf"(?:{_LEAD}|{_CONDITION_LEAD})(?P<verb>{_AMBIGUOUS_DET}|{_AMBIGUOUS_DRUG})\s+(?P<obj>[\w'/-]+)", re.IGNORECASE)
 _OBJECT_WORDS = frozenset(re.sub(r"[\\d+?()]", "", _OBJECT).split("|"))
+_META = re.compile(r"\b(?:not|never)\s+(?:saying|suggesting|recommending|implying|telling\s+\w+)\b", re.IGNORECASE)
+_RECORD_KEEPING = re.compile(r"\bkeep\s+(?:a|an|your)\s+(?:\w+\s+)?(?:list|diary|record|log|note|notes|journal)\b",
+                             re.IGNORECASE)
 _NEGATIVE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|no\s+(?:patient|person|individual))\b", re.IGNORECASE)
 
 
@@ -184,6 +209,8 @@ def find_directives(text: str) -> list[Hit]:
     found = scan(text, DIRECTIVE_PATTERNS)
     found += [h for h in _ambiguous_imperatives(text) if not any(h.start < f.end and f.start < h.end for f in found)]
     for hit in sorted(found, key=lambda h: h.start):
+        if _META.search(text, 0, hit.start) or _RECORD_KEEPING.match(text, hit.start):
+            continue  # "I'm not saying anyone should try it"; "keep a symptom diary"
         if "safely" in hit.text.lower() and _NEGATIVE_SUBJECT.search(text, 0, hit.start):
             continue  # "no one with ALS can safely receive it" is a safety claim, not advice
         if hit.reason == _IMPERATIVE and _opens_subject(text, hit.end):

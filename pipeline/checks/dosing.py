@@ -26,7 +26,7 @@ _MASS_UNITS = (
     r"cc|l|liters?|litres?|iu|i\.u\.|international units?|units?|meq|mmol|mol|mcl|gtts?"
 )
 _FORMS = (
-    r"tablets?|tabs?|capsules?|caps|pills?|puffs?|sprays?|drops?|patch(?:es)?|infusions?|"
+    r"tablets?|tabs?|capsules?|caps?|pills?|puffs?|sprays?|drops?|patch(?:es)?|infusions?|"
     r"injections?|shots?|doses?|lozenges?|suppositor(?:y|ies)|sachets?|vials?|ampoules?|"
     r"teaspoons?|tablespoons?|tsp|tbsp|gumm(?:y|ies)|softgels?|inhalations?|dropperfuls?|"
     r"chews?|applications?|sessions?|devices?|treatments? per"
@@ -37,7 +37,8 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?<![\w.]){NUM}\s*-?\s*(?:{_MASS_UNITS})(?:\s*(?:/|per)\s*(?:kg|kilogram|m2|m²|{_PERIODS}|dose))?\b",
                 re.IGNORECASE), "dose amount (number + unit)"),
     # "two tablets", "half a tablet", "a quarter of a tablet"; not "2018 dose-finding study"
-    (re.compile(rf"(?<![\w.]){NUM}\s+(?:of\s+(?:an?|one)\s+)?(?:\w+\s+)?(?:{_FORMS})\b(?!-)",
+    (re.compile(rf"(?<![\w.]){NUM}\s+(?:of\s+(?:an?|one)\s+)?(?:\w+\s+)?(?:{_FORMS}|grams?|milligrams?|"
+                rf"micrograms?)\b(?!-)",
                 re.IGNORECASE),
      "dose amount (number of doses, tablets, sprays, puffs, patches or infusions)"),
     (re.compile(r"\b(?:mg|mcg|µg|units?|ml)\s*(?:/|per)\s*(?:kg|kilogram|m2|m²)\b|"
@@ -45,7 +46,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 r"\bdos(?:e|es|ing|age)\s+(?:\w+\s+){0,2}weight[- ](?:based|adjusted)\b",
                 re.IGNORECASE), "weight-based dosing"),
     (re.compile(r"\b(?:once|twice|thrice|(?:\w+|\d+)\s+times)\s+(?:a|per|each|every)\s+"
-                r"(?:day|week|month|night|morning|evening|fortnight)\b|"
+                r"(?:day|week|month|night|morning|evening|fortnight|year)\b|"
                 r"\b(?:once|twice|thrice|(?:\w+|\d+)\s+times)[- ](?:daily|weekly|monthly|nightly)\b",
                 re.IGNORECASE), "dosing frequency"),
     (re.compile(rf"\bevery\s+(?:other\s+|second\s+|third\s+)?(?:{NUM}\s+)?(?:{_PERIODS}|weekday|"
@@ -60,7 +61,14 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"(?<![\w.]){NUM}[\s-]+(?:days?|weeks?)\s+(?:off|of\s+(?:treatment|dosing|therapy))\b|"
                 rf"\b(?:{_FORMS})\s+(?:a\s+day|daily|nightly|weekly|each\s+day|per\s+day)\b|"
                 rf"\b(?:infus\w*|inject\w*|given|administered|runs?|delivered)\s+(?:\w+\s+){{0,3}}(?:over|for)\s+"
-                rf"{NUM}\s+(?:minutes?|mins?|hours?)\b",
+                rf"{NUM}\s+(?:minutes?|mins?|hours?)\b|"
+                rf"(?<![\w.]){NUM}[- ](?:to\s+{NUM}[- ])?(?:hour|day|week|month)s?\s+intervals?\b|"
+                rf"\bintervals?\s+of\s+{NUM}\s+(?:hours?|days?|weeks?|months?)\b|"
+                rf"\b(?:doses?|infusions?|injections?|treatments?)\s+(?:\w+\s+){{0,2}}?(?:separated|spaced|apart|"
+                rf"given)\s+(?:by\s+)?(?:\w+\s+)?{NUM}\s+(?:hours?|days?|weeks?|months?)\b|"
+                rf"(?<![\w.]){NUM}\s+(?:\w+\s+)?over\s+{NUM}\s+(?:days|weeks|months)\b|"
+                rf"(?<![\w.]){NUM}-(?:infusion|injection|dose|tablet|session|capsule|spray)\b|"
+                rf"(?<![\w.])(?!19\d\d|20\d\d)\d{{2,4}}s\b",
                 re.IGNORECASE), "dosing schedule"),
     (re.compile(r"\b(?:daily|nightly|weekly|biweekly|fortnightly|monthly|twice[- ]weekly|"
                 r"twice[- ]daily|once[- ]daily|once[- ]weekly)\s+(?:doses?|dosing|dosage|infusions?|"
@@ -84,7 +92,9 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 r"\b(?:reduc|increas|lower|rais|cut|decreas|drop|go\s+(?:up|down))\w*\s+(?:\w+\s+){0,3}?by\s+(?:a\s+|one\s+)?"
                 r"(?:quarter|half|third|\d+\s*%|\d+|one|two)\b|\bgo(?:es|ing)?\s+up\s+in\s+(?:small\s+)?steps\b|"
                 r"\bamounts?\s+(?:are|is)\s+(?:halved|doubled|reduced|increased)\b|"
-                r"\bsplit\w*\s+(?:\w+\s+){0,3}in\s+(?:half|two|quarters)\b|"
+                r"\bsplit\w*\s+(?:\w+\s+){0,3}in\s+(?:half|two|quarters)\b|\bbuil[dt]\w*\s+(?:\w+\s+){0,2}up\b|"
+                r"\bdos(?:e|es|ing|age)\s+(?:are\s+|is\s+)?adjusted\b|"
+                r"\b(?:daily|weekly|monthly|nightly|fortnightly|yearly)\s+(?:schedule|cycle|basis|intervals?)\b|"
                 r"\b(?:take|taken|give|given|use|used|apply|applied)\s+(?:\w+\s+){0,2}at\s+night\b",
                 re.IGNORECASE), "titration (dose change)"),
     (re.compile(r"\b(?:loading|maintenance|target|maximum|max|minimum|effective|"
