@@ -14,7 +14,6 @@ import click
 from pipeline.checks import TEXT_ONLY_RULES
 from pipeline.checks.findings import Finding, has_errors
 from pipeline.errors import KnowledgeError, PipelineError
-from pipeline.generation import Outcome, PageResult, Workspace, all_pairs, check_page, generate_page
 from pipeline.evaluation import (
     corpus_files,
     evaluate_grounding,
@@ -24,6 +23,7 @@ from pipeline.evaluation import (
     load_grounding_cases,
     load_text_cases,
 )
+from pipeline.generation import Outcome, PageResult, Workspace, all_pairs, check_page, generate_page
 from pipeline.knowledge.loading import load_knowledge
 from pipeline.knowledge.terms import write_medical_terms
 from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS, resolve_knowledge_dir

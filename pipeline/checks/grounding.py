@@ -30,12 +30,15 @@ _WORD_NUMBERS = {
     "twenty": "20", "thirty": "30", "hundred": "100", "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5",
 }
 _NUMBER = re.compile(r"(?<![A-Za-z0-9])(\d+(?:[.,]\d+)*)(?![A-Za-z0-9])")
-_NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+# "one" is left out: it is as often a pronoun ("one found ..., the other ...") as a number.
+_NUMBER_WORD = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                           r"twenty|thirty|hundred)\b", re.IGNORECASE)
+_ONE_UNIT = re.compile(r"\bone\s+(?:hours?|days?|weeks?|months?|years?|minutes?|percent|dose|in\s+\d+)\b", re.IGNORECASE)
 _PHASE = re.compile(r"\b(?:phase|schedule|type|stage|grade|class|tier|level)\s+(i{1,3}|iv|v|\d)\b", re.IGNORECASE)
 # Codes mixing letters and digits (genes, enzymes, ATC codes) must be copied exactly from the facts.
 _CODE = re.compile(r"\b(?=[A-Za-z0-9-]*[A-Za-z])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
-_NEGATION = re.compile(r"\b(no|not|never|neither|nor|none|cannot|without|lacks?|absent|omitting|omits)\b|n't\b",
+# "nor" continues a "neither" rather than undoing it, so it is not a negator here.
+_NEGATION = re.compile(r"\b(no|not|never|neither|none|cannot|without|lacks?|absent|omitting|omits)\b|n't\b",
                        re.IGNORECASE)
 _NON = re.compile(r"\bnon-?([a-z]+)", re.IGNORECASE)
 # A fact clause that opens with a verb or pronoun continues the first clause's subject
@@ -53,9 +56,22 @@ _STOP = frozenset([
     "which", "who", "with",
 ])
 MAX_TERM_WORDS = 6
-_MIN_CLAUSE_OVERLAP = 0.5
+_MIN_CLAUSE_OVERLAP = 0.4
+# Direction words: a statement may not turn a fact's "raises" into "lowers".
+_OPPOSITE_PAIRS = (("increase", "decrease"), ("increased", "decreased"), ("raise", "lower"),
+                                ("raise", "reduce"), ("raised", "lowered"), ("elevated", "lowered"),
+                                ("elevated", "reduced"), ("elevation", "reduction"), ("higher", "lower"),
+                                ("high", "low"), ("rise", "fall"), ("rise", "drop"), ("increase", "drop"),
+                                ("more", "less"), ("gain", "loss"), ("speed", "slow"), ("well", "poorly"),
+                                ("known", "unknown"), ("improve", "worsen"), ("improved", "worsened"),
+                                ("better", "worse"), ("faster", "slower"), ("above", "below"))
+_OPPOSITES: dict[str, set[str]] = {}
+for _a, _b in _OPPOSITE_PAIRS:
+    _OPPOSITES.setdefault(_a, set()).add(_b)
+    _OPPOSITES.setdefault(_b, set()).add(_a)
 # Qualifiers that change which patients or which disease a statement is about.
 _QUALIFIERS = frozenset([
+    "full", "accelerated", "conditional", "provisional", "pilot", "large",
     "primary", "secondary", "progressive", "relapsing", "remitting", "early", "late", "advanced", "familial",
     "sporadic", "juvenile", "pediatric", "paediatric", "elderly", "adult", "mild", "moderate", "severe",
     "acute", "chronic", "refractory", "resistant", "bulbar", "limb", "onset", "stage", "type", "symptomatic",
@@ -104,6 +120,7 @@ def numbers_in(text: str) -> frozenset[str]:
     """Numbers a text states, with words and phase numerals folded to digits."""
     found = {m.group(1).replace(",", "") for m in _NUMBER.finditer(text)}
     found |= {_WORD_NUMBERS[m.group(1).lower()] for m in _NUMBER_WORD.finditer(text)}
+    found |= {"1" for _ in _ONE_UNIT.finditer(text)}
     found |= {_WORD_NUMBERS.get(m.group(1).lower(), m.group(1)) for m in _PHASE.finditer(text)}
     found |= {m.group(0).upper() for m in _CODE.finditer(text)}
     return frozenset(found)
@@ -409,6 +426,7 @@ def _unsupported(text: str, facts: tuple[tuple[str, str, tuple[str, ...]], ...],
             out.append((word, "uses a technical word (drug, effect or other term) that its cited facts do "
                         "not contain; keep to the facts' wording"))
     out += _novel_modifiers(text, statement_terms, support)
+    out += _reversed_directions(text, support)
     if out:
         return out
     statement_names = [t for t in statement_terms if t.kind == "entity"]
@@ -434,6 +452,18 @@ def _speaks_of(names: list[Term], fact: _Support, clause: _Clause) -> bool:
         elif name.key in clause.entities:
             return True
     return False
+
+
+def _reversed_directions(text: str, support: list[_Support]) -> list[tuple[str, str]]:
+    """A direction word the facts do not use whose opposite they do ("lowered" for "elevated")."""
+    fact_words = set().union(*(set(s.norm.split()) for s in support))
+    out = []
+    for word in dict.fromkeys(tokens(text)):
+        opposite = sorted(o for o in _OPPOSITES.get(word, ()) if _singular(o) in fact_words)
+        if opposite and word not in fact_words:
+            out.append((word, f"reverses the direction its cited facts give ('{opposite[0]}'); keep the facts' "
+                        "direction"))
+    return out
 
 
 def _novel_modifiers(text: str, terms: tuple[Term, ...], support: list[_Support]) -> list[tuple[str, str]]:
