@@ -33,7 +33,8 @@ _NUMBER = re.compile(r"(?<![A-Za-z0-9])(\d+(?:[.,]\d+)*)(?![A-Za-z0-9])")
 # "one" is left out: it is as often a pronoun ("one found ..., the other ...") as a number.
 _NUMBER_WORD = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                           r"twenty|thirty|hundred)\b", re.IGNORECASE)
-_ONE_UNIT = re.compile(r"\bone\s+(?:hours?|days?|weeks?|months?|years?|minutes?|percent|dose|in\s+\d+)\b", re.IGNORECASE)
+_ONE_UNIT = re.compile(r"\bone\s+(?:hours?|days?|weeks?|months?|years?|minutes?|percent|dose|in\s+\d+)\b",
+                       re.IGNORECASE)
 _PHASE = re.compile(r"\b(?:phase|schedule|type|stage|grade|class|tier|level)\s+(i{1,3}|iv|v|\d)\b", re.IGNORECASE)
 # Codes mixing letters and digits (genes, enzymes, ATC codes) must be copied exactly from the facts.
 _CODE = re.compile(r"\b(?=[A-Za-z0-9-]*[A-Za-z])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
