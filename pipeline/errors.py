@@ -6,6 +6,8 @@
      +-- TemplateError            a page or prompt template failed to load or render
      +-- SettingsError            a site-settings file is missing or invalid
      +-- PageError                a page or its sidecar cannot be read for checking
+     +-- DrafterError             a drafter could not produce a draft at all (reason given)
+          +-- EndpointError       the model endpoint is misconfigured or unreachable
 
 Every message says what was wrong, where (file, field, section) and what to do.
 """
@@ -65,3 +67,15 @@ class SettingsError(PipelineError):
 
 class PageError(PipelineError):
     """A page given to the checker cannot be read."""
+
+
+class DrafterError(PipelineError):
+    """A drafter failed to produce a draft (transport exhausted, truncated output, ...)."""
+
+    def __init__(self, message: str, attempts: list[dict[str, object]] | None = None) -> None:
+        self.attempts = attempts or []
+        super().__init__(message)
+
+
+class EndpointError(DrafterError):
+    """The model endpoint cannot be used: missing key, unreachable, or refusing our credentials."""

@@ -28,8 +28,8 @@ from pipeline.checks import (
 )
 from pipeline.checks.findings import Severity
 from pipeline.draft import Draft
-from pipeline.drafting import Drafter, get_drafter
-from pipeline.errors import PageError
+from pipeline.drafting import Drafter, Redrafter, as_result, get_drafter
+from pipeline.errors import DrafterError, EndpointError, PageError
 from pipeline.knowledge.base import KnowledgeBase
 from pipeline.knowledge.loading import load_knowledge
 from pipeline.knowledge.selection import Selection, select_facts
@@ -40,7 +40,7 @@ from pipeline.settings import (
     resolve_knowledge_dir,
     resolve_prompts_dir,
 )
-from pipeline.store import read_sidecar, save_page, save_rejected
+from pipeline.store import read_sidecar, save_failed, save_page, save_rejected
 
 
 @dataclass
@@ -102,20 +102,35 @@ class PageResult:
     path: Path | None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    usage: dict[str, Any] | None = None
 
 
 def build_page(ws: Workspace, compound: str, condition: str,
                drafter: str | Drafter = "composer") -> BuiltPage:
-    """Select, draft, check, render and check again, without writing anything.
+    """Select, draft, check (re-asking a model drafter with the findings), render and check again.
 
-    ``drafter`` is a registered name or any object with ``name`` and ``draft(selection)``.
+    Nothing is written. ``drafter`` is a registered name or any object with ``name`` and
+    ``draft(selection)``; one that also has ``redraft`` is re-asked up to its ``max_reasks``.
+    Raises DrafterError when the drafter cannot produce a draft at all.
     """
     started = time.perf_counter()
     sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition))
     drafting = get_drafter(drafter) if isinstance(drafter, str) else drafter
-    draft = drafting.draft(sel)
+    attempts: list[list[Finding]] = []
+    usage: list[dict[str, Any]] = []
+    result = as_result(drafting.draft(sel))
+    while True:
+        usage.append(result.usage)
+        findings = list(result.problems)
+        if result.draft is not None:
+            findings += check_draft(result.draft, sel, ws.settings, ws.lexicon)
+        attempts.append(findings)
+        reasks_left = getattr(drafting, "max_reasks", 0) - (len(attempts) - 1)
+        if not has_errors(findings) or not isinstance(drafting, Redrafter) or reasks_left <= 0:
+            break
+        result = drafting.redraft(sel, result, findings)
     drafted = time.perf_counter()
-    findings = check_draft(draft, sel, ws.settings, ws.lexicon)
+    draft = result.draft or Draft(compound=sel.compound.id, condition=sel.condition.id, sections=[])
     markdown: str | None = None
     statements: list[str] = []
     references: list[tuple[int, str]] = []
@@ -125,14 +140,34 @@ def build_page(ws: Workspace, compound: str, condition: str,
     sidecar = _sidecar(ws, sel, draft, drafting.name, markdown, statements, references)
     if markdown is not None:
         page_findings, _ = check_markdown(markdown, ws.settings, sidecar, ws.lexicon)
-        findings += page_findings
+        findings = findings + page_findings
+        attempts[-1] = findings
         if has_errors(page_findings):
             markdown = None
     finished = time.perf_counter()
     sidecar["findings"] = [f.model_dump(mode="json") for f in findings]
+    sidecar["attempts"] = len(attempts)
+    sidecar["reasks"] = len(attempts) - 1
+    if any(usage):
+        sidecar["usage"] = _usage_summary(usage)
     sidecar["timings_ms"] = {"draft": round((drafted - started) * 1000, 3),
                              "total": round((finished - started) * 1000, 3)}
-    return BuiltPage(sel, draft, markdown, findings, [findings], sidecar)
+    return BuiltPage(sel, draft, markdown, findings, attempts, sidecar)
+
+
+def _usage_summary(usage: list[dict[str, Any]]) -> dict[str, Any]:
+    """Tokens, retries and cost per attempt and in total, for the sidecar."""
+    costs = [u.get("cost_usd") for u in usage if u]
+    return {
+        "attempts": usage,
+        "model": next((u["model"] for u in usage if u.get("model")), None),
+        "prompt_tokens": sum(u.get("prompt_tokens", 0) for u in usage),
+        "completion_tokens": sum(u.get("completion_tokens", 0) for u in usage),
+        "retries": sum(u.get("retries", 0) for u in usage),
+        "cost_usd": round(sum(c for c in costs if c), 6) if any(c is not None for c in costs) else None,
+        "prompt_template_hash": next((u["prompt_template_hash"] for u in usage if u.get("prompt_template_hash")),
+                                     None),
+    }
 
 
 def _sidecar(ws: Workspace, sel: Selection, draft: Draft, drafter: str, markdown: str | None,
@@ -182,20 +217,31 @@ def generate_page(compound: str, condition: str, *, out_dir: Path | str = "outpu
                   drafter: str | Drafter = "composer", workspace: Workspace | None = None,
                   knowledge: Path | str | None = None, prompts: Path | str | None = None,
                   settings: Path | str | None = None) -> PageResult:
-    """Generate one page: saved under drafts/ if it passes every check, else a rejected record."""
+    """Generate one page: saved under drafts/ if it passes every check, else a rejected record;
+    a drafter that cannot draft at all (endpoint down, output cut off) leaves a failed record."""
     ws = workspace or Workspace.open(knowledge, prompts, settings)
-    built = build_page(ws, compound, condition, drafter)
     out = Path(out_dir)
-    cid, did = built.selection.compound.id, built.selection.condition.id
+    sel_compound, sel_condition = ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition)
+    cid, did = sel_compound.id, sel_condition.id
+    try:
+        built = build_page(ws, cid, did, drafter)
+    except EndpointError:
+        raise  # misconfiguration: every page would fail the same way
+    except DrafterError as exc:
+        name = drafter if isinstance(drafter, str) else drafter.name
+        failure = {"status": "failed", "compound": cid, "condition": did, "drafter": name,
+                   "error": str(exc), "attempts": exc.attempts}
+        path = save_failed(out, cid, did, failure)
+        return PageResult(cid, did, Outcome.FAILED, path, error=str(exc))
     if built.markdown is not None and built.passed:
         path = save_page(out, cid, did, built.markdown, built.sidecar)
         warnings = [f for f in built.findings if f.severity is Severity.WARNING]
-        return PageResult(cid, did, Outcome.SAVED, path, warnings)
-    record = dict(built.sidecar, status="rejected",
-                  draft=built.draft.model_dump(mode="json"),
-                  attempt_findings=[[f.model_dump(mode="json") for f in a] for a in built.attempts])
+        return PageResult(cid, did, Outcome.SAVED, path, warnings, usage=built.sidecar.get("usage"))
+    record: dict[str, Any] = {
+        **built.sidecar, "status": "rejected", "draft": built.draft.model_dump(mode="json"),
+        "attempt_findings": [[f.model_dump(mode="json") for f in a] for a in built.attempts]}
     path = save_rejected(out, cid, did, record)
-    return PageResult(cid, did, Outcome.REJECTED, path, built.findings)
+    return PageResult(cid, did, Outcome.REJECTED, path, built.findings, usage=built.sidecar.get("usage"))
 
 
 def check_page(path: Path | str, *, workspace: Workspace | None = None,

@@ -4,6 +4,7 @@ Layout:
     <out>/drafts/<compound>/<condition>.md     the page (diffable, no volatile data)
     <out>/drafts/<compound>/<condition>.json   its provenance sidecar
     <out>/rejected/<compound>/<condition>.json a draft that failed the checks
+    <out>/failed/<compound>/<condition>.json   no draft at all (endpoint fault), with the reason
 """
 
 from __future__ import annotations
@@ -79,12 +80,25 @@ def save_page(out_dir: Path, compound_id: str, condition_id: str, markdown: str,
     atomic_write(sidecar_path(page), dump_json(sidecar), sync_dir=False)
     atomic_write(page, markdown)  # one directory sync covers both renames
     rejected_path(out_dir, compound_id, condition_id).unlink(missing_ok=True)
+    failed_path(out_dir, compound_id, condition_id).unlink(missing_ok=True)
     return page
 
 
 def save_rejected(out_dir: Path, compound_id: str, condition_id: str, record: dict[str, Any]) -> Path:
     """Save the record of a draft that failed its checks (never a page)."""
     path = rejected_path(out_dir, compound_id, condition_id)
+    atomic_write(path, dump_json(record))
+    return path
+
+
+def failed_path(out_dir: Path, compound_id: str, condition_id: str) -> Path:
+    """Where the record of a page the drafter could not draft lives."""
+    return out_dir / "failed" / compound_id / f"{condition_id}.json"
+
+
+def save_failed(out_dir: Path, compound_id: str, condition_id: str, record: dict[str, Any]) -> Path:
+    """Record why a pair could not be drafted at all (no page, no draft)."""
+    path = failed_path(out_dir, compound_id, condition_id)
     atomic_write(path, dump_json(record))
     return path
 

@@ -1,0 +1,122 @@
+"""The model drafter: curated facts in, structured draft out, re-asked on findings.
+
+The profile section comes from the composer (it is the compound's facts, unchanged); the
+model drafts the condition-specific sections, literature, bottom line and FAQ answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from pipeline.checks.findings import Finding
+from pipeline.draft import SectionId
+from pipeline.drafting import DraftResult
+from pipeline.drafting.composer import Composer
+from pipeline.drafting.config import LLMSettings, OutputMode, load_llm_settings
+from pipeline.drafting.schema import json_schema, parse_answer, schema_finding, to_draft
+from pipeline.drafting.transport import Completion, RetryCounter, complete, make_client
+from pipeline.errors import DrafterError, TemplateError
+from pipeline.knowledge.selection import Selection
+from pipeline.settings import resolve_prompts_dir
+
+PROMPTS = ("draft_system.md.j2", "draft_user.md.j2", "draft_reask.md.j2")
+
+
+def _response_format(mode: OutputMode, schema: dict[str, Any]) -> dict[str, Any]:
+    formats: dict[OutputMode, dict[str, Any]] = {
+        OutputMode.JSON_SCHEMA: {"response_format": {"type": "json_schema", "json_schema": {
+            "name": "draft", "strict": True, "schema": schema}}},
+        # llama.cpp's server turns "schema" into a grammar; other servers ignore it
+        OutputMode.JSON_OBJECT: {"response_format": {"type": "json_object", "schema": schema}},
+        OutputMode.TEXT: {},
+    }
+    return formats[mode]
+
+
+class LLMDrafter:
+    """Drafts with any OpenAI-compatible chat-completions endpoint."""
+
+    name = "llm"
+
+    def __init__(self, settings: LLMSettings | None = None, prompts_dir: Path | str | None = None,
+                 client: Any = None) -> None:
+        self.settings = settings or load_llm_settings()
+        self.max_reasks = self.settings.max_reasks
+        self.client = client or make_client(self.settings)
+        folder = Path(prompts_dir) if prompts_dir else resolve_prompts_dir()
+        self.env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(str(folder)),
+                                        undefined=jinja2.StrictUndefined, autoescape=False)
+        try:
+            self.templates = [self.env.get_template(name) for name in PROMPTS]
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"{folder}: prompt template missing or invalid ({exc}); "
+                                f"expected {', '.join(PROMPTS)}") from exc
+        digest = hashlib.sha256()
+        for name in PROMPTS:
+            digest.update((folder / name).read_bytes())
+        self.prompt_hash = digest.hexdigest()
+        self.retries = RetryCounter()
+
+    # -- the Drafter protocol --------------------------------------------------------------
+
+    def draft(self, sel: Selection) -> DraftResult:
+        """Ask the model for a first draft."""
+        schema = json_schema(list(sel.facts))
+        context = self._context(sel, schema)
+        messages = [{"role": "system", "content": self.templates[0].render(**context)},
+                    {"role": "user", "content": self.templates[1].render(**context)}]
+        return self._attempt(sel, messages, schema)
+
+    def redraft(self, sel: Selection, previous: DraftResult, findings: list[Finding]) -> DraftResult:
+        """Send the findings back and ask for the whole draft again."""
+        messages = list(previous.state["messages"])
+        messages.append({"role": "assistant", "content": previous.state["reply"]})
+        messages.append({"role": "user", "content": self.templates[2].render(findings=findings)})
+        return self._attempt(sel, messages, previous.state["schema"])
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _context(self, sel: Selection, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "compound": sel.compound.name, "compound_short": sel.compound.short_name,
+            "condition": sel.condition.name, "condition_short": sel.condition.short_name,
+            "specialist": sel.condition.specialist,
+            "treatments": ", ".join(tf.treatment.name for tf in sel.treatments),
+            "facts": [{"id": f.id, "kind": f.kind.value, "tags": list(f.tags), "text": f.text}
+                      for f in sel.facts.values()],
+            "schema": json.dumps(schema, separators=(",", ":")),
+        }
+
+    def _attempt(self, sel: Selection, messages: list[dict[str, str]], schema: dict[str, Any]) -> DraftResult:
+        mode = self.settings.mode
+        reply = complete(self.client, self.settings, messages, _response_format(mode, schema), self.retries)
+        usage = self._usage(reply, mode)
+        if reply.finish_reason == "length":
+            raise DrafterError(f"the model's answer was cut off at max_tokens={self.settings.max_tokens}; "
+                               "raise REVIEWGEN_MAX_TOKENS", attempts=[usage])
+        state = {"messages": messages, "reply": reply.content or "", "schema": schema}
+        if reply.refusal:
+            return DraftResult(None, [schema_finding("refusal", f"the model refused: {reply.refusal}")], usage,
+                               state)
+        answer, problems = parse_answer(reply.content or "")
+        if answer is None:
+            return DraftResult(None, problems, usage, state)
+        profile = Composer().draft(sel).section(SectionId.PROFILE)
+        assert profile is not None
+        draft, conversion_problems = to_draft(answer, sel, profile)
+        return DraftResult(draft, problems + conversion_problems, usage, state)
+
+    def _usage(self, reply: Completion, mode: OutputMode) -> dict[str, Any]:
+        return {
+            "model": reply.model, "mode": mode.value, "prompt_tokens": reply.prompt_tokens,
+            "completion_tokens": reply.completion_tokens, "retries": reply.retries, "retry_waits": reply.waits,
+            "seconds": reply.seconds,
+            "finish_reason": reply.finish_reason, "prompt_template_hash": self.prompt_hash,
+            "cost_usd": self.settings.cost(reply.prompt_tokens, reply.completion_tokens),
+        }

@@ -1,0 +1,153 @@
+"""One retry layer around chat-completion calls (tenacity; the SDK's own retries are off).
+
+Retried: 429 (honouring Retry-After), 5xx, timeouts, dropped connections; with exponential
+backoff and jitter, bounded in attempts and in total time. Everything else fails at once
+with a one-line reason. Retries (transport) are counted apart from re-asks (content).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+from pipeline.drafting.config import LLMSettings
+from pipeline.errors import DrafterError, EndpointError
+
+RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError,
+             openai.APIConnectionError)
+
+
+@dataclass
+class Completion:
+    """What one successful call returned."""
+
+    content: str | None
+    refusal: str | None
+    finish_reason: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    model: str
+    retries: int
+    seconds: float
+    waits: list[float] = field(default_factory=list)
+
+
+@dataclass
+class RetryCounter:
+    """Transport retries across calls (shared by every call of a drafter)."""
+
+    total: int = 0
+    waits: list[float] = field(default_factory=list)
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    """Seconds the server asked us to wait, from a 429's Retry-After header."""
+    response = getattr(exc, "response", None)
+    value = response.headers.get("retry-after") if response is not None else None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+class _Wait:
+    """Backoff with jitter, but never shorter than what Retry-After asks for."""
+
+    def __init__(self, cap: float) -> None:
+        self.backoff = wait_random_exponential(multiplier=0.5, max=cap)
+        self.cap = cap
+
+    def __call__(self, state: RetryCallState) -> float:
+        asked = _retry_after(state.outcome.exception() if state.outcome else None)
+        if asked is not None:
+            return min(asked, self.cap)
+        return float(self.backoff(state))
+
+
+def make_client(settings: LLMSettings) -> openai.OpenAI:
+    """An OpenAI SDK client for the configured endpoint, with its own retries off."""
+    if settings.is_openai and not settings.api_key:
+        raise EndpointError("OPENAI_API_KEY is not set; set it, or point OPENAI_BASE_URL at a "
+                            "self-hosted server (e.g. `reviewgen local-server`)")
+    return openai.OpenAI(api_key=settings.api_key or "not-needed", base_url=settings.base_url or None,
+                         timeout=settings.timeout, max_retries=0)
+
+
+def complete(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[str, str]],
+             extra: dict[str, Any], counter: RetryCounter) -> Completion:
+    """One chat completion, retried on transport faults; raises DrafterError with a reason."""
+    started = time.perf_counter()
+    retries = 0
+    waits: list[float] = []
+
+    def note_retry(state: RetryCallState) -> None:
+        nonlocal retries
+        retries += 1
+        counter.total += 1
+        if state.next_action is not None:
+            waits.append(round(state.next_action.sleep, 3))
+            counter.waits.append(state.next_action.sleep)
+
+    retrying = Retrying(
+        retry=retry_if_exception_type(RETRYABLE),
+        wait=_Wait(settings.max_retry_wait),
+        stop=stop_after_attempt(settings.max_retries + 1) | stop_after_delay(settings.max_retry_time),
+        before_sleep=note_retry,
+        reraise=True,
+    )
+    try:
+        response = retrying(client.chat.completions.create, model=settings.model, messages=messages,
+                            temperature=settings.temperature, max_tokens=settings.max_tokens, **extra)
+    except openai.APITimeoutError as exc:
+        raise DrafterError(f"the model endpoint timed out ({settings.timeout:g}s) after {retries} retries; raise "
+                           "REVIEWGEN_TIMEOUT or use a faster model") from exc
+    except openai.AuthenticationError as exc:
+        raise EndpointError(f"the endpoint rejected the API key ({exc.status_code}); check OPENAI_API_KEY") from exc
+    except openai.APIConnectionError as exc:
+        where = settings.base_url or "OpenAI"
+        raise EndpointError(f"cannot reach the model endpoint {where} after {retries} retries; start the "
+                            "server or set OPENAI_BASE_URL") from exc
+    except openai.RateLimitError as exc:
+        raise DrafterError(f"rate limited (429) after {retries} retries; lower concurrency or try later") from exc
+    except openai.APIStatusError as exc:
+        raise DrafterError(f"model endpoint error {exc.status_code} after {retries} retries: "
+                           f"{_short(exc.message)}") from exc
+    except openai.APIError as exc:
+        raise DrafterError(f"model call failed: {_short(str(exc))}") from exc
+    except ValueError as exc:  # the SDK could not decode the HTTP body
+        raise DrafterError(f"the model endpoint returned a malformed response ({_short(str(exc))})") from exc
+    if not response.choices:
+        raise DrafterError("the model returned no choices")
+    choice = response.choices[0]
+    usage = response.usage
+    return Completion(
+        content=choice.message.content,
+        refusal=getattr(choice.message, "refusal", None),
+        finish_reason=choice.finish_reason,
+        prompt_tokens=usage.prompt_tokens if usage else 0,
+        completion_tokens=usage.completion_tokens if usage else 0,
+        model=response.model or settings.model,
+        retries=retries,
+        seconds=round(time.perf_counter() - started, 3),
+        waits=waits,
+    )
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
