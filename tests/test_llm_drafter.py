@@ -19,29 +19,28 @@ from tests.fake_openai import FakeOpenAI, completion
 
 
 def good_answer(ws: Workspace, compound: str = "ketamine", condition: str = "als") -> str:
-    """A valid answer that quotes facts by id: interactions for every treatment, and the rest."""
+    """A valid answer that quotes facts by id: every treatment's interaction entry, and the rest."""
     sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition))
-    condition_items: list[dict[str, Any]] = []
-    for tf in sel.treatments:
-        label = tf.treatment.name
-        ids = [f.id for f in tf.treatment.facts if f.kind.value == "indication"][:1]
-        ids += [f.id for f in tf.interaction.facts] if tf.interaction else []
-        condition_items += [{"fact_ids": [fid], "text": None, "group": "interactions", "label": label}
-                            for fid in ids]
-    evidence = [f.id for f in sel.evidence.facts] if sel.evidence else []
+
+    def quote(*ids: str) -> dict[str, Any]:
+        return {"fact_ids": list(ids), "text": None}
+
+    def say(text: str) -> dict[str, Any]:
+        return {"fact_ids": [], "text": text}
+
     answer = {
-        "condition": condition_items + [{"fact_ids": [fid], "text": None, "group": "evidence", "label": None}
-                                        for fid in evidence],
-        "literature": [{"fact_ids": [f.id], "text": None, "group": "mechanism", "label": None}
-                       for f in sel.compound.facts if f.kind.value == "mechanism"],
-        "bottom_line": [{"fact_ids": [], "text": "No compound can be declared universally safe for all "
-                         f"{sel.condition.short_name} patients.", "group": None, "label": None}],
-        "faq_interactions": [{"fact_ids": [], "text": f"Your {sel.condition.specialist} can review your "
-                              "medication list.", "group": None, "label": None}],
-        "faq_monitoring": [{"fact_ids": [f.id], "text": None, "group": None, "label": None}
-                           for f in sel.compound.facts if f.kind.value == "monitoring"][:2],
-        "faq_sources": [{"fact_ids": [], "text": "The references below list the sources.", "group": None,
-                         "label": None}],
+        "interactions": {tf.treatment.id: quote(*[f.id for f in tf.facts
+                                                   if f.kind.value in ("indication", "interaction")][:3])
+                         for tf in sel.treatments},
+        "disease_risks": [], "monitoring": [],
+        "evidence": [quote(f.id) for f in sel.evidence.facts] if sel.evidence else [],
+        "mechanism": [quote(f.id) for f in sel.compound.facts if f.kind.value == "mechanism"],
+        "sources_of_data": [], "condition_evidence": [],
+        "bottom_line": [say(f"No compound can be declared universally safe for all {sel.condition.short_name} "
+                            "patients.")],
+        "faq_interactions": [say(f"Your {sel.condition.specialist} can review your medication list.")],
+        "faq_monitoring": [quote(f.id) for f in sel.compound.facts if f.kind.value == "monitoring"][:2],
+        "faq_sources": [say("The references below list the sources.")],
     }
     return json.dumps(answer)
 
@@ -85,8 +84,7 @@ def test_fact_text_cannot_break_out_of_its_delimiter(workspace: Workspace, fake:
 
 def test_reask_after_findings_then_saved(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
     bad = json.loads(good_answer(workspace))
-    bad["bottom_line"] = [{"fact_ids": [], "text": "Ketamine is completely safe for ALS patients.",
-                           "group": None, "label": None}]
+    bad["bottom_line"] = [{"fact_ids": [], "text": "Ketamine is completely safe for ALS patients."}]
     fake.push(json=completion(json.dumps(bad))).push(json=completion(good_answer(workspace)))
     result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=drafter(fake))
     assert result.outcome is Outcome.SAVED
@@ -97,8 +95,7 @@ def test_reask_after_findings_then_saved(workspace: Workspace, fake: FakeOpenAI,
 
 def test_rejected_after_last_reask_with_every_attempt(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
     bad = json.loads(good_answer(workspace))
-    bad["bottom_line"] = [{"fact_ids": ["ketamine.class.nmda"], "text": "Ketamine cures ALS.", "group": None,
-                           "label": None}]
+    bad["bottom_line"] = [{"fact_ids": ["ketamine.class.nmda"], "text": "Ketamine cures ALS."}]
     fake.default = {"json": completion(json.dumps(bad))}
     result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
                            drafter=drafter(fake, max_reasks=2))
@@ -112,8 +109,7 @@ def test_rejected_after_last_reask_with_every_attempt(workspace: Workspace, fake
 
 def test_unknown_fact_ids_are_findings_not_dropped(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
     bad = json.loads(good_answer(workspace))
-    bad["literature"].append({"fact_ids": ["made.up.fact"], "text": "Ketamine protects motor neurons.",
-                              "group": None, "label": None})
+    bad["mechanism"].append({"fact_ids": ["made.up.fact"], "text": "Ketamine protects motor neurons."})
     fake.default = {"json": completion(json.dumps(bad))}
     result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
                            drafter=drafter(fake, max_reasks=0))
@@ -162,7 +158,7 @@ def test_connection_reset_then_success(workspace: Workspace, fake: FakeOpenAI, t
 
 
 def test_malformed_json_content_is_reasked(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
-    fake.push(json=completion('{"condition": [ this is not json')).push(json=completion(good_answer(workspace)))
+    fake.push(json=completion('{"interactions": [ this is not json')).push(json=completion(good_answer(workspace)))
     result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=drafter(fake))
     assert result.outcome is Outcome.SAVED
     assert "not valid JSON" in fake.requests[1]["messages"][-1]["content"]
@@ -181,7 +177,7 @@ def test_schema_invalid_json_ends_rejected(workspace: Workspace, fake: FakeOpenA
                            drafter=drafter(fake, max_reasks=1))
     assert result.outcome is Outcome.REJECTED
     assert {f.rule for f in result.findings} == {"schema"}
-    assert any("condition" in f.text for f in result.findings)
+    assert any("interactions" in f.text for f in result.findings)
 
 
 def test_refusal_ends_rejected_with_reason(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
@@ -193,7 +189,7 @@ def test_refusal_ends_rejected_with_reason(workspace: Workspace, fake: FakeOpenA
 
 
 def test_length_cutoff_is_a_failed_record(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
-    fake.push(json=completion('{"condition": [', finish_reason="length"))
+    fake.push(json=completion('{"interactions": {', finish_reason="length"))
     result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=drafter(fake))
     assert result.outcome is Outcome.FAILED and "max_tokens" in (result.error or "")
     assert not list(tmp_path.rglob("*.tmp"))
@@ -206,8 +202,13 @@ def test_json_schema_mode_sends_strict_schema_with_fact_enum(workspace: Workspac
                   drafter=drafter(fake, output_mode="json_schema"))
     fmt = fake.requests[0]["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
-    ids = fmt["json_schema"]["schema"]["properties"]["condition"]["items"]["properties"]["fact_ids"]["items"]["enum"]
+    props = fmt["json_schema"]["schema"]["properties"]
+    ids = props["disease_risks"]["items"]["properties"]["fact_ids"]["items"]["enum"]
     assert "ketamine.safety.respiratory" in ids
+    riluzole = props["interactions"]["properties"]["riluzole"]["properties"]["fact_ids"]["items"]["enum"]
+    assert "ketamine.interaction.riluzole.ddinter" in riluzole and "ketamine.safety.respiratory" not in riluzole
+    assert set(props["interactions"]["required"]) == {"riluzole", "edaravone", "tofersen",
+                                                      "dextromethorphan-quinidine"}
 
 
 def test_text_mode_extracts_json_from_prose(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:

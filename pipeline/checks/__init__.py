@@ -63,7 +63,7 @@ def allowed_words(settings: SiteSettings, names: list[str]) -> frozenset[str]:
 
 def grounding_context(selection: Selection, lexicon: Lexicon, settings: SiteSettings) -> GroundingContext:
     """The facts given for a page and the entities and words it may use without a citation."""
-    facts = {fid: FactView(f.text, f.tags, f.sources) for fid, f in selection.facts.items()}
+    facts = {fid: FactView(f.text, f.tags, f.sources, f.kind.value) for fid, f in selection.facts.items()}
     entities = {f"compound:{selection.compound.id}", f"condition:{selection.condition.id}"}
     entities |= {f"treatment:{tf.treatment.id}" for tf in selection.treatments}
     names = [selection.compound.name, *selection.compound.aliases, selection.condition.name,
@@ -75,7 +75,7 @@ def check_draft(draft: Draft, selection: Selection, settings: SiteSettings,
                 lexicon: Lexicon) -> list[Finding]:
     """Run every rule that applies to a structured draft."""
     units = [
-        Unit(section.id.value, st.text, tuple(st.fact_ids), st.kind is StatementKind.FRAMING, True)
+        Unit(section.id.value, st.text, tuple(st.fact_ids), st.kind is StatementKind.FRAMING, True, group=st.group)
         for section in draft.sections
         for st in section.statements
     ]
@@ -98,7 +98,7 @@ def check_markdown(markdown: str, settings: SiteSettings, sidecar: Mapping[str, 
     if sidecar is None or lexicon is None:
         doc = CheckInput(page.units, settings, page=page)
         return run_rules(doc, only=TEXT_ONLY_RULES), False
-    facts = {fid: FactView(f["text"], tuple(f.get("tags", ())), tuple(f["sources"]))
+    facts = {fid: FactView(f["text"], tuple(f.get("tags", ())), tuple(f["sources"]), f.get("kind", ""))
              for fid, f in sidecar["facts"].items()}
     ctx = GroundingContext(lexicon, facts, set(sidecar["page_entities"]),
                            allowed_words(settings, sidecar.get("page_names", [])))

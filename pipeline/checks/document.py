@@ -41,6 +41,7 @@ class Unit:
     framing: bool = False
     drafted: bool = False
     citations: tuple[int, ...] = ()
+    group: str | None = None
 
 
 @dataclass

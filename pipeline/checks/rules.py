@@ -107,6 +107,7 @@ def _check_structure(doc: CheckInput) -> list[Finding]:
         out += _page_structure(doc.page, doc.names, doc.settings)
     if doc.is_draft and doc.names is not None:
         out += _draft_structure(doc.units, doc.names)
+        out += _placement(doc.units, doc.grounding)
     return out
 
 
@@ -205,6 +206,42 @@ def _draft_structure(units: list[Unit], names: PageNames) -> list[Finding]:
         if not any(normalize(n) in condition_text for n in (name, *aliases)):
             out.append(_structure_finding("condition", name, f"standard treatment {name!r} is not named; "
                                           "discuss every standard treatment of the condition"))
+    return out
+
+
+# Which kinds of fact belong under each sub-heading: a monitoring bullet rests on monitoring facts.
+GROUP_KINDS: dict[str, frozenset[str]] = {
+    "interactions": frozenset({"indication", "interaction", "evidence", "safety"}),
+    "disease-risks": frozenset({"safety", "disease"}),
+    "monitoring": frozenset({"monitoring"}),
+    "evidence": frozenset({"evidence"}),
+    "mechanism": frozenset({"mechanism", "class"}),
+    "sources-of-data": frozenset({"evidence", "regulatory", "class"}),
+    "condition-evidence": frozenset({"evidence"}),
+}
+
+
+def _placement(units: list[Unit], grounding: GroundingContext | None) -> list[Finding]:
+    """Facts under the wrong sub-heading, and statements a section repeats."""
+    out = []
+    seen: set[tuple[str, str]] = set()
+    for unit in units:
+        if not unit.drafted:
+            continue
+        key = (unit.section, normalize(unit.text))
+        if key in seen:
+            out.append(_structure_finding(unit.section, unit.text[:80], "repeats a statement already in this "
+                                          "section; say each thing once"))
+        seen.add(key)
+        allowed = GROUP_KINDS.get(unit.group or "")
+        if allowed is None or grounding is None or not unit.fact_ids:
+            continue
+        kinds = {grounding.facts[f].kind for f in unit.fact_ids if f in grounding.facts}
+        misplaced = sorted(kinds - allowed - {""})
+        if misplaced:
+            out.append(_structure_finding(unit.section, unit.text[:80],
+                                          f"cites {', '.join(misplaced)} facts under '{unit.group}', where "
+                                          f"{', '.join(sorted(allowed))} facts belong; move the statement"))
     return out
 
 

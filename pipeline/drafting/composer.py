@@ -88,7 +88,7 @@ class Composer:
         out = [_framing(f"Each standard {dname} treatment below is listed with what curated "
                         f"sources record about its use alongside {cname}.", "interactions")]
         for tf in sel.treatments:
-            label = self._treatment_label(tf)
+            label = self.treatment_label(tf)
             indication = sel.of_kind(tf.treatment.facts, FactKind.INDICATION)
             out += [_fact(f, "interactions", label) for f in indication[:1]]
             if tf.interaction is None:
@@ -99,7 +99,8 @@ class Composer:
         return out
 
     @staticmethod
-    def _treatment_label(tf: TreatmentFacts) -> str:
+    def treatment_label(tf: TreatmentFacts) -> str:
+        """The bullet label of a standard treatment: its name, role and who it is for."""
         detail = tf.standard.role.value
         if tf.standard.applies_to:
             detail += f"; for {tf.standard.applies_to}"
@@ -109,15 +110,22 @@ class Composer:
         return sel.of_kind(sel.compound.facts, FactKind.SAFETY)
 
     def _disease_risks(self, sel: Selection) -> list[Statement]:
+        """Bullets where the compound's risks meet an organ system; each fact appears once."""
         group = "disease-risks"
         risks = self._risk_facts(sel)
         disease = sel.of_kind(sel.condition.facts, FactKind.DISEASE)
         out: list[Statement] = []
+        used: set[str] = set()
+
+        def fresh(facts: list[Fact]) -> list[Fact]:
+            return [f for f in facts if f.id not in used]
+
         for organ in sel.condition.organ_systems:
-            mine, theirs = _tagged(risks, organ), _tagged(disease, organ)
+            mine, theirs = fresh(_tagged(risks, organ)), _tagged(disease, organ)
             if mine and theirs:
                 label = sel.organ_labels[organ]
-                out += [_fact(f, group, label) for f in theirs + mine]
+                out += [_fact(f, group, label) for f in fresh(theirs) + mine]
+                used.update(f.id for f in theirs + mine)
         covered = set(sel.condition.organ_systems)
         shared: dict[str, list[TreatmentFacts]] = {}
         for tf in sel.treatments:
@@ -126,12 +134,14 @@ class Composer:
                 if _tagged(risks, organ):
                     shared.setdefault(organ, []).append(tf)
         for organ, tfs in sorted(shared.items()):
+            theirs = fresh([f for tf in tfs for f in _tagged(sel.of_kind(tf.treatment.facts, FactKind.SAFETY), organ)])
+            mine = fresh(_tagged(risks, organ))
+            if not theirs or not mine:
+                continue
             names = _join([tf.treatment.name.lower() for tf in tfs])
             label = f"{sel.organ_labels[organ]}: shared with {names}"
-            for tf in tfs:
-                out += [_fact(f, group, label)
-                        for f in _tagged(sel.of_kind(tf.treatment.facts, FactKind.SAFETY), organ)]
-            out += [_fact(f, group, label) for f in _tagged(risks, organ)]
+            out += [_fact(f, group, label) for f in theirs + mine]
+            used.update(f.id for f in theirs + mine)
         if not out:
             out.append(_framing(
                 f"No documented {sel.compound.short_name} risk in this knowledge base is tagged to "

@@ -9,8 +9,10 @@ Environment (the file's keys are the same names in lower case, without the prefi
     REVIEWGEN_MAX_REASKS    re-asks after failed checks, default 2
     REVIEWGEN_OUTPUT_MODE   auto | json_schema | json_object | text (auto: json_schema on OpenAI,
                             json_object elsewhere)
-    REVIEWGEN_TIMEOUT       seconds per request, default 60
+    REVIEWGEN_TIMEOUT       seconds per request, default 120
     REVIEWGEN_MAX_RETRIES   transport retries per request, default 4
+    REVIEWGEN_ALLOW_TEXT    1 (default): the model may phrase statements; 0: it only chooses and
+                            orders facts, which are quoted verbatim (best for very small models)
     REVIEWGEN_LLM_CONFIG    a YAML file with any of the above (environment wins)
 """
 
@@ -58,11 +60,12 @@ class LLMSettings(BaseModel):
     max_tokens: int = Field(default=2048, ge=64)
     max_reasks: int = Field(default=2, ge=0, le=10)
     output_mode: OutputMode = OutputMode.AUTO
-    timeout: float = Field(default=60.0, gt=0)
+    timeout: float = Field(default=120.0, gt=0)
     max_retries: int = Field(default=4, ge=0, le=20)
     max_retry_wait: float = Field(default=30.0, gt=0, description="cap on one backoff wait, seconds")
     max_retry_time: float = Field(default=180.0, gt=0, description="cap on all retries of one request")
     prices: dict[str, Price] = Field(default_factory=dict)
+    allow_text: bool = True
 
     @property
     def is_openai(self) -> bool:
@@ -94,6 +97,7 @@ _ENV = {
     "output_mode": "REVIEWGEN_OUTPUT_MODE",
     "timeout": "REVIEWGEN_TIMEOUT",
     "max_retries": "REVIEWGEN_MAX_RETRIES",
+    "allow_text": "REVIEWGEN_ALLOW_TEXT",
 }
 
 

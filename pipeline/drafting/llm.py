@@ -7,7 +7,6 @@ model drafts the condition-specific sections, literature, bottom line and FAQ an
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +14,16 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline.checks.findings import Finding
-from pipeline.draft import SectionId
 from pipeline.drafting import DraftResult
-from pipeline.drafting.composer import Composer
 from pipeline.drafting.config import LLMSettings, OutputMode, load_llm_settings
-from pipeline.drafting.schema import json_schema, parse_answer, schema_finding, to_draft
+from pipeline.drafting.schema import json_schema, parse_answer, schema_finding, to_draft, treatment_fact_ids
 from pipeline.drafting.transport import Completion, RetryCounter, complete, make_client
 from pipeline.errors import DrafterError, TemplateError
 from pipeline.knowledge.selection import Selection
 from pipeline.settings import resolve_prompts_dir
 
 PROMPTS = ("draft_system.md.j2", "draft_user.md.j2", "draft_reask.md.j2")
+REASK_FINDINGS = 15  # findings sent back per re-ask: enough to act on, small enough for a short context
 
 
 def _response_format(mode: OutputMode, schema: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +65,9 @@ class LLMDrafter:
 
     def draft(self, sel: Selection) -> DraftResult:
         """Ask the model for a first draft."""
-        schema = json_schema(list(sel.facts))
+        # Bounded lists keep a small model's grammar-constrained output from running on forever.
+        schema = json_schema(sel, bounded=self.settings.mode is not OutputMode.JSON_SCHEMA,
+                             allow_text=self.settings.allow_text)
         context = self._context(sel, schema)
         messages = [{"role": "system", "content": self.templates[0].render(**context)},
                     {"role": "user", "content": self.templates[1].render(**context)}]
@@ -77,7 +77,9 @@ class LLMDrafter:
         """Send the findings back and ask for the whole draft again."""
         messages = list(previous.state["messages"])
         messages.append({"role": "assistant", "content": previous.state["reply"]})
-        messages.append({"role": "user", "content": self.templates[2].render(findings=findings)})
+        errors = [f for f in findings if f.severity.value == "error"]
+        messages.append({"role": "user", "content": self.templates[2].render(
+            findings=errors, limit=REASK_FINDINGS, allow_text=self.settings.allow_text)})
         return self._attempt(sel, messages, previous.state["schema"])
 
     # -- internals ---------------------------------------------------------------------------
@@ -90,7 +92,9 @@ class LLMDrafter:
             "treatments": ", ".join(tf.treatment.name for tf in sel.treatments),
             "facts": [{"id": f.id, "kind": f.kind.value, "tags": list(f.tags), "text": f.text}
                       for f in sel.facts.values()],
-            "schema": json.dumps(schema, separators=(",", ":")),
+            "treatment_ids": list(treatment_fact_ids(sel)),
+            "example_id": next(iter(sel.facts)),
+            "allow_text": self.settings.allow_text,
         }
 
     def _attempt(self, sel: Selection, messages: list[dict[str, str]], schema: dict[str, Any]) -> DraftResult:
@@ -98,6 +102,7 @@ class LLMDrafter:
         reply = complete(self.client, self.settings, messages, _response_format(mode, schema), self.retries)
         usage = self._usage(reply, mode)
         if reply.finish_reason == "length":
+            usage["reply_tail"] = (reply.content or "")[-400:]
             raise DrafterError(f"the model's answer was cut off at max_tokens={self.settings.max_tokens}; "
                                "raise REVIEWGEN_MAX_TOKENS", attempts=[usage])
         state = {"messages": messages, "reply": reply.content or "", "schema": schema}
@@ -107,9 +112,7 @@ class LLMDrafter:
         answer, problems = parse_answer(reply.content or "")
         if answer is None:
             return DraftResult(None, problems, usage, state)
-        profile = Composer().draft(sel).section(SectionId.PROFILE)
-        assert profile is not None
-        draft, conversion_problems = to_draft(answer, sel, profile)
+        draft, conversion_problems = to_draft(answer, sel)
         return DraftResult(draft, problems + conversion_problems, usage, state)
 
     def _usage(self, reply: Completion, mode: OutputMode) -> dict[str, Any]:

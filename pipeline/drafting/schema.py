@@ -1,8 +1,11 @@
 """What the model returns: the drafted sections as statements citing fact ids.
 
-A statement may omit its text: the drafter then quotes the cited facts verbatim. That lets
-even a small model draft a grounded page by choosing and ordering facts, while a larger one
-may phrase them (and the checks hold it to what the facts say).
+The shape of the answer carries the page's structure, so that the model fills slots rather
+than inventing one: "interactions" has one required entry per standard treatment of the
+condition, each allowed to cite only that treatment's facts. A statement may omit its text:
+the drafter then quotes the cited facts verbatim, so even a small model can draft a grounded
+page by choosing and ordering facts, while a larger one may phrase them (and the checks hold
+it to what the facts say).
 """
 
 from __future__ import annotations
@@ -15,18 +18,21 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline.checks.findings import Finding, Severity
 from pipeline.draft import Draft, Section, SectionId, Statement, StatementKind
+from pipeline.drafting.composer import Composer
 from pipeline.knowledge.selection import Selection
 
-CONDITION_GROUPS = ("interactions", "disease-risks", "monitoring", "evidence")
-LITERATURE_GROUPS = ("mechanism", "sources-of-data", "condition-evidence")
-# model field -> (page section, FAQ group or None, allowed groups)
-FIELDS: dict[str, tuple[SectionId, str | None, tuple[str, ...]]] = {
-    "condition": (SectionId.CONDITION, None, CONDITION_GROUPS),
-    "literature": (SectionId.LITERATURE, None, LITERATURE_GROUPS),
-    "bottom_line": (SectionId.BOTTOM_LINE, None, ()),
-    "faq_interactions": (SectionId.FAQ, "q-interactions", ()),
-    "faq_monitoring": (SectionId.FAQ, "q-monitoring", ()),
-    "faq_sources": (SectionId.FAQ, "q-sources", ()),
+# list field -> (page section, group)
+LISTS: dict[str, tuple[SectionId, str | None]] = {
+    "disease_risks": (SectionId.CONDITION, "disease-risks"),
+    "monitoring": (SectionId.CONDITION, "monitoring"),
+    "evidence": (SectionId.CONDITION, "evidence"),
+    "mechanism": (SectionId.LITERATURE, "mechanism"),
+    "sources_of_data": (SectionId.LITERATURE, "sources-of-data"),
+    "condition_evidence": (SectionId.LITERATURE, "condition-evidence"),
+    "bottom_line": (SectionId.BOTTOM_LINE, None),
+    "faq_interactions": (SectionId.FAQ, "q-interactions"),
+    "faq_monitoring": (SectionId.FAQ, "q-monitoring"),
+    "faq_sources": (SectionId.FAQ, "q-sources"),
 }
 
 
@@ -36,47 +42,61 @@ class ModelStatement(BaseModel):
     model_config = ConfigDict(extra="forbid")
     fact_ids: list[str] = []
     text: str | None = None
-    group: str | None = None
-    label: str | None = None
 
 
 class ModelDraft(BaseModel):
-    """The model's whole answer."""
+    """The model's whole answer: per-treatment interaction entries, then the other lists."""
 
     model_config = ConfigDict(extra="forbid")
-    condition: list[ModelStatement]
-    literature: list[ModelStatement]
+    interactions: dict[str, ModelStatement]
+    disease_risks: list[ModelStatement]
+    monitoring: list[ModelStatement]
+    evidence: list[ModelStatement]
+    mechanism: list[ModelStatement]
+    sources_of_data: list[ModelStatement]
+    condition_evidence: list[ModelStatement]
     bottom_line: list[ModelStatement]
     faq_interactions: list[ModelStatement]
     faq_monitoring: list[ModelStatement]
     faq_sources: list[ModelStatement]
 
 
-def json_schema(fact_ids: list[str]) -> dict[str, Any]:
-    """The answer's JSON schema, strict enough for OpenAI structured outputs and llama.cpp grammars."""
-    def statements(groups: tuple[str, ...]) -> dict[str, Any]:
-        group: dict[str, Any] = ({"type": ["string", "null"], "enum": [*groups, None]} if groups
-                                 else {"type": "null"})
-        return {"type": "array", "items": {
-            "type": "object",
-            "properties": {
-                "fact_ids": {"type": "array", "items": {"type": "string", "enum": fact_ids}},
-                "text": {"type": ["string", "null"]},
-                "group": group,
-                "label": {"type": ["string", "null"]},
-            },
-            "required": ["fact_ids", "text", "group", "label"],
-            "additionalProperties": False,
-        }}
-    return {
-        "type": "object",
-        "properties": {name: statements(groups) for name, (_, _, groups) in FIELDS.items()},
-        "required": list(FIELDS),
-        "additionalProperties": False,
-    }
+def treatment_fact_ids(sel: Selection) -> dict[str, list[str]]:
+    """For each standard treatment, the facts its interaction entry may cite."""
+    return {tf.treatment.id: [f.id for f in tf.facts] for tf in sel.treatments}
+
+
+def json_schema(sel: Selection, bounded: bool = False, allow_text: bool = True) -> dict[str, Any]:
+    """The answer's JSON schema, strict enough for OpenAI structured outputs and llama.cpp grammars.
+
+    ``bounded`` adds list and text length limits (for grammar-constrained local models);
+    without ``allow_text`` a statement is only the facts it quotes.
+    """
+    text: dict[str, Any] = {"type": ["string", "null"], **({"maxLength": 200} if bounded else {})}
+
+    def statement(ids: list[str]) -> dict[str, Any]:
+        properties: dict[str, Any] = {
+            # a small model given the choice cites nothing; bounded, every statement cites a fact
+            "fact_ids": {"type": "array", **({"minItems": 1, "maxItems": 3} if bounded else {}),
+                         "items": {"type": "string", "enum": ids}}}
+        if allow_text:
+            properties["text"] = text
+        return {"type": "object", "properties": properties, "required": list(properties),
+                "additionalProperties": False}
+
+    every = list(sel.facts)
+    per_treatment = treatment_fact_ids(sel)
+    properties: dict[str, Any] = {"interactions": {
+        "type": "object", "properties": {tid: statement(ids) for tid, ids in per_treatment.items()},
+        "required": list(per_treatment), "additionalProperties": False}}
+    for name in LISTS:
+        properties[name] = {"type": "array", **({"maxItems": 3} if bounded else {}), "items": statement(every)}
+    return {"type": "object", "properties": properties, "required": list(properties),
+            "additionalProperties": False}
 
 
 def schema_finding(where: str, message: str) -> Finding:
+    """A problem with the shape of the model's answer."""
     return Finding(rule="schema", severity=Severity.ERROR, section="draft", text=where, message=message)
 
 
@@ -113,7 +133,7 @@ def parse_answer(raw: str) -> tuple[ModelDraft | None, list[Finding]]:
         data = json.loads(extract_json(raw))
     except json.JSONDecodeError as exc:
         return None, [schema_finding(f"line {exc.lineno} column {exc.colno}",
-                               f"reply is not valid JSON ({exc.msg}); return only the JSON object")]
+                                     f"reply is not valid JSON ({exc.msg}); return only the JSON object")]
     try:
         return ModelDraft.model_validate(data), []
     except ValidationError as exc:
@@ -121,25 +141,45 @@ def parse_answer(raw: str) -> tuple[ModelDraft | None, list[Finding]]:
                       for e in exc.errors()[:20]]
 
 
-def to_draft(answer: ModelDraft, sel: Selection, profile: Section) -> tuple[Draft, list[Finding]]:
-    """Turn the model's answer into the page draft; text-less statements quote their facts."""
+def _statement(item: ModelStatement, sel: Selection, where: str, group: str | None, label: str | None,
+               problems: list[Finding]) -> Statement | None:
+    item = ModelStatement(fact_ids=list(dict.fromkeys(item.fact_ids)), text=item.text)  # repeated ids: once
+    text = (item.text or "").strip()
+    if not text:
+        known = [sel.facts[f].text for f in item.fact_ids if f in sel.facts]
+        if not known:
+            problems.append(schema_finding(where, "statement has no text and cites no fact given for this page "
+                                                  f"({', '.join(item.fact_ids) or 'none'})"))
+            return None
+        text = " ".join(known)
+    kind = StatementKind.FACT if item.fact_ids else StatementKind.FRAMING
+    return Statement(text=text, fact_ids=item.fact_ids, kind=kind, group=group, label=label)
+
+
+def to_draft(answer: ModelDraft, sel: Selection) -> tuple[Draft, list[Finding]]:
+    """Turn the model's answer into the page draft; the profile comes from the composer."""
     problems: list[Finding] = []
-    sections: dict[SectionId, list[Statement]] = {SectionId.PROFILE: list(profile.statements)}
-    for name, (section_id, faq_group, groups) in FIELDS.items():
+    composer = Composer()
+    profile = composer.draft(sel).section(SectionId.PROFILE)
+    sections: dict[SectionId, list[Statement]] = {SectionId.PROFILE: list(profile.statements if profile else [])}
+    condition = sections.setdefault(SectionId.CONDITION, [])
+    for tf in sel.treatments:
+        item = answer.interactions.get(tf.treatment.id)
+        if item is None:
+            problems.append(schema_finding(f"interactions.{tf.treatment.id}",
+                                           f"no entry for the standard treatment {tf.treatment.name}"))
+            continue
+        label = composer.treatment_label(tf)
+        for fid in item.fact_ids if not (item.text or "").strip() else [None]:
+            piece = item if fid is None else ModelStatement(fact_ids=[fid])
+            st = _statement(piece, sel, f"interactions.{tf.treatment.id}", "interactions", label, problems)
+            if st:
+                condition.append(st)
+    for name, (section_id, group) in LISTS.items():
         for i, item in enumerate(getattr(answer, name)):
-            where = f"{name}[{i}]"
-            group = faq_group or (item.group if item.group in groups else None)
-            text = (item.text or "").strip()
-            if not text:
-                known = [sel.facts[f].text for f in item.fact_ids if f in sel.facts]
-                if not known:
-                    problems.append(schema_finding(where, "statement has no text and cites no fact given for this "
-                                                    f"page ({', '.join(item.fact_ids) or 'none'})"))
-                    continue
-                text = " ".join(known)
-            kind = StatementKind.FACT if item.fact_ids else StatementKind.FRAMING
-            sections.setdefault(section_id, []).append(
-                Statement(text=text, fact_ids=item.fact_ids, kind=kind, group=group, label=item.label or None))
+            st = _statement(item, sel, f"{name}[{i}]", group, None, problems)
+            if st:
+                sections.setdefault(section_id, []).append(st)
     draft = Draft(compound=sel.compound.id, condition=sel.condition.id,
                   sections=[Section(id=sid, statements=st) for sid, st in sections.items()])
     return draft, problems
