@@ -46,7 +46,8 @@ _NON = re.compile(r"\bnon-?([a-z]+)", re.IGNORECASE)
 # ("DDInter 1.0 classifies ... and has no entry for ..."): it is read with that subject.
 _CONTINUATION = re.compile(r"^(?:has|have|had|is|are|was|were|lists|records|gives|does|did|warns|notes|states|"
                            r"describes|calls|carries|reports|it|its|they|their|this|these|so)\b", re.IGNORECASE)
-_CLAUSE = re.compile(r";|:|(?<=[a-z0-9)]\.)\s+(?=[A-Z])|,\s*(?:so|and|but|while|whereas|although)\b|\bbut\b|\bwhereas\b|\bwhile\b|"
+_CLAUSE = re.compile(r";|:|(?<=[a-z0-9)]\.)\s+(?=[A-Z])|,\s*(?:so|and|but|while|whereas|although)\b|"
+                     r"\bbut\b|\bwhereas\b|\bwhile\b|"
                      r"\balthough\b|\band\s+(?=(?:has|have|had|is|are|was|were|lists|records|gives|does|did|"
                      r"warns|notes|states|describes|calls|carries|reports)\b)", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z0-9%]+")
