@@ -432,9 +432,12 @@ def _unsupported(text: str, facts: tuple[tuple[str, str, tuple[str, ...]], ...],
     out += _reversed_directions(text, support)
     if out:
         return out
-    statement_names = [t for t in statement_terms if t.kind == "entity"]
+    # A clause that names nothing continues the subject of the clause before it.
+    names = [t for t in statement_terms if t.kind == "entity"]
     for clause in clauses(text):
-        out += _clause_problems(clause, statement_names, support, lexicon)
+        own = [t for t in lexicon.find(clause) if t.kind == "entity"]
+        names = own or names
+        out += _clause_problems(clause, names, support, lexicon)
     return out
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline.checks.findings import Finding, Severity
+from pipeline.checks.rules import GROUP_KINDS
 from pipeline.draft import Draft, Section, SectionId, Statement, StatementKind
 from pipeline.drafting.composer import Composer
 from pipeline.knowledge.selection import Selection
@@ -84,13 +85,16 @@ def json_schema(sel: Selection, bounded: bool = False, allow_text: bool = True) 
         return {"type": "object", "properties": properties, "required": list(properties),
                 "additionalProperties": False}
 
-    every = list(sel.facts)
     per_treatment = treatment_fact_ids(sel)
     properties: dict[str, Any] = {"interactions": {
         "type": "object", "properties": {tid: statement(ids) for tid, ids in per_treatment.items()},
         "required": list(per_treatment), "additionalProperties": False}}
-    for name in LISTS:
-        properties[name] = {"type": "array", **({"maxItems": 3} if bounded else {}), "items": statement(every)}
+    for name, (_, group) in LISTS.items():
+        # each list may cite only the kinds of fact that belong under its heading
+        kinds = GROUP_KINDS.get(group or "")
+        ids = [fid for fid, f in sel.facts.items() if kinds is None or f.kind.value in kinds]
+        properties[name] = ({"type": "array", **({"maxItems": 3} if bounded else {}), "items": statement(ids)}
+                            if ids else {"type": "array", "maxItems": 0})
     return {"type": "object", "properties": properties, "required": list(properties),
             "additionalProperties": False}
 
@@ -180,6 +184,18 @@ def to_draft(answer: ModelDraft, sel: Selection) -> tuple[Draft, list[Finding]]:
             st = _statement(item, sel, f"{name}[{i}]", group, None, problems)
             if st:
                 sections.setdefault(section_id, []).append(st)
+    # A model that repeats a statement adds nothing; keep the first and say what was dropped.
+    for sid, statements in sections.items():
+        seen: set[str] = set()
+        kept = []
+        for st in statements:
+            if st.text in seen:
+                problems.append(Finding(rule="schema", severity=Severity.WARNING, section=sid.value,
+                                        text=st.text[:80], message="dropped a statement the model repeated"))
+                continue
+            seen.add(st.text)
+            kept.append(st)
+        sections[sid] = kept
     draft = Draft(compound=sel.compound.id, condition=sel.condition.id,
                   sections=[Section(id=sid, statements=st) for sid, st in sections.items()])
     return draft, problems
