@@ -67,6 +67,26 @@ def treatment_fact_ids(sel: Selection) -> dict[str, list[str]]:
     return {tf.treatment.id: [f.id for f in tf.facts] for tf in sel.treatments}
 
 
+def slot_facts(sel: Selection) -> dict[str, list[str]]:
+    """Which facts each list may cite: the kinds its heading takes, from the right owner
+    (the evidence slots take the compound-in-condition evidence, not a treatment's trial)."""
+    compound = list(sel.compound.facts)
+    treatments = [f for tf in sel.treatments for f in tf.treatment.facts]
+    pair = list(sel.evidence.facts) if sel.evidence else []
+    owners = {
+        "disease_risks": compound + list(sel.condition.facts) + treatments,
+        "monitoring": compound + list(sel.condition.facts) + treatments,
+        "evidence": pair, "condition_evidence": pair,
+        "mechanism": compound, "sources_of_data": compound,
+    }
+    out = {}
+    for name, (_, group) in LISTS.items():
+        kinds = GROUP_KINDS.get(group or "")
+        pool = owners.get(name, list(sel.facts.values()))
+        out[name] = [f.id for f in pool if kinds is None or f.kind.value in kinds]
+    return out
+
+
 def json_schema(sel: Selection, bounded: bool = False, allow_text: bool = True) -> dict[str, Any]:
     """The answer's JSON schema, strict enough for OpenAI structured outputs and llama.cpp grammars.
 
@@ -89,10 +109,9 @@ def json_schema(sel: Selection, bounded: bool = False, allow_text: bool = True) 
     properties: dict[str, Any] = {"interactions": {
         "type": "object", "properties": {tid: statement(ids) for tid, ids in per_treatment.items()},
         "required": list(per_treatment), "additionalProperties": False}}
-    for name, (_, group) in LISTS.items():
-        # each list may cite only the kinds of fact that belong under its heading
-        kinds = GROUP_KINDS.get(group or "")
-        ids = [fid for fid, f in sel.facts.items() if kinds is None or f.kind.value in kinds]
+    slots = slot_facts(sel)
+    for name in LISTS:
+        ids = slots[name]
         properties[name] = ({"type": "array", **({"maxItems": 3} if bounded else {}), "items": statement(ids)}
                             if ids else {"type": "array", "maxItems": 0})
     return {"type": "object", "properties": properties, "required": list(properties),
