@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -12,10 +13,12 @@ from typing import Any, TypeVar
 
 import click
 
+from pipeline.batch import Planned, plan, run
 from pipeline.checks import TEXT_ONLY_RULES
 from pipeline.checks.findings import Finding, has_errors
 from pipeline.drafting import Drafter, get_drafter
 from pipeline.drafting.config import load_llm_settings
+from pipeline.drafting.transport import Throttle
 from pipeline.errors import KnowledgeError, PipelineError
 from pipeline.evaluation import (
     corpus_files,
@@ -108,45 +111,84 @@ def generate(compound: str, condition: str, out_dir: str, drafter: str, llm_conf
 @click.option("--condition", "conditions", multiple=True, help="Condition to include (repeatable).")
 @click.option("--all", "everything", is_flag=True, help="Every compound x every condition.")
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False))
+@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 256),
+              help="Pages drafted at once (model calls in flight).")
+@click.option("--rpm", type=float, default=None, help="Requests per minute across all workers.")
+@click.option("--tpm", type=float, default=None, help="Tokens per minute across all workers (estimated).")
+@click.option("--force", is_flag=True, help="Regenerate pages even when nothing that shapes them changed.")
+@click.option("--dry-run", is_flag=True, help="List what would be regenerated and why; write nothing.")
+@click.option("--summary-json", type=click.Path(dir_okay=False), default=None,
+              help="Also write the run summary as JSON here (kept out of outputs/ pages).")
 @drafter_options
 @data_options
 def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: bool, out_dir: str,
-          drafter: str, llm_config: str | None, knowledge: str | None, prompts: str | None,
-          settings: str | None) -> None:
-    """Generate many pages; a failing pair never stops the rest."""
+          concurrency: int, rpm: float | None, tpm: float | None, force: bool, dry_run: bool,
+          summary_json: str | None, drafter: str, llm_config: str | None, knowledge: str | None,
+          prompts: str | None, settings: str | None) -> None:
+    """Generate many pages: concurrent, incremental (unchanged pages are skipped), crash-safe."""
     if not (everything or compounds or conditions):
         raise CliError("nothing requested; pass --all, or --compound/--condition filters")
     ws = Workspace.open(knowledge, prompts, settings)
     chosen = _drafter(drafter, llm_config, ws)
-    pairs = all_pairs(ws.kb, compounds, conditions)
-    results: list[PageResult] = []
-    show_bar = sys.stderr.isatty()
-    with click.progressbar(pairs, label="pages", file=sys.stderr,
-                           item_show_func=lambda p: f"{p[0]} x {p[1]}" if p else None) as bar:
-        for compound, condition in bar if show_bar else pairs:
-            try:
-                result = generate_page(compound, condition, out_dir=out_dir, drafter=chosen, workspace=ws)
-            except PipelineError as exc:
-                result = PageResult(compound, condition, Outcome.FAILED, None, error=str(exc))
-            results.append(result)
-            if not show_bar:
-                click.echo(f"{result.outcome.value:8} {compound} x {condition}", err=True)
-    counts = Counter(r.outcome for r in results)
-    click.echo(f"written: {counts[Outcome.SAVED]}  rejected: {counts[Outcome.REJECTED]}  "
-               f"failed: {counts[Outcome.FAILED]}  (of {len(results)})")
-    usage = [r.usage for r in results if r.usage]
-    if usage:
-        costs = [u["cost_usd"] for u in usage if u.get("cost_usd") is not None]
-        click.echo(f"tokens: {sum(u['prompt_tokens'] for u in usage)} prompt + "
-                   f"{sum(u['completion_tokens'] for u in usage)} completion; re-asks: "
-                   f"{sum(len(u['attempts']) - 1 for u in usage)}; retries: {sum(u['retries'] for u in usage)}"
-                   + (f"; cost: ${sum(costs):.4f}" if costs else ""))
-    for r in results:
-        if r.outcome is not Outcome.SAVED:
-            click.echo(f"  {r.outcome.value}: {r.compound} x {r.condition}: "
-                       f"{r.error or f'{len(r.findings)} findings, see {r.path}'}")
-    if counts[Outcome.SAVED] != len(results):
+    drafting = get_drafter(chosen) if isinstance(chosen, str) else chosen
+    if rpm or tpm:
+        drafting.throttle = Throttle(rpm, tpm)  # type: ignore[attr-defined]
+    out = Path(out_dir)
+    planned = plan(ws, all_pairs(ws.kb, compounds, conditions), drafting, out, force)
+    if dry_run:
+        todo = [p for p in planned if p.reason]
+        for p in todo:
+            click.echo(f"{p.compound} x {p.condition}: {p.reason}")
+        click.echo(f"{len(todo)} of {len(planned)} page(s) would be regenerated")
+        return
+    with _Progress(len(planned)) as progress:
+        summary = asyncio.run(run(ws, planned, drafting, out, concurrency, progress.update))
+    click.echo(summary.table())
+    for failure in summary.failures[:20]:
+        click.echo(f"  {failure['outcome']}: {failure['compound']} x {failure['condition']}: {failure['reason']}")
+    if summary_json:
+        Path(summary_json).write_text(json.dumps(summary.to_json(), indent=2) + "\n", encoding="utf-8")
+    if summary.interrupted:
+        sys.exit(130)
+    if not summary.ok:
         sys.exit(1)
+
+
+class _Progress:
+    """A live bar on a terminal (rich); one plain line per page otherwise, quiet in CI logs."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.live = sys.stderr.isatty()
+        self.counts: Counter[str] = Counter()
+        self.tokens = 0
+        self.bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.live:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("pages", total=self.total)
+        return self
+
+    def update(self, result: PageResult | None, item: Planned) -> None:
+        self.counts[result.outcome.value if result else "unchanged"] += 1
+        self.tokens += ((result.usage or {}).get("prompt_tokens", 0) + (result.usage or {}).get(
+            "completion_tokens", 0)) if result else 0
+        if self.bar is not None:
+            c = self.counts
+            self.bar.update(self.task, advance=1, description=(
+                f"saved {c['saved']} rejected {c['rejected']} failed {c['failed']} unchanged {c['unchanged']} "
+                f"tokens {self.tokens}"))
+        elif result is not None:
+            click.echo(f"{result.outcome.value:8} {item.compound} x {item.condition}", err=True)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @cli.command()

@@ -28,7 +28,7 @@ from pipeline.checks import (
 )
 from pipeline.checks.findings import Severity
 from pipeline.draft import Draft
-from pipeline.drafting import Drafter, Redrafter, as_result, get_drafter
+from pipeline.drafting import Drafter, DraftResult, Redrafter, as_result, get_drafter
 from pipeline.errors import DrafterError, EndpointError, PageError
 from pipeline.knowledge.base import KnowledgeBase
 from pipeline.knowledge.loading import load_knowledge
@@ -116,43 +116,76 @@ def build_page(ws: Workspace, compound: str, condition: str,
     started = time.perf_counter()
     sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition))
     drafting = get_drafter(drafter) if isinstance(drafter, str) else drafter
-    attempts: list[list[Finding]] = []
-    usage: list[dict[str, Any]] = []
+    loop = _Attempts(ws, sel, drafting)
     result = as_result(drafting.draft(sel))
-    while True:
-        usage.append(result.usage)
+    while loop.another(result):
+        result = drafting.redraft(sel, result, loop.findings)  # type: ignore[attr-defined]
+    return loop.finish(result, started)
+
+
+async def abuild_page(ws: Workspace, compound: str, condition: str, drafter: Drafter) -> BuiltPage:
+    """``build_page`` for concurrent batches: a drafter with ``adraft``/``aredraft`` is awaited."""
+    started = time.perf_counter()
+    sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition))
+    loop = _Attempts(ws, sel, drafter)
+    adraft = getattr(drafter, "adraft", None)
+    result = as_result(await adraft(sel) if adraft else drafter.draft(sel))
+    while loop.another(result):
+        aredraft = getattr(drafter, "aredraft", None)
+        result = (await aredraft(sel, result, loop.findings) if aredraft
+                  else drafter.redraft(sel, result, loop.findings))  # type: ignore[attr-defined]
+    return loop.finish(result, started)
+
+
+class _Attempts:
+    """The re-ask loop's state, shared by the sync and async builders."""
+
+    def __init__(self, ws: Workspace, sel: Selection, drafting: Drafter) -> None:
+        self.ws, self.sel, self.drafting = ws, sel, drafting
+        self.attempts: list[list[Finding]] = []
+        self.usage: list[dict[str, Any]] = []
+        self.findings: list[Finding] = []
+        self.drafted = 0.0
+
+    def another(self, result: DraftResult) -> bool:
+        """Record an attempt; True when the drafter should be re-asked with its findings."""
+        self.drafted = time.perf_counter()
+        self.usage.append(result.usage)
         findings = list(result.problems)
         if result.draft is not None:
-            findings += check_draft(result.draft, sel, ws.settings, ws.lexicon)
-        attempts.append(findings)
-        reasks_left = getattr(drafting, "max_reasks", 0) - (len(attempts) - 1)
-        if not has_errors(findings) or not isinstance(drafting, Redrafter) or reasks_left <= 0:
-            break
-        result = drafting.redraft(sel, result, findings)
-    drafted = time.perf_counter()
-    draft = result.draft or Draft(compound=sel.compound.id, condition=sel.condition.id, sections=[])
-    markdown: str | None = None
-    statements: list[str] = []
-    references: list[tuple[int, str]] = []
-    if not has_errors(findings):
-        rendered = render_page(draft, sel, ws.settings, ws.env)
-        markdown, statements, references = rendered.markdown, rendered.statement_texts, rendered.references
-    sidecar = _sidecar(ws, sel, draft, drafting.name, markdown, statements, references)
-    if markdown is not None:
-        page_findings, _ = check_markdown(markdown, ws.settings, sidecar, ws.lexicon)
-        findings = findings + page_findings
-        attempts[-1] = findings
-        if has_errors(page_findings):
-            markdown = None
-    finished = time.perf_counter()
-    sidecar["findings"] = [f.model_dump(mode="json") for f in findings]
-    sidecar["attempts"] = len(attempts)
-    sidecar["reasks"] = len(attempts) - 1
-    if any(usage):
-        sidecar["usage"] = _usage_summary(usage)
-    sidecar["timings_ms"] = {"draft": round((drafted - started) * 1000, 3),
-                             "total": round((finished - started) * 1000, 3)}
-    return BuiltPage(sel, draft, markdown, findings, attempts, sidecar)
+            findings += check_draft(result.draft, self.sel, self.ws.settings, self.ws.lexicon)
+        self.attempts.append(findings)
+        self.findings = findings
+        reasks_left = getattr(self.drafting, "max_reasks", 0) - (len(self.attempts) - 1)
+        return has_errors(findings) and isinstance(self.drafting, Redrafter) and reasks_left > 0
+
+    def finish(self, result: DraftResult, started: float) -> BuiltPage:
+        """Render and check the final draft, and assemble the sidecar."""
+        ws, sel = self.ws, self.sel
+        findings = self.findings
+        draft = result.draft or Draft(compound=sel.compound.id, condition=sel.condition.id, sections=[])
+        markdown: str | None = None
+        statements: list[str] = []
+        references: list[tuple[int, str]] = []
+        if not has_errors(findings):
+            rendered = render_page(draft, sel, ws.settings, ws.env)
+            markdown, statements, references = rendered.markdown, rendered.statement_texts, rendered.references
+        sidecar = _sidecar(ws, sel, draft, self.drafting.name, markdown, statements, references)
+        if markdown is not None:
+            page_findings, _ = check_markdown(markdown, ws.settings, sidecar, ws.lexicon)
+            findings = findings + page_findings
+            self.attempts[-1] = findings
+            if has_errors(page_findings):
+                markdown = None
+        finished = time.perf_counter()
+        sidecar["findings"] = [f.model_dump(mode="json") for f in findings]
+        sidecar["attempts"] = len(self.attempts)
+        sidecar["reasks"] = len(self.attempts) - 1
+        if any(self.usage):
+            sidecar["usage"] = _usage_summary(self.usage)
+        sidecar["timings_ms"] = {"draft": round((self.drafted - started) * 1000, 3),
+                                 "total": round((finished - started) * 1000, 3)}
+        return BuiltPage(sel, draft, markdown, findings, self.attempts, sidecar)
 
 
 def _usage_summary(usage: list[dict[str, Any]]) -> dict[str, Any]:
@@ -220,19 +253,31 @@ def generate_page(compound: str, condition: str, *, out_dir: Path | str = "outpu
     """Generate one page: saved under drafts/ if it passes every check, else a rejected record;
     a drafter that cannot draft at all (endpoint down, output cut off) leaves a failed record."""
     ws = workspace or Workspace.open(knowledge, prompts, settings)
-    out = Path(out_dir)
-    sel_compound, sel_condition = ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition)
-    cid, did = sel_compound.id, sel_condition.id
+    cid, did = ws.kb.resolve_compound(compound).id, ws.kb.resolve_condition(condition).id
+    drafting = get_drafter(drafter) if isinstance(drafter, str) else drafter
     try:
-        built = build_page(ws, cid, did, drafter)
+        built = build_page(ws, cid, did, drafting)
     except EndpointError:
         raise  # misconfiguration: every page would fail the same way
     except DrafterError as exc:
-        name = drafter if isinstance(drafter, str) else drafter.name
-        failure = {"status": "failed", "compound": cid, "condition": did, "drafter": name,
-                   "error": str(exc), "attempts": exc.attempts}
-        path = save_failed(out, cid, did, failure)
-        return PageResult(cid, did, Outcome.FAILED, path, error=str(exc))
+        return save_failure(Path(out_dir), cid, did, drafting.name, exc)
+    return save_built(Path(out_dir), built)
+
+
+def save_failure(out: Path, cid: str, did: str, drafter_name: str, exc: DrafterError,
+                 key: str | None = None) -> PageResult:
+    """Record why a pair could not be drafted at all."""
+    failure = {"status": "failed", "compound": cid, "condition": did, "drafter": drafter_name,
+               "error": str(exc), "attempts": exc.attempts, "key": key}
+    path = save_failed(out, cid, did, failure)
+    return PageResult(cid, did, Outcome.FAILED, path, error=str(exc))
+
+
+def save_built(out: Path, built: BuiltPage, key: str | None = None) -> PageResult:
+    """Save a built page (or its rejected record) atomically; ``key`` marks it for incremental batches."""
+    cid, did = built.selection.compound.id, built.selection.condition.id
+    if key is not None:
+        built.sidecar["key"] = key
     if built.markdown is not None and built.passed:
         path = save_page(out, cid, did, built.markdown, built.sidecar)
         warnings = [f for f in built.findings if f.severity is Severity.WARNING]

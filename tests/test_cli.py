@@ -129,7 +129,7 @@ def test_check_missing_file_is_clear_error(tmp_path: Path) -> None:
 def test_batch_reports_summary(tmp_path: Path) -> None:
     result = run_cli("batch", "--compound", "ketamine", "--condition", "als", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "written: 1  rejected: 0  failed: 0" in result.stdout
+    assert "saved: 1   rejected: 0   failed: 0" in result.stdout
     assert (tmp_path / "outputs/drafts/ketamine/als.md").is_file()
 
 

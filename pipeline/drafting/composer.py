@@ -56,6 +56,10 @@ class Composer:
 
     name = "composer"
 
+    def fingerprint(self) -> dict[str, str]:
+        """Everything about this drafter that shapes a page: the code itself, versioned by the package."""
+        return {"drafter": self.name}
+
     def draft(self, sel: Selection) -> Draft:
         """Build the structured draft for one pair."""
         return Draft(

@@ -17,7 +17,15 @@ from pipeline.checks.findings import Finding
 from pipeline.drafting import DraftResult
 from pipeline.drafting.config import LLMSettings, OutputMode, load_llm_settings
 from pipeline.drafting.schema import json_schema, parse_answer, schema_finding, to_draft, treatment_fact_ids
-from pipeline.drafting.transport import Completion, RetryCounter, complete, make_client
+from pipeline.drafting.transport import (
+    Completion,
+    RetryCounter,
+    Throttle,
+    acomplete,
+    complete,
+    make_async_client,
+    make_client,
+)
 from pipeline.errors import DrafterError, TemplateError
 from pipeline.knowledge.selection import Selection
 from pipeline.settings import resolve_prompts_dir
@@ -60,29 +68,65 @@ class LLMDrafter:
             digest.update((folder / name).read_bytes())
         self.prompt_hash = digest.hexdigest()
         self.retries = RetryCounter()
+        self.aclient: Any = None  # created on first async use, inside the batch's event loop
+        self.throttle = Throttle()
 
-    # -- the Drafter protocol --------------------------------------------------------------
+    # -- the Drafter protocol (sync, and async for concurrent batches) ------------------------
 
     def draft(self, sel: Selection) -> DraftResult:
         """Ask the model for a first draft."""
+        messages, schema = self._first(sel)
+        return self._result(sel, messages, schema, self._call(messages, schema))
+
+    def redraft(self, sel: Selection, previous: DraftResult, findings: list[Finding]) -> DraftResult:
+        """Send the findings back and ask for the whole draft again."""
+        messages, schema = self._again(previous, findings)
+        return self._result(sel, messages, schema, self._call(messages, schema))
+
+    async def adraft(self, sel: Selection) -> DraftResult:
+        """``draft`` with the async client, admitted by the shared throttle."""
+        messages, schema = self._first(sel)
+        return self._result(sel, messages, schema, await self._acall(messages, schema))
+
+    async def aredraft(self, sel: Selection, previous: DraftResult, findings: list[Finding]) -> DraftResult:
+        """``redraft`` with the async client."""
+        messages, schema = self._again(previous, findings)
+        return self._result(sel, messages, schema, await self._acall(messages, schema))
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Everything about this drafter that shapes a page (for incremental batches)."""
+        s = self.settings
+        return {"drafter": self.name, "model": s.model, "base_url": s.base_url, "temperature": s.temperature,
+                "max_tokens": s.max_tokens, "mode": s.mode.value, "allow_text": s.allow_text,
+                "max_reasks": s.max_reasks, "prompts": self.prompt_hash}
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _first(self, sel: Selection) -> tuple[list[dict[str, str]], dict[str, Any]]:
         # Bounded lists keep a small model's grammar-constrained output from running on forever.
         schema = json_schema(sel, bounded=self.settings.mode is not OutputMode.JSON_SCHEMA,
                              allow_text=self.settings.allow_text)
         context = self._context(sel, schema)
-        messages = [{"role": "system", "content": self.templates[0].render(**context)},
-                    {"role": "user", "content": self.templates[1].render(**context)}]
-        return self._attempt(sel, messages, schema)
+        return [{"role": "system", "content": self.templates[0].render(**context)},
+                {"role": "user", "content": self.templates[1].render(**context)}], schema
 
-    def redraft(self, sel: Selection, previous: DraftResult, findings: list[Finding]) -> DraftResult:
-        """Send the findings back and ask for the whole draft again."""
+    def _again(self, previous: DraftResult, findings: list[Finding]) -> tuple[list[dict[str, str]], dict[str, Any]]:
         messages = list(previous.state["messages"])
         messages.append({"role": "assistant", "content": previous.state["reply"]})
         errors = [f for f in findings if f.severity.value == "error"]
         messages.append({"role": "user", "content": self.templates[2].render(
             findings=errors, limit=REASK_FINDINGS, allow_text=self.settings.allow_text)})
-        return self._attempt(sel, messages, previous.state["schema"])
+        return messages, previous.state["schema"]
 
-    # -- internals ---------------------------------------------------------------------------
+    def _call(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> Completion:
+        return complete(self.client, self.settings, messages, _response_format(self.settings.mode, schema),
+                        self.retries)
+
+    async def _acall(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> Completion:
+        if self.aclient is None:
+            self.aclient = make_async_client(self.settings)
+        return await acomplete(self.aclient, self.settings, messages,
+                               _response_format(self.settings.mode, schema), self.retries, self.throttle)
 
     def _context(self, sel: Selection, schema: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -97,10 +141,9 @@ class LLMDrafter:
             "allow_text": self.settings.allow_text,
         }
 
-    def _attempt(self, sel: Selection, messages: list[dict[str, str]], schema: dict[str, Any]) -> DraftResult:
-        mode = self.settings.mode
-        reply = complete(self.client, self.settings, messages, _response_format(mode, schema), self.retries)
-        usage = self._usage(reply, mode)
+    def _result(self, sel: Selection, messages: list[dict[str, str]], schema: dict[str, Any],
+                reply: Completion) -> DraftResult:
+        usage = self._usage(reply, self.settings.mode)
         if reply.finish_reason == "length":
             usage["reply_tail"] = (reply.content or "")[-400:]
             raise DrafterError(f"the model's answer was cut off at max_tokens={self.settings.max_tokens}; "

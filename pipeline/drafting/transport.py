@@ -7,13 +7,18 @@ with a one-line reason. Retries (transport) are counted apart from re-asks (cont
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import openai
+from aiolimiter import AsyncLimiter
 from tenacity import (
+    AsyncRetrying,
     RetryCallState,
     Retrying,
     retry_if_exception_type,
@@ -79,58 +84,83 @@ class _Wait:
         return float(self.backoff(state))
 
 
-def make_client(settings: LLMSettings) -> openai.OpenAI:
-    """An OpenAI SDK client for the configured endpoint, with its own retries off."""
+def _check_key(settings: LLMSettings) -> None:
     if settings.is_openai and not settings.api_key:
         raise EndpointError("OPENAI_API_KEY is not set; set it, or point OPENAI_BASE_URL at a "
                             "self-hosted server (e.g. `reviewgen local-server`)")
+
+
+def make_client(settings: LLMSettings) -> openai.OpenAI:
+    """An OpenAI SDK client for the configured endpoint, with its own retries off."""
+    _check_key(settings)
     return openai.OpenAI(api_key=settings.api_key or "not-needed", base_url=settings.base_url or None,
                          timeout=settings.timeout, max_retries=0)
 
 
-def complete(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[str, str]],
-             extra: dict[str, Any], counter: RetryCounter) -> Completion:
-    """One chat completion, retried on transport faults; raises DrafterError with a reason."""
-    started = time.perf_counter()
-    retries = 0
-    waits: list[float] = []
+def make_async_client(settings: LLMSettings) -> openai.AsyncOpenAI:
+    """The async client for concurrent batches, with its own retries off."""
+    _check_key(settings)
+    return openai.AsyncOpenAI(api_key=settings.api_key or "not-needed", base_url=settings.base_url or None,
+                              timeout=settings.timeout, max_retries=0)
 
-    def note_retry(state: RetryCallState) -> None:
-        nonlocal retries
-        retries += 1
-        counter.total += 1
-        if state.next_action is not None:
-            waits.append(round(state.next_action.sleep, 3))
-            counter.waits.append(state.next_action.sleep)
 
-    retrying = Retrying(
-        retry=retry_if_exception_type(RETRYABLE),
-        wait=_Wait(settings.max_retry_wait),
-        stop=stop_after_attempt(settings.max_retries + 1) | stop_after_delay(settings.max_retry_time),
-        before_sleep=note_retry,
-        reraise=True,
-    )
+class Throttle:
+    """Shared by every worker of a batch: request and token rates, and a common pause after a 429.
+
+    When one worker is told to wait (429 with Retry-After), every worker waits, so the
+    endpoint sees the whole batch slow down rather than N workers retrying at once.
+    """
+
+    def __init__(self, rpm: float | None = None, tpm: float | None = None) -> None:
+        self.requests = AsyncLimiter(rpm, 60) if rpm else None
+        self.tokens = AsyncLimiter(tpm, 60) if tpm else None
+        self.tpm = tpm
+        self.paused_until = 0.0
+        self.pauses = 0
+
+    def pause(self, seconds: float) -> None:
+        """Hold every worker back for ``seconds`` from now."""
+        until = time.monotonic() + seconds
+        if until > self.paused_until:
+            self.paused_until = until
+            self.pauses += 1
+
+    async def admit(self, tokens: int) -> None:
+        """Wait for the shared pause, then for request and token budget."""
+        while (delay := self.paused_until - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+        if self.requests:
+            await self.requests.acquire()
+        if self.tokens and self.tpm:
+            await self.tokens.acquire(min(tokens, int(self.tpm)))
+
+
+@contextmanager
+def _reasons(settings: LLMSettings, retries: list[int]) -> Iterator[None]:
+    """Map SDK exceptions to one-line DrafterError / EndpointError reasons."""
     try:
-        response = retrying(client.chat.completions.create, model=settings.model, messages=messages,
-                            temperature=settings.temperature, max_tokens=settings.max_tokens, **extra)
+        yield
     except openai.APITimeoutError as exc:
-        raise DrafterError(f"the model endpoint timed out ({settings.timeout:g}s) after {retries} retries; raise "
-                           "REVIEWGEN_TIMEOUT or use a faster model") from exc
+        raise DrafterError(f"the model endpoint timed out ({settings.timeout:g}s) after {retries[0]} retries; "
+                           "raise REVIEWGEN_TIMEOUT or use a faster model") from exc
     except openai.AuthenticationError as exc:
         raise EndpointError(f"the endpoint rejected the API key ({exc.status_code}); check OPENAI_API_KEY") from exc
     except openai.APIConnectionError as exc:
         where = settings.base_url or "OpenAI"
-        raise EndpointError(f"cannot reach the model endpoint {where} after {retries} retries; start the "
+        raise EndpointError(f"cannot reach the model endpoint {where} after {retries[0]} retries; start the "
                             "server or set OPENAI_BASE_URL") from exc
     except openai.RateLimitError as exc:
-        raise DrafterError(f"rate limited (429) after {retries} retries; lower concurrency or try later") from exc
+        raise DrafterError(f"rate limited (429) after {retries[0]} retries; lower concurrency or try later") from exc
     except openai.APIStatusError as exc:
-        raise DrafterError(f"model endpoint error {exc.status_code} after {retries} retries: "
+        raise DrafterError(f"model endpoint error {exc.status_code} after {retries[0]} retries: "
                            f"{_short(exc.message)}") from exc
     except openai.APIError as exc:
         raise DrafterError(f"model call failed: {_short(str(exc))}") from exc
     except ValueError as exc:  # the SDK could not decode the HTTP body
         raise DrafterError(f"the model endpoint returned a malformed response ({_short(str(exc))})") from exc
+
+
+def _completion(response: Any, settings: LLMSettings, retries: int, waits: list[float], started: float) -> Completion:
     if not response.choices:
         raise DrafterError("the model returned no choices")
     choice = response.choices[0]
@@ -146,6 +176,63 @@ def complete(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[s
         seconds=round(time.perf_counter() - started, 3),
         waits=waits,
     )
+
+
+def _policy(settings: LLMSettings) -> dict[str, Any]:
+    return {"retry": retry_if_exception_type(RETRYABLE), "wait": _Wait(settings.max_retry_wait),
+            "stop": stop_after_attempt(settings.max_retries + 1) | stop_after_delay(settings.max_retry_time),
+            "reraise": True}
+
+
+def complete(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[str, str]],
+             extra: dict[str, Any], counter: RetryCounter) -> Completion:
+    """One chat completion, retried on transport faults; raises DrafterError with a reason."""
+    started = time.perf_counter()
+    retries = [0]
+    waits: list[float] = []
+
+    def note_retry(state: RetryCallState) -> None:
+        retries[0] += 1
+        counter.total += 1
+        if state.next_action is not None:
+            waits.append(round(state.next_action.sleep, 3))
+            counter.waits.append(state.next_action.sleep)
+
+    with _reasons(settings, retries):
+        response = Retrying(before_sleep=note_retry, **_policy(settings))(
+            client.chat.completions.create, model=settings.model, messages=messages,
+            temperature=settings.temperature, max_tokens=settings.max_tokens, **extra)
+    return _completion(response, settings, retries[0], waits, started)
+
+
+async def acomplete(client: openai.AsyncOpenAI, settings: LLMSettings, messages: list[dict[str, str]],
+                    extra: dict[str, Any], counter: RetryCounter, throttle: Throttle) -> Completion:
+    """The async twin of ``complete``: every attempt is admitted by the shared throttle."""
+    started = time.perf_counter()
+    retries = [0]
+    waits: list[float] = []
+    estimate = sum(len(m["content"]) for m in messages) // 4 + settings.max_tokens
+
+    async def attempt() -> Any:
+        await throttle.admit(estimate)
+        try:
+            return await client.chat.completions.create(
+                model=settings.model, messages=cast(Any, messages), temperature=settings.temperature,
+                max_tokens=settings.max_tokens, **extra)
+        except openai.RateLimitError as exc:
+            throttle.pause(_retry_after(exc) or 1.0)
+            raise
+
+    def note_retry(state: RetryCallState) -> None:
+        retries[0] += 1
+        counter.total += 1
+        if state.next_action is not None:
+            waits.append(round(state.next_action.sleep, 3))
+            counter.waits.append(state.next_action.sleep)
+
+    with _reasons(settings, retries):
+        response: Any = await AsyncRetrying(before_sleep=note_retry, **_policy(settings))(attempt)
+    return _completion(response, settings, retries[0], waits, started)
 
 
 def _short(text: str, limit: int = 160) -> str:

@@ -1,0 +1,240 @@
+"""Batches at scale: concurrent, incremental by content, crash-safe, with progress and a summary.
+
+Each page has a key: the hash of everything that shapes it (the selected facts and their
+sources, templates and prompts, site settings, the drafter and its model settings, the rules
+and their vocabularies, the package version). A re-run skips a pair whose saved page or
+rejected record carries the same key, so an unchanged batch makes no model calls and editing
+one fact regenerates exactly the pages that selected it. Writes are atomic; temp files left
+by a killed run are swept at the start of the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import signal
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from pipeline import __version__
+from pipeline.checks import RULES_VERSION
+from pipeline.drafting import Drafter
+from pipeline.errors import DrafterError, EndpointError, PipelineError
+from pipeline.generation import Outcome, PageResult, Workspace, abuild_page, save_built, save_failure
+from pipeline.knowledge.selection import select_facts
+from pipeline.store import failed_path, page_path, rejected_path, sidecar_path
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One requested pair and why it will (or will not) be generated."""
+
+    compound: str
+    condition: str
+    key: str
+    parts: dict[str, str]
+    reason: str | None  # None: unchanged, skipped
+
+
+@dataclass
+class Summary:
+    """What a batch did; printed as a table and written as JSON on request."""
+
+    requested: int = 0
+    skipped: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    findings: Counter[str] = field(default_factory=Counter)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    reasks: int = 0
+    retries: int = 0
+    cost_usd: float | None = None
+    seconds: float = 0.0
+    interrupted: bool = False
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    def add(self, result: PageResult) -> None:
+        self.counts[result.outcome.value] += 1
+        for finding in result.findings:
+            if finding.severity.value == "error":
+                self.findings[finding.rule] += 1
+        if result.outcome is not Outcome.SAVED:
+            self.failures.append({"compound": result.compound, "condition": result.condition,
+                                  "outcome": result.outcome.value, "reason": result.error or
+                                  f"{sum(1 for f in result.findings if f.severity.value == 'error')} error findings",
+                                  "path": str(result.path or "")})
+        usage = result.usage or {}
+        self.prompt_tokens += usage.get("prompt_tokens", 0)
+        self.completion_tokens += usage.get("completion_tokens", 0)
+        self.retries += usage.get("retries", 0)
+        self.reasks += max(0, len(usage.get("attempts", [])) - 1)
+        if usage.get("cost_usd") is not None:
+            self.cost_usd = round((self.cost_usd or 0.0) + usage["cost_usd"], 6)
+
+    @property
+    def ok(self) -> bool:
+        """True when every requested page is saved or unchanged."""
+        return self.counts["saved"] + self.skipped == self.requested and not self.interrupted
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["counts"] = dict(self.counts)
+        data["findings"] = dict(self.findings.most_common())
+        return data
+
+    def table(self) -> str:
+        lines = [f"pages requested: {self.requested}   unchanged (skipped): {self.skipped}   "
+                 f"saved: {self.counts['saved']}   rejected: {self.counts['rejected']}   "
+                 f"failed: {self.counts['failed']}" + ("   (interrupted)" if self.interrupted else "")]
+        if self.findings:
+            lines.append("top findings: " + ", ".join(f"{rule} {n}" for rule, n in self.findings.most_common(5)))
+        if self.prompt_tokens or self.completion_tokens:
+            cost = f"   cost: ${self.cost_usd:.4f}" if self.cost_usd is not None else ""
+            lines.append(f"tokens: {self.prompt_tokens} prompt + {self.completion_tokens} completion   "
+                         f"re-asks: {self.reasks}   retries: {self.retries}{cost}")
+        lines.append(f"wall time: {self.seconds:.2f}s")
+        return "\n".join(lines)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _checks_hash(ws: Workspace) -> str:
+    """The rules' vocabularies: changing them can change a page's verdict."""
+    digest = hashlib.sha256(RULES_VERSION.encode())
+    for path in sorted([ws.kb.root / "vocabulary.yaml", *(ws.kb.root / "lexicon").glob("*")]):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def plan(ws: Workspace, pairs: Iterable[tuple[str, str]], drafter: Drafter, out: Path,
+         force: bool = False) -> list[Planned]:
+    """Each pair's key, and whether (and why) it needs generating."""
+    fingerprint = getattr(drafter, "fingerprint", lambda: {"drafter": drafter.name})()
+    common = {"templates": ws.templates_hash, "settings": ws.settings_hash, "drafter": _digest(fingerprint),
+              "checks": _checks_hash(ws), "version": __version__}
+    planned = []
+    for cid, did in pairs:
+        sel = select_facts(ws.kb, ws.kb.compounds[cid], ws.kb.conditions[did])
+        parts = {"facts": sel.digest(), **common}
+        key = _digest(parts)
+        planned.append(Planned(cid, did, key, parts, "forced" if force else _reason(out, cid, did, parts, key)))
+    return planned
+
+
+def _records(out: Path, cid: str, did: str) -> list[dict[str, Any]]:
+    """The saved page's sidecar (when the page exists) and the rejected record, if any."""
+    page = page_path(out, cid, did)
+    found = []
+    for path, usable in ((sidecar_path(page), page.is_file()), (rejected_path(out, cid, did), True)):
+        if usable and path.is_file():
+            try:
+                found.append(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                continue  # unreadable: regenerate
+    return found
+
+
+def _reason(out: Path, cid: str, did: str, parts: dict[str, str], key: str) -> str | None:
+    records = _records(out, cid, did)
+    if any(r.get("key") == key for r in records):
+        return None
+    if not records:
+        return "failed last time" if failed_path(out, cid, did).is_file() else "new"
+    old = records[0].get("key_parts") or {}
+    changed = sorted(name for name, value in parts.items() if old.get(name) != value)
+    return "changed: " + ", ".join(changed) if old else "no key recorded"
+
+
+def sweep_temp_files(out: Path) -> int:
+    """Remove temp files a killed run left behind (never a finished page or record)."""
+    removed = 0
+    if out.is_dir():
+        for path in out.rglob(".*.tmp"):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+ProgressHook = Callable[[PageResult | None, Planned], None]
+
+
+async def run(ws: Workspace, planned: list[Planned], drafter: Drafter, out: Path, concurrency: int = 4,
+              progress: ProgressHook | None = None) -> Summary:
+    """Generate every planned pair that needs it, ``concurrency`` at a time.
+
+    One failing pair never stops the rest; an unreachable endpoint (EndpointError) does,
+    since every page would fail the same way. Ctrl-C (SIGINT) stops taking new pairs, lets the
+    in-flight ones finish, and returns the summary so far.
+    """
+    summary = Summary(requested=len(planned), skipped=sum(1 for p in planned if p.reason is None))
+    started = time.perf_counter()
+    sweep_temp_files(out)
+    todo = [p for p in planned if p.reason is not None]
+    for p in planned:
+        if p.reason is None and progress:
+            progress(None, p)
+    queue: asyncio.Queue[Planned] = asyncio.Queue()
+    for p in todo:
+        queue.put_nowait(p)
+    stop = asyncio.Event()
+    fatal: list[BaseException] = []
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread, or no signals here
+        loop.add_signal_handler(signal.SIGINT, stop.set)
+
+    async def worker() -> None:
+        while not stop.is_set() and not fatal:
+            try:
+                item = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            result = await _one(ws, item, drafter, out, fatal)
+            if result is not None:
+                summary.add(result)
+                if progress:
+                    progress(result, item)
+
+    try:
+        await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGINT)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    summary.interrupted = stop.is_set()
+    if fatal:
+        raise fatal[0]
+    return summary
+
+
+async def _one(ws: Workspace, item: Planned, drafter: Drafter, out: Path,
+               fatal: list[BaseException]) -> PageResult | None:
+    try:
+        built = await abuild_page(ws, item.compound, item.condition, drafter)
+    except EndpointError as exc:
+        fatal.append(exc)
+        return None
+    except DrafterError as exc:
+        return save_failure(out, item.compound, item.condition, drafter.name, exc, key=item.key)
+    except PipelineError as exc:
+        return PageResult(item.compound, item.condition, Outcome.FAILED, None, error=str(exc))
+    built.sidecar["key_parts"] = item.parts
+    return save_built(out, built, key=item.key)
+
+
+def run_batch(ws: Workspace, pairs: Iterable[tuple[str, str]], drafter: Drafter, out: Path | str = "outputs",
+              *, concurrency: int = 4, force: bool = False,
+              progress: ProgressHook | None = None) -> Summary:
+    """Plan and run a batch (the library entry point the CLI wraps)."""
+    out = Path(out)
+    return asyncio.run(run(ws, plan(ws, pairs, drafter, out, force), drafter, out, concurrency, progress))
