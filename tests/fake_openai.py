@@ -29,7 +29,10 @@ class FakeOpenAI:
     def __init__(self) -> None:
         self.script: deque[dict[str, Any]] = deque()
         self.requests: list[dict[str, Any]] = []
+        self.arrivals: list[float] = []  # time.monotonic() of each request, in order
         self.default: dict[str, Any] | None = None
+        self.responder: Any = None  # optional callable(body) -> step, used when the script is empty
+        self.lock = threading.Lock()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,10 +43,15 @@ class FakeOpenAI:
                 length = int(self.headers.get("content-length", 0))
                 body = self.rfile.read(length)
                 try:
-                    fake.requests.append(json.loads(body))
+                    parsed = json.loads(body)
                 except ValueError:
-                    fake.requests.append({"raw": body.decode(errors="replace")})
-                step = fake.script.popleft() if fake.script else fake.default
+                    parsed = {"raw": body.decode(errors="replace")}
+                with fake.lock:
+                    fake.requests.append(parsed)
+                    fake.arrivals.append(time.monotonic())
+                    step = fake.script.popleft() if fake.script else None
+                if step is None:
+                    step = fake.responder(parsed) if fake.responder else fake.default
                 if step is None:
                     self.send_error(500, "script exhausted")
                     return

@@ -16,33 +16,7 @@ from pipeline.drafting.llm import LLMDrafter
 from pipeline.knowledge.selection import select_facts
 from tests.conftest import PROMPTS, run_cli
 from tests.fake_openai import FakeOpenAI, completion
-
-
-def good_answer(ws: Workspace, compound: str = "ketamine", condition: str = "als") -> str:
-    """A valid answer that quotes facts by id: every treatment's interaction entry, and the rest."""
-    sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition))
-
-    def quote(*ids: str) -> dict[str, Any]:
-        return {"fact_ids": list(ids), "text": None}
-
-    def say(text: str) -> dict[str, Any]:
-        return {"fact_ids": [], "text": text}
-
-    answer = {
-        "interactions": {tf.treatment.id: quote(*[f.id for f in tf.facts
-                                                   if f.kind.value in ("indication", "interaction")][:3])
-                         for tf in sel.treatments},
-        "disease_risks": [], "monitoring": [],
-        "evidence": [quote(f.id) for f in sel.evidence.facts] if sel.evidence else [],
-        "mechanism": [quote(f.id) for f in sel.compound.facts if f.kind.value == "mechanism"],
-        "sources_of_data": [], "condition_evidence": [],
-        "bottom_line": [say(f"No compound can be declared universally safe for all {sel.condition.short_name} "
-                            "patients.")],
-        "faq_interactions": [say(f"Your {sel.condition.specialist} can review your medication list.")],
-        "faq_monitoring": [quote(f.id) for f in sel.compound.facts if f.kind.value == "monitoring"][:2],
-        "faq_sources": [say("The references below list the sources.")],
-    }
-    return json.dumps(answer)
+from tests.llm_answers import good_answer
 
 
 @pytest.fixture

@@ -1,0 +1,148 @@
+"""Batches: incremental by content, concurrent with shared back-pressure, crash-safe, interruptible."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline import Workspace
+from pipeline.batch import run_batch
+from pipeline.drafting import get_drafter
+from pipeline.drafting.config import LLMSettings
+from pipeline.drafting.llm import LLMDrafter
+from pipeline.generation import all_pairs
+from pipeline.knowledge.selection import select_facts
+from tests.conftest import PROMPTS, ROOT, run_cli
+from tests.fake_openai import FakeOpenAI
+from tests.llm_answers import pair_responder
+
+
+@pytest.fixture
+def fake(workspace: Workspace) -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as server:
+        server.responder = pair_responder(workspace)
+        yield server
+
+
+def _pages(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.md"))}
+
+
+def test_rerun_of_unchanged_batch_is_all_skipped(workspace: Workspace, tmp_path: Path) -> None:
+    pairs = all_pairs(workspace.kb)
+    first = run_batch(workspace, pairs, get_drafter("composer"), tmp_path)
+    assert first.counts["saved"] == len(pairs) and first.skipped == 0
+    before = _pages(tmp_path)
+    second = run_batch(workspace, pairs, get_drafter("composer"), tmp_path)
+    assert second.skipped == len(pairs) and sum(second.counts.values()) == 0
+    assert _pages(tmp_path) == before
+    forced = run_batch(workspace, pairs, get_drafter("composer"), tmp_path, force=True)
+    assert forced.counts["saved"] == len(pairs)
+
+
+def test_rerun_with_llm_makes_no_model_calls(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
+    drafter = LLMDrafter(LLMSettings(base_url=fake.base_url, model="fake"), prompts_dir=PROMPTS)
+    pairs = all_pairs(workspace.kb, ["ketamine", "metformin"], ["als", "parkinsons"])
+    assert run_batch(workspace, pairs, drafter, tmp_path, concurrency=4).counts["saved"] == 4
+    calls = len(fake.requests)
+    again = run_batch(workspace, pairs, drafter, tmp_path, concurrency=4)
+    assert again.skipped == 4 and len(fake.requests) == calls
+
+
+def test_editing_one_fact_regenerates_exactly_the_pages_that_select_it(kb_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    ws = Workspace.open(kb_copy, PROMPTS)
+    pairs = all_pairs(ws.kb)
+    run_batch(ws, pairs, get_drafter("composer"), out)
+    path = kb_copy / "treatments/riluzole.yaml"
+    data = yaml.safe_load(path.read_text())
+    fact = next(f for f in data["facts"] if f["id"] == "riluzole.safety.neutropenia")
+    fact["text"] = "The riluzole label warns of severe neutropenia, sometimes within the first months."
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    edited = Workspace.open(kb_copy, PROMPTS)
+    expected = {(c, d) for c, d in pairs
+                if "riluzole.safety.neutropenia" in select_facts(edited.kb, edited.kb.compounds[c],
+                                                                 edited.kb.conditions[d]).facts}
+    assert expected and len(expected) < len(pairs)
+    dry = run_cli("batch", "--all", "--dry-run", "--out", str(out), "--knowledge", str(kb_copy), cwd=tmp_path)
+    listed = {tuple(line.split(":")[0].split(" x ")) for line in dry.stdout.splitlines() if ": changed:" in line}
+    assert listed == expected and all("facts" in line for line in dry.stdout.splitlines() if ": changed:" in line)
+    summary = run_batch(edited, pairs, get_drafter("composer"), out)
+    assert summary.counts["saved"] == len(expected) and summary.skipped == len(pairs) - len(expected)
+
+
+def test_a_429_pauses_every_worker(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
+    fake.push(status=429, headers={"retry-after": "0.6"}, json={"error": {"message": "slow down"}})
+    fake.responder = pair_responder(workspace, delay=0.05)
+    drafter = LLMDrafter(LLMSettings(base_url=fake.base_url, model="fake", max_retry_wait=5), prompts_dir=PROMPTS)
+    pairs = all_pairs(workspace.kb, ["ketamine", "metformin"], ["als", "parkinsons", "alzheimers"])
+    summary = run_batch(workspace, pairs, drafter, tmp_path, concurrency=6)
+    assert summary.counts["saved"] == len(pairs) and summary.retries == 1
+    limited = fake.arrivals[0]
+    # The six workers start together; after the 429 none may send again before Retry-After passes.
+    later = [t for t in fake.arrivals[1:] if t - limited > 0.2]
+    assert later and min(later) - limited >= 0.55
+    assert drafter.throttle.pauses == 1
+
+
+def _batch_process(fake: FakeOpenAI, out: Path, capture: bool = False) -> subprocess.Popen[str]:
+    env = {**os.environ, "OPENAI_BASE_URL": fake.base_url, "REVIEWGEN_MODEL": "fake"}
+    stream = subprocess.PIPE if capture else subprocess.DEVNULL
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "batch", "--all", "--drafter", "llm",
+                             "--concurrency", "2", "--out", str(out), "--knowledge", str(ROOT / "knowledge")],
+                            cwd=out.parent, env=env, stdout=stream, stderr=subprocess.DEVNULL, text=True)
+
+
+def _wait_for_pages(out: Path, at_least: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while len(list(out.rglob("*.md"))) < at_least:
+        assert time.monotonic() < deadline, "the batch made no progress"
+        time.sleep(0.05)
+
+
+def test_sigkill_mid_run_then_rerun_completes_like_an_uninterrupted_run(workspace: Workspace, fake: FakeOpenAI,
+                                                                        tmp_path: Path) -> None:
+    fake.responder = pair_responder(workspace, delay=0.15)
+    reference = tmp_path / "reference" / "outputs"
+    reference.parent.mkdir()
+    assert _batch_process(fake, reference).wait(timeout=300) == 0
+    total = len(_pages(reference))
+    killed = tmp_path / "killed" / "outputs"
+    killed.parent.mkdir()
+    process = _batch_process(fake, killed)
+    _wait_for_pages(killed, 3)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    finished = len(_pages(killed))
+    assert 0 < finished < total
+    calls_before = len(fake.requests)
+    rerun = _batch_process(fake, killed)
+    assert rerun.wait(timeout=300) == 0
+    assert len(fake.requests) - calls_before == total - finished, "finished pages are not redone"
+    assert _pages(killed) == _pages(reference)
+    assert not [p for p in killed.rglob("*") if p.name.endswith(".tmp")]
+    for path in killed.rglob("*.json"):
+        json.loads(path.read_text())  # every record is complete JSON
+
+
+def test_ctrl_c_finishes_in_flight_pages_and_prints_the_summary(workspace: Workspace, fake: FakeOpenAI,
+                                                                tmp_path: Path) -> None:
+    fake.responder = pair_responder(workspace, delay=0.3)
+    out = tmp_path / "outputs"
+    process = _batch_process(fake, out, capture=True)
+    _wait_for_pages(out, 2)
+    process.send_signal(signal.SIGINT)
+    stdout, _ = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "(interrupted)" in stdout and "pages requested: 20" in stdout
+    assert 2 <= len(_pages(out)) < 20
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
