@@ -8,6 +8,9 @@
      +-- PageError                a page or its sidecar cannot be read for checking
      +-- DrafterError             a drafter could not produce a draft at all (reason given)
           +-- EndpointError       the model endpoint is misconfigured or unreachable
+     +-- ReviewError              a review action cannot be carried out (no page, no note, bad history)
+          +-- ReviewConflictError another reviewer or a regeneration got there first; nothing written
+          +-- ApprovalRefusedError the page as it is now fails a check; carries the findings
 
 Every message says what was wrong, where (file, field, section) and what to do.
 """
@@ -15,6 +18,10 @@ Every message says what was wrong, where (file, field, section) and what to do.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.checks.findings import Finding
 
 
 class PipelineError(Exception):
@@ -79,3 +86,19 @@ class DrafterError(PipelineError):
 
 class EndpointError(DrafterError):
     """The model endpoint cannot be used: missing key, unreachable, or refusing our credentials."""
+
+
+class ReviewError(PipelineError):
+    """A review action (list, show, diff, approve, reject, report) cannot be carried out."""
+
+
+class ReviewConflictError(ReviewError):
+    """Someone else decided on, or regenerated, the page since the reviewer read it; nothing was written."""
+
+
+class ApprovalRefusedError(ReviewError):
+    """Approval re-ran the checks on the page as it is now and error findings remain."""
+
+    def __init__(self, message: str, findings: list[Finding]) -> None:
+        self.findings = findings
+        super().__init__(message)

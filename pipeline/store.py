@@ -110,3 +110,22 @@ def read_sidecar(page: Path) -> dict[str, Any] | None:
         return None
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+# Review files (see pipeline/review.py). The decision history sits beside the page; the last
+# approved page and its sidecar are kept under approved/ as the base of the next diff; lock files
+# live in a self-ignoring .locks/ folder so they never show up in a committed outputs/.
+
+def history_path(page: Path) -> Path:
+    """The review decision history beside a page (reviewer, decision, note, time, page hash)."""
+    return page.with_suffix(".review.json")
+
+
+def approved_page_path(out_dir: Path, compound_id: str, condition_id: str) -> Path:
+    """Where the last approved version of a pair's page is kept."""
+    return out_dir / "approved" / compound_id / f"{condition_id}.md"
+
+
+def review_lock_path(out_dir: Path, compound_id: str, condition_id: str) -> Path:
+    """The lock file every writer of a pair's review state takes (outputs/.locks/, git-ignored)."""
+    return out_dir / ".locks" / compound_id / f"{condition_id}.lock"
