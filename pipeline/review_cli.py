@@ -1,0 +1,252 @@
+"""`reviewgen review ...`: a thin click layer over pipeline.review and pipeline.report.
+
+Exit codes: 0 done; 1 approval refused (findings printed); 2 bad input or unreadable files;
+3 conflict (another reviewer or a regeneration got there first; nothing was written).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from pipeline.errors import ApprovalRefusedError, PipelineError, ReviewConflictError
+from pipeline.generation import Workspace
+from pipeline.knowledge.loading import load_knowledge
+from pipeline.review import (
+    STATUS_FILTERS,
+    PageDiff,
+    PageState,
+    approve_page,
+    diff_page,
+    list_pages,
+    read_state,
+    reject_page,
+    resolve_pair,
+    show_page,
+)
+from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS, resolve_knowledge_dir
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_REFUSED, EXIT_INPUT, EXIT_CONFLICT = 1, 2, 3
+
+
+class ReviewInputError(click.ClickException):
+    """Bad input or unreadable review files: exit 2, one line."""
+
+    exit_code = EXIT_INPUT
+
+
+class ReviewConflictExit(click.ClickException):
+    """Someone else got there first: exit 3, one line, nothing written."""
+
+    exit_code = EXIT_CONFLICT
+
+
+class _ReviewGroup(click.Group):
+    """Turns pipeline errors into one-line messages: conflicts exit 3, everything else 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReviewConflictError as exc:
+            raise ReviewConflictExit(f"conflict: {exc}") from exc
+        except PipelineError as exc:
+            raise ReviewInputError(str(exc)) from exc
+
+
+def outputs_option(*names: str) -> Callable[[F], F]:
+    """The outputs directory option (``--out``/``--outputs``; ``report`` keeps ``--out`` for its file)."""
+    return click.option(*names, "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False),
+                        help="The outputs directory holding drafts/ and approved/.")
+
+
+def data_options(func: F) -> F:
+    """--knowledge, --prompts, --settings: the same data the pages were generated with."""
+    func = click.option("--settings", type=click.Path(dir_okay=False), envvar=ENV_SETTINGS,
+                        help="Site settings YAML (default: site.yaml beside the templates).")(func)
+    func = click.option("--prompts", type=click.Path(file_okay=False), envvar=ENV_PROMPTS,
+                        help="Templates directory (default: ./prompts, else the bundled one).")(func)
+    func = click.option("--knowledge", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE,
+                        help="Knowledge directory (default: ./knowledge, else the bundled one).")(func)
+    return func
+
+
+@click.group(name="review", cls=_ReviewGroup)
+def review() -> None:
+    """Review pages in outputs/: statuses, diffs against the last approval, decisions, an HTML report."""
+
+
+@review.command(name="list")
+@click.option("--status", type=click.Choice(STATUS_FILTERS), default=None,
+              help="Only pages with this status (draft includes the changed drafts).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
+@outputs_option("--out", "--outputs")
+def list_command(status: str | None, as_json: bool, out_dir: str) -> None:
+    """Every page with its status: draft, changed (since approved), approved or rejected."""
+    states = list_pages(out_dir, status)
+    if as_json:
+        click.echo(json.dumps([s.as_dict() for s in states], indent=2))
+        return
+    if not states:
+        click.echo(f"no pages{f' with status {status}' if status else ''} under {Path(out_dir) / 'drafts'}")
+        return
+    width = max(len(f"{s.compound} x {s.condition}") for s in states)
+    for s in states:
+        last = s.last_decision
+        click.echo(f"{s.label:9} {f'{s.compound} x {s.condition}':{width}}  "
+                   f"{last.summary() if last else '-'}")
+    counts = Counter(s.label for s in states)
+    click.echo(f"{len(states)} page(s): " + ", ".join(f"{counts[k]} {k}" for k in STATUS_FILTERS if counts[k]))
+
+
+@review.command()
+@click.argument("compound")
+@click.argument("condition")
+@outputs_option("--out", "--outputs")
+@data_options
+def show(compound: str, condition: str, out_dir: str, knowledge: str | None, prompts: str | None,
+         settings: str | None) -> None:
+    """The page, its findings as it is now, provenance and decision history."""
+    ws = Workspace.open(knowledge, prompts, settings)
+    view = show_page(ws, out_dir, *resolve_pair(ws, compound, condition))
+    s, side = view.state, view.state.sidecar or {}
+    click.echo(f"page:       {s.path}")
+    click.echo(f"status:     {s.label}" + (" (changed since approved)" if s.changed_since_approved else "")
+               + (" (hand-edited)" if s.hand_edited else ""))
+    click.echo(f"hash:       {s.page_hash}")
+    if side:
+        hashes = side.get("hashes", {})
+        click.echo(f"drafter:    {side.get('drafter')}  generator {side.get('generator', {}).get('version')}  "
+                   f"rules {side.get('rules_version')}")
+        click.echo(f"facts:      {len(side.get('facts', {}))} given (hash {str(hashes.get('facts'))[:12]}); "
+                   f"templates {str(hashes.get('templates'))[:12]}; settings {str(hashes.get('settings'))[:12]}")
+        click.echo(f"sources:    {len(side.get('sources', {}))}; licenses: {', '.join(side.get('licenses', []))}")
+    else:
+        click.echo("sidecar:    missing; only the text rules ran")
+    for d in s.history:
+        click.echo(f"decision:   {d.summary()} (page {d.page_hash[:12]})")
+    if view.findings:
+        click.echo(f"findings:   {len(view.findings)}")
+        for f in view.findings:
+            click.echo(f"  [{f.severity.value}] {f.rule} in {f.section}: {f.message} ({f.text!r})")
+    else:
+        click.echo("findings:   none")
+    click.echo("")
+    click.echo(s.markdown, nl=False)
+
+
+@review.command()
+@click.argument("compound")
+@click.argument("condition")
+@outputs_option("--out", "--outputs")
+@click.option("--knowledge", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE,
+              help="Knowledge directory, to resolve names (default: ./knowledge, else the bundled one).")
+def diff(compound: str, condition: str, out_dir: str, knowledge: str | None) -> None:
+    """Unified diff against the last approved version, and the facts added, removed or edited since."""
+    kb = load_knowledge(resolve_knowledge_dir(knowledge))
+    result = diff_page(out_dir, kb.resolve_compound(compound).id, kb.resolve_condition(condition).id)
+    click.echo(format_diff(result), nl=False)
+
+
+def format_diff(result: PageDiff) -> str:
+    """The diff as plain text: the unified diff, then fact and provenance changes."""
+    s = result.state
+    if not result.has_base:
+        return f"{s.compound} x {s.condition} has never been approved: no approved version to diff against\n"
+    approval = result.approval or {}
+    head = (f"# against the version approved by {approval.get('reviewer')} at {approval.get('time')}\n"
+            if approval else "")
+    out = [head, *result.lines]
+    if result.lines and not result.lines[-1].endswith("\n"):
+        out.append("\n")
+    if not result.lines:
+        out.append("page: identical to the approved version\n")
+    out.append(f"facts changed since approval: {len(result.facts) or 'none'}\n")
+    for c in result.facts:
+        mark = {"added": "+", "removed": "-", "edited": "~"}[c.change]
+        fields = f": {', '.join(c.fields)}" if c.fields else ""
+        out.append(f"{mark} {c.fact_id} ({c.change}{fields})\n")
+        if c.old is not None:
+            out.append(f"    old: {c.old}\n")
+        if c.new is not None:
+            out.append(f"    new: {c.new}\n")
+    if result.provenance:
+        out.append(f"inputs changed: {'; '.join(result.provenance)}\n")
+    return "".join(out)
+
+
+expect_option = click.option("--expect", "expected_hash", default=None, metavar="HASH",
+                             help="The page hash you reviewed (from 'review show'); refuse if the page changed.")
+
+
+@review.command()
+@click.argument("compound")
+@click.argument("condition")
+@click.option("--reviewer", required=True, help="Who approves (recorded in the history).")
+@click.option("--note", default="", help="Optional note recorded with the decision.")
+@expect_option
+@outputs_option("--out", "--outputs")
+@data_options
+def approve(compound: str, condition: str, reviewer: str, note: str, expected_hash: str | None, out_dir: str,
+            knowledge: str | None, prompts: str | None, settings: str | None) -> None:
+    """Approve the page as it is now; every check is re-run and any error refuses the approval."""
+    ws = Workspace.open(knowledge, prompts, settings)
+    cid, did = resolve_pair(ws, compound, condition)
+    seen = read_state(out_dir, cid, did)  # what this reviewer acts on; the lock re-reads and compares
+    try:
+        decision = approve_page(ws, out_dir, cid, did, reviewer=reviewer, note=note,
+                                expected_hash=expected_hash or seen.page_hash,
+                                expected_decisions=len(seen.history))
+    except ApprovalRefusedError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        for f in exc.findings:
+            click.echo(f"  {f}", err=True)
+        sys.exit(EXIT_REFUSED)
+    click.echo(f"approved: {cid} x {did} by {decision.reviewer} (page {decision.page_hash[:12]})")
+
+
+@review.command()
+@click.argument("compound")
+@click.argument("condition")
+@click.option("--reviewer", required=True, help="Who rejects (recorded in the history).")
+@click.option("--note", required=True, help="Why the page is rejected (required).")
+@expect_option
+@outputs_option("--out", "--outputs")
+@click.option("--knowledge", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE,
+              help="Knowledge directory, to resolve names (default: ./knowledge, else the bundled one).")
+def reject(compound: str, condition: str, reviewer: str, note: str, expected_hash: str | None, out_dir: str,
+           knowledge: str | None) -> None:
+    """Reject the page as it is now, with a note saying why."""
+    kb = load_knowledge(resolve_knowledge_dir(knowledge))
+    cid, did = kb.resolve_compound(compound).id, kb.resolve_condition(condition).id
+    seen = read_state(out_dir, cid, did)
+    decision = reject_page(out_dir, cid, did, reviewer=reviewer, note=note,
+                           expected_hash=expected_hash or seen.page_hash, expected_decisions=len(seen.history))
+    click.echo(f"rejected: {cid} x {did} by {decision.reviewer} (page {decision.page_hash[:12]})")
+
+
+@review.command()
+@click.option("--out", "report_file", required=True, type=click.Path(dir_okay=False),
+              help="The HTML file to write.")
+@outputs_option("--outputs")
+@click.option("--status", type=click.Choice(STATUS_FILTERS), default=None, help="Only pages with this status.")
+@data_options
+def report(report_file: str, out_dir: str, status: str | None, knowledge: str | None, prompts: str | None,
+           settings: str | None) -> None:
+    """One self-contained HTML page for reviewers: every page, its findings, its diff; filter by status."""
+    from pipeline.report import write_report
+
+    ws = Workspace.open(knowledge, prompts, settings)
+    states: list[PageState] = list_pages(out_dir, status)
+    path = write_report(ws, out_dir, Path(report_file), states)
+    click.echo(f"{path} ({len(states)} page(s))")
+
+
+if __name__ == "__main__":  # `python -m pipeline.review_cli ...` until the group is registered in cli.py
+    review(prog_name="reviewgen review")
