@@ -9,6 +9,11 @@ Layout (one entity per file so that reviews diff cleanly):
     treatments/<id>.yaml       one standard treatment and its facts
     interactions/<id>.yaml     one compound against many treatments
     evidence/<id>.yaml         one compound across conditions
+    side-effect-organs.yaml    reviewed side effect -> organ-system table (importer input)
+    imported/<release>/...     the same layout, written by `reviewgen knowledge import`
+
+Hand-curated and imported files are merged by the rules in merging.py; everything is validated
+after the merge, and every issue names the file it came from.
 """
 
 from __future__ import annotations
@@ -23,13 +28,12 @@ from pydantic import BaseModel, ValidationError
 from pipeline.checks.dosing import find_dosing
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.base import KnowledgeBase, normalize_name
+from pipeline.knowledge.merging import PATCHES, Doc, LocatedFact, imported_releases, merge_entity, merge_pairs
 from pipeline.knowledge.models import (
     Compound,
     Condition,
-    Evidence,
     EvidenceFile,
     Fact,
-    Interaction,
     InteractionFile,
     Source,
     SourceType,
@@ -43,6 +47,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E", Compound, Condition, Treatment)
 PF = TypeVar("PF", InteractionFile, EvidenceFile)
+ORGAN_TABLE = "side-effect-organs.yaml"
 
 # Fields each source type must fill so that a reader can find the source.
 REQUIRED_SOURCE_FIELDS: dict[SourceType, tuple[str, ...]] = {
@@ -67,7 +72,7 @@ class _Collector:
     def read(self, path: Path) -> Any:
         try:
             with path.open(encoding="utf-8") as handle:
-                return yaml.load(handle, Loader=_LOADER)  # noqa: S506 - a safe loader, in C when available
+                return yaml.load(handle, Loader=_LOADER)  # a safe loader, in C when available
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark else "(parse)"
@@ -123,7 +128,7 @@ def _yaml_files(directory: Path) -> list[Path]:
 
 
 def load_knowledge(root: Path | str) -> KnowledgeBase:
-    """Load and validate a knowledge directory; raise KnowledgeError listing every issue."""
+    """Load, merge and validate a knowledge directory; raise KnowledgeError listing every issue."""
     root = Path(root).resolve()
     c = _Collector(root)
     if not root.is_dir():
@@ -132,12 +137,19 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
         )
     vocab = _load_vocabulary(c, root / "vocabulary.yaml")
     sources = _load_sources(c, root / "sources.yaml")
-    compounds = _load_entities(c, root / "compounds", Compound)
-    conditions = _load_entities(c, root / "conditions", Condition)
-    treatments = _load_entities(c, root / "treatments", Treatment)
-    interactions = _load_pairs(c, root / "interactions", InteractionFile, "interactions", "treatment",
-                               compounds, treatments)
-    evidence = _load_pairs(c, root / "evidence", EvidenceFile, "conditions", "condition", compounds, conditions)
+    releases = imported_releases(root)
+    located: list[LocatedFact] = []
+    treatments = _load_entities(c, root, "treatments", Treatment, releases, located, {})
+    hand_treatment_facts: dict[str, tuple[Fact, ...]] = {}
+    for lf in located:  # so far only treatment facts: the curated ones decide what imports they replace
+        if lf.path.parent == root / "treatments":
+            hand_treatment_facts[lf.path.stem] = (*hand_treatment_facts.get(lf.path.stem, ()), lf.fact)
+    compounds = _load_entities(c, root, "compounds", Compound, releases, located, {})
+    conditions = _load_entities(c, root, "conditions", Condition, releases, located, hand_treatment_facts)
+    interactions = _load_pairs(c, root, releases, "interactions", InteractionFile, "interactions", "treatment",
+                               compounds, treatments, located)
+    evidence = _load_pairs(c, root, releases, "evidence", EvidenceFile, "conditions", "condition", compounds,
+                           conditions, located)
     kb = KnowledgeBase(
         root=root,
         vocabulary=vocab or Vocabulary(organ_systems={}),
@@ -151,8 +163,10 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
     )
     if vocab is not None:
         _check_conditions(c, root, conditions, treatments, vocab)
+        _check_organ_table(c, root / ORGAN_TABLE, vocab)
     _check_aliases(c, root, compounds, conditions, treatments)
-    _index_facts(c, kb, root, compounds, conditions, treatments, interactions, evidence)
+    _check_specialists(c, conditions)
+    _index_facts(c, kb, root, located)
     if c.issues:
         raise KnowledgeError(c.issues)
     return kb
@@ -189,42 +203,77 @@ def _load_sources(c: _Collector, path: Path) -> dict[str, Source]:
     return out
 
 
-def _load_entities(c: _Collector, directory: Path, cls: type[E]) -> dict[str, tuple[E, Path]]:
-    out: dict[str, tuple[E, Path]] = {}
+def _read_docs(c: _Collector, directory: Path, cls: type[M], dataset: str | None) -> list[Doc]:
+    docs = []
     for path in _yaml_files(directory):
-        entity = c.model(path, c.read(path), cls)
-        if entity is None:
+        patch = c.model(path, c.read(path), cls)
+        if patch is not None:
+            docs.append(Doc(path, patch, dataset))
+    return docs
+
+
+def _load_entities(c: _Collector, root: Path, kind: str, cls: type[E], releases: list[tuple[str, Path]],
+                   located: list[LocatedFact], hand_treatment_facts: dict[str, tuple[Fact, ...]]
+                   ) -> dict[str, tuple[E, Path]]:
+    """Hand files, then each imported release's files, merged per id and validated as a whole."""
+    patch_cls = PATCHES[kind]
+    layers = [_read_docs(c, root / kind, patch_cls, None)]
+    layers += [_read_docs(c, folder / kind, patch_cls, name) for name, folder in releases]
+    grouped: dict[str, list[Doc]] = {}
+    for layer in layers:
+        seen: set[str] = set()
+        for doc in layer:
+            ident = doc.patch.id
+            if ident != doc.path.stem:
+                c.add(doc.path, "id", f"id {ident!r} does not match the file name; rename one of them")
+            if ident in seen:
+                c.add(doc.path, "id", f"duplicate {kind[:-1]} id {ident!r}")
+                continue
+            seen.add(ident)
+            grouped.setdefault(ident, []).append(doc)
+    out: dict[str, tuple[E, Path]] = {}
+    for ident, docs in grouped.items():
+        merged = merge_entity(kind, docs, hand_treatment_facts)
+        try:
+            entity = cls.model_validate(merged.data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                hint = "" if err["type"] != "missing" else (
+                    "; neither the hand file nor an import supplies it: add it to "
+                    f"{kind}/{ident}.yaml or run 'reviewgen knowledge import'")
+                c.add(merged.path, _format_loc("", err["loc"], merged.data), _explain(err) + hint)
             continue
-        ident = entity.id
-        if ident != path.stem:
-            c.add(path, "id", f"id {ident!r} does not match the file name; rename one of them")
-        if ident in out:
-            c.add(path, "id", f"duplicate {directory.name[:-1]} id {ident!r}")
-            continue
-        out[ident] = (entity, path)
+        out[ident] = (entity, merged.path)
+        located += merged.facts
     return out
 
 
-def _load_pairs(c: _Collector, directory: Path, file_model: type[PF], items_field: str, other_field: str,
-                compounds: dict[str, Any], others: dict[str, Any]) -> dict[tuple[str, str], tuple[Any, Path]]:
+def _load_pairs(c: _Collector, root: Path, releases: list[tuple[str, Path]], dirname: str, file_model: type[PF],
+                items_field: str, other_field: str, compounds: dict[str, Any], others: dict[str, Any],
+                located: list[LocatedFact]) -> dict[tuple[str, str], tuple[Any, Path]]:
     """Load compound x <other> files (interactions with treatments, evidence in conditions)."""
     other_dir = {"treatment": "treatments", "condition": "conditions"}[other_field]
-    out: dict[tuple[str, str], tuple[Any, Path]] = {}
-    for path in _yaml_files(directory):
-        doc = c.model(path, c.read(path), file_model)
-        if doc is None:
-            continue
-        if doc.compound not in compounds:
-            c.add(path, "compound", f"unknown compound {doc.compound!r}; add compounds/{doc.compound}.yaml first")
-        for i, item in enumerate(getattr(doc, items_field)):
+    docs = _read_docs(c, root / dirname, file_model, None)
+    for name, folder in releases:
+        docs += _read_docs(c, folder / dirname, file_model, name)
+    for doc in docs:
+        if doc.patch.compound not in compounds:
+            c.add(doc.path, "compound",
+                  f"unknown compound {doc.patch.compound!r}; add compounds/{doc.patch.compound}.yaml first")
+        for i, item in enumerate(getattr(doc.patch, items_field)):
             other = getattr(item, other_field)
             if other not in others:
-                c.add(path, f"{items_field}[{i}].{other_field}",
+                c.add(doc.path, f"{items_field}[{i}].{other_field}",
                       f"unknown {other_field} {other!r}; add {other_dir}/{other}.yaml first")
-            key = (doc.compound, other)
-            if key in out:
-                c.add(path, f"{items_field}[{i}]", f"duplicate {directory.name} entry for {key[0]} x {key[1]}")
-            out[key] = (item, path)
+
+    def duplicate(doc: Doc, i: int, key: tuple[str, str]) -> None:
+        c.add(doc.path, f"{items_field}[{i}]", f"duplicate {dirname} entry for {key[0]} x {key[1]}")
+
+    out: dict[tuple[str, str], tuple[Any, Path]] = {}
+    for key, (item, doc, _) in merge_pairs(docs, items_field, other_field, duplicate).items():
+        out[key] = (item, doc.path)
+        located += [LocatedFact(f, doc.path, f"{items_field}[{key[1]}].facts[{j}] ({f.id})")
+                    for j, f in enumerate(item.facts)]
     return out
 
 
@@ -252,26 +301,44 @@ def _check_aliases(c: _Collector, root: Path, *groups: dict[str, Any]) -> None:
                     c.add(path, "aliases", f"name {name!r} also names {other!r}; make it unique")
 
 
-def _index_facts(
-    c: _Collector,
-    kb: KnowledgeBase,
-    root: Path,
-    compounds: dict[str, tuple[Compound, Path]],
-    conditions: dict[str, tuple[Condition, Path]],
-    treatments: dict[str, tuple[Treatment, Path]],
-    interactions: dict[tuple[str, str], tuple[Interaction, Path]],
-    evidence: dict[tuple[str, str], tuple[Evidence, Path]],
-) -> None:
+def _check_specialists(c: _Collector, conditions: dict[str, tuple[Condition, Path]]) -> None:
+    """A specialist phrase names its condition for the grounding rule, so two conditions cannot share one."""
+    seen: dict[str, str] = {}
+    for cond, path in conditions.values():
+        other = seen.setdefault(normalize_name(cond.specialist), cond.id)
+        if other != cond.id:
+            c.add(path, "specialist", f"{cond.specialist!r} is also the specialist of {other!r}; make it unique "
+                  "(e.g. 'neurologist or epilepsy specialist')")
+
+
+def _check_organ_table(c: _Collector, path: Path, vocab: Vocabulary) -> None:
+    """The reviewed side effect -> organ table may only use organ systems from the vocabulary."""
+    if not path.is_file():
+        return
+    data = c.read(path)
+    if not isinstance(data, dict) or not isinstance(data.get("terms"), list):
+        c.add(path, "terms", "expected a top-level 'terms:' list")
+        return
+    seen: set[str] = set()
+    for i, entry in enumerate(data["terms"]):
+        where = f"terms[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("cui"), str) or not isinstance(
+                entry.get("organs"), list):
+            c.add(path, where, "each entry needs 'name', 'cui' and an 'organs' list")
+            continue
+        where += f" ({entry['cui']})"
+        if entry["cui"] in seen:
+            c.add(path, f"{where}.cui", "duplicate side-effect term; keep one entry per term")
+        seen.add(entry["cui"])
+        for organ in entry["organs"]:
+            if organ not in vocab.organ_systems:
+                c.add(path, f"{where}.organs", f"{organ!r} is not in vocabulary.yaml organ_systems")
+
+
+def _index_facts(c: _Collector, kb: KnowledgeBase, root: Path, located: list[LocatedFact]) -> None:
     """Check every fact where it was written and index it by id."""
-    located: list[tuple[Fact, Path, str]] = []
-    for group in (compounds, conditions, treatments):
-        for entity, path in group.values():
-            located += [(f, path, f"facts[{i}] ({f.id})") for i, f in enumerate(entity.facts)]
-    for (_, tid), (item, path) in interactions.items():
-        located += [(f, path, f"interactions[{tid}].facts[{i}] ({f.id})") for i, f in enumerate(item.facts)]
-    for (_, cid), (ev, path) in evidence.items():
-        located += [(f, path, f"conditions[{cid}].facts[{i}] ({f.id})") for i, f in enumerate(ev.facts)]
-    for fact, path, where in located:
+    for lf in located:
+        fact, path, where = lf.fact, lf.path, lf.where
         _check_fact(c, kb, fact, path, where)
         if fact.id in kb.facts:
             c.add(path, f"{where}.id", f"duplicate fact id {fact.id!r} (first in {kb.fact_files[fact.id]})")
@@ -290,6 +357,8 @@ def _check_fact(c: _Collector, kb: KnowledgeBase, fact: Fact, path: Path, where:
         if tag not in kb.vocabulary.organ_systems:
             c.add(path, f"{where}.tags",
                   f"tag {tag!r} is not in vocabulary.yaml organ_systems; use one of them or add it there")
+    if fact.origin is not None and fact.origin.dataset not in kb.sources:
+        c.add(path, f"{where}.origin.dataset", f"unknown dataset {fact.origin.dataset!r}; add it to sources.yaml")
     if fact.stage is not None and fact.stage not in kb.vocabulary.stages:
         c.add(path, f"{where}.stage", f"stage {fact.stage!r} is not in vocabulary.yaml stages")
     for hit in find_dosing(fact.text):

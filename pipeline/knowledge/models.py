@@ -6,6 +6,7 @@ not a silently ignored fact.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -50,6 +51,7 @@ class EvidenceTier(StrEnum):
     """Strength of the evidence for a compound in a condition, strongest first."""
 
     APPROVED = "approved-indication"
+    CURATED_INDICATION = "curated-indication"
     RCT = "randomized-controlled-trials"
     PHASE_2 = "phase-2"
     OBSERVATIONAL = "observational"
@@ -88,6 +90,11 @@ class Source(Strict):
     url: Text | None = None
     note: Text | None = None
 
+    @property
+    def noncommercial(self) -> bool:
+        """True when the license forbids commercial use (Creative Commons NC variants)."""
+        return bool(self.license and _NC.search(self.license))
+
     def citation(self) -> str:
         """The reference-list line for this source."""
         parts: list[str] = []
@@ -109,8 +116,23 @@ class Source(Strict):
         return " ".join(parts)
 
 
+_NC = re.compile(r"(?<![A-Za-z])NC(?![A-Za-z])")
+
+
+class Origin(Strict):
+    """Where an imported fact came from: the dataset release and the records it rests on."""
+
+    dataset: SourceId
+    records: tuple[Text, ...] = ()
+
+
 class Fact(Strict):
-    """One curated, cited statement; the unit every page statement rests on."""
+    """One curated, cited statement; the unit every page statement rests on.
+
+    ``origin`` is set on imported facts (never by hand). A ``detail`` fact is shown only where
+    its organ-system tags meet the condition's, not in the general profile, so that a compound
+    with hundreds of dataset side effects keeps a readable profile.
+    """
 
     id: FactId
     kind: FactKind
@@ -118,6 +140,8 @@ class Fact(Strict):
     tags: tuple[Slug, ...] = ()
     sources: tuple[SourceId, ...] = ()
     stage: Slug | None = None
+    detail: bool = False
+    origin: Origin | None = None
 
 
 class Compound(Strict):
@@ -139,11 +163,17 @@ class Compound(Strict):
 
 
 class StandardTreatment(Strict):
-    """A condition's standard treatment, by reference to a treatment id."""
+    """A condition's standard treatment, by reference to a treatment id.
+
+    ``facts`` hold what a source says about this treatment for this condition (its listing as a
+    disease-modifying or symptomatic treatment), which the treatment's own facts cannot say
+    once the treatment serves several conditions.
+    """
 
     treatment: Slug
     role: TreatmentRole
     applies_to: Text | None = None
+    facts: tuple[Fact, ...] = ()
 
 
 class Condition(Strict):
@@ -156,6 +186,7 @@ class Condition(Strict):
     specialist: Text
     organ_systems: tuple[Slug, ...]
     standard_treatments: tuple[StandardTreatment, ...]
+    identifiers: dict[str, str] = Field(default_factory=dict)
     facts: tuple[Fact, ...] = ()
 
 
