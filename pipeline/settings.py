@@ -19,10 +19,16 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ENV_KNOWLEDGE = "REVIEWGEN_KNOWLEDGE"
 ENV_PROMPTS = "REVIEWGEN_PROMPTS"
 ENV_SETTINGS = "REVIEWGEN_SETTINGS"
+ENV_EXCLUDE_NC = "REVIEWGEN_EXCLUDE_NC"
+_TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off", ""})
 
 
 class SiteSettings(BaseModel):
-    """Publisher-specific fixed text: byline, disclaimer, call to action, allowed link domains."""
+    """Publisher-specific fixed text: byline, disclaimer, call to action, allowed link domains.
+
+    ``exclude_noncommercial`` leaves out every fact resting on a source whose license forbids
+    commercial use (CC BY-NC variants: DDInter, SIDER, DrugBank), for publishers who need that.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -31,6 +37,7 @@ class SiteSettings(BaseModel):
     disclaimer: str = Field(min_length=1)
     call_to_action: str = ""
     allowed_domains: tuple[str, ...] = ()
+    exclude_noncommercial: bool = False
 
     @property
     def byline(self) -> str:
@@ -80,7 +87,21 @@ def load_settings(path: Path | str | None = None, prompts_dir: Path | None = Non
     except yaml.YAMLError as exc:
         raise SettingsError(f"{file}: invalid YAML in site settings: {exc}") from exc
     try:
-        return SiteSettings.model_validate(data)
+        site = SiteSettings.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise SettingsError(f"{file}: invalid site settings: {problems}") from exc
+    override = env_exclude_noncommercial()
+    return site if override is None else site.model_copy(update={"exclude_noncommercial": override})
+
+
+def env_exclude_noncommercial() -> bool | None:
+    """REVIEWGEN_EXCLUDE_NC as a bool (it overrides the settings file), or None when unset."""
+    raw = os.environ.get(ENV_EXCLUDE_NC)
+    if raw is None:
+        return None
+    value = raw.strip().lower()
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
+    raise SettingsError(f"{ENV_EXCLUDE_NC}={raw!r}: expected 1 or 0 (true/false); "
+                        "set it to 1 to leave out non-commercial sources")
