@@ -14,6 +14,7 @@ from pipeline.knowledge.selection import Selection, TreatmentFacts
 
 TIER_WORDING: dict[EvidenceTier, str] = {
     EvidenceTier.APPROVED: "approved for this condition",
+    EvidenceTier.CURATED_INDICATION: "listed as a treatment for this condition in a physician-curated catalogue",
     EvidenceTier.RCT: "randomized controlled trials",
     EvidenceTier.PHASE_2: "phase 2 trials",
     EvidenceTier.OBSERVATIONAL: "observational studies",
@@ -77,9 +78,15 @@ class Composer:
     # -- sections ---------------------------------------------------------------
 
     def _profile(self, sel: Selection) -> list[Statement]:
+        """Class, safety and regulatory facts; detail facts (one organ system each) wait for the
+        disease-specific risks, so a compound with hundreds of dataset side effects stays readable."""
         facts = sel.compound.facts
         out = [_fact(f, "class") for f in sel.of_kind(facts, FactKind.CLASS)]
-        out += [_fact(f, "safety") for f in sel.of_kind(facts, FactKind.SAFETY)]
+        safety = [f for f in sel.of_kind(facts, FactKind.SAFETY) if not f.detail]
+        out += [_fact(f, "safety") for f in safety]
+        if not safety:
+            out.append(_framing(f"The sources used for this page hold no general safety summary for "
+                                f"{sel.compound.short_name}.", "safety"))
         out += [_fact(f, "regulatory") for f in sel.of_kind(facts, FactKind.REGULATORY)]
         return out
 
@@ -93,11 +100,11 @@ class Composer:
                         f"sources record about its use alongside {cname}.", "interactions")]
         for tf in sel.treatments:
             label = self.treatment_label(tf)
-            indication = sel.of_kind(tf.treatment.facts, FactKind.INDICATION)
-            out += [_fact(f, "interactions", label) for f in indication[:1]]
+            out += [_fact(f, "interactions", label) for f in tf.indication()]
             if tf.interaction is None:
-                out.append(_framing(f"This knowledge base holds no curated interaction data for "
-                                    f"{cname} with {tf.treatment.name.lower()}.", "interactions", label))
+                # The label names the treatment: an uncited sentence may only name the page's compound.
+                out.append(_framing(f"The sources used for this page hold no curated interaction data on "
+                                    f"this treatment with {cname}.", "interactions", label))
             else:
                 out += [_fact(f, "interactions", label) for f in tf.interaction.facts]
         return out
@@ -194,9 +201,7 @@ class Composer:
         overlap = self._overlap_summary(sel)
         if overlap:
             out.append(overlap)
-        summary = self._interaction_summary(sel)
-        if summary:
-            out.append(summary)
+        out += self._interaction_summary(sel)
         if sel.evidence:
             out.append(_cited(f"Evidence tier for {sel.compound.short_name} in {dname}: "
                               f"{TIER_WORDING[sel.evidence.tier]}.", list(sel.evidence.facts)))
@@ -218,7 +223,21 @@ class Composer:
                       f"{sel.condition.short_name}, they concern: {_list(labels)}.",
                       list(dict.fromkeys(cited)))
 
-    def _interaction_summary(self, sel: Selection, group: str | None = None) -> Statement | None:
+    def _interaction_summary(self, sel: Selection, group: str | None = None) -> list[Statement]:
+        """The cited summary of documented and no-data entries, then, uncited, the treatments the
+        sources used have nothing on (named only by the bullets above)."""
+        out: list[Statement] = []
+        cited = self._cited_interaction_summary(sel, group)
+        if cited:
+            out.append(cited)
+        if any(tf.interaction is None for tf in sel.treatments):
+            which = "the other" if cited else "the"
+            out.append(_framing(f"For {which} standard {sel.condition.short_name} treatments listed above, the "
+                                f"sources used for this page hold no curated interaction data with "
+                                f"{sel.compound.short_name}.", group))
+        return out
+
+    def _cited_interaction_summary(self, sel: Selection, group: str | None) -> Statement | None:
         documented = [tf for tf in sel.treatments if tf.interaction
                       and tf.interaction.status is InteractionStatus.DOCUMENTED]
         missing = [tf for tf in sel.treatments if tf.interaction
@@ -241,9 +260,7 @@ class Composer:
         specialist = sel.condition.specialist
         cname = sel.compound.short_name
         out: list[Statement] = []
-        summary = self._interaction_summary(sel, "q-interactions")
-        if summary:
-            out.append(summary)
+        out += self._interaction_summary(sel, "q-interactions")
         out.append(_framing(f"Your {specialist}, or a pharmacist, can review your full "
                             "medication list for interactions.", "q-interactions"))
         monitoring = sel.of_kind(sel.compound.facts, FactKind.MONITORING)
