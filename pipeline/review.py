@@ -273,7 +273,7 @@ def approve_page(ws: Workspace, out_dir: Path | str, compound: str, condition: s
     the reviewer saw; if either no longer holds, ReviewConflictError and nothing is written.
     Raises ApprovalRefusedError with the findings when any error remains.
     """
-    reviewer = _required(reviewer, "--reviewer", "a reviewer name")
+    reviewer = required_text(reviewer, "--reviewer", "a reviewer name")
     out = Path(out_dir)
     with _locked(out, compound, condition, lock_timeout):
         state = read_state(out, compound, condition)
@@ -303,8 +303,8 @@ def reject_page(out_dir: Path | str, compound: str, condition: str, *, reviewer:
                 expected_hash: str | None = None, expected_decisions: int | None = None,
                 lock_timeout: float = LOCK_TIMEOUT_S) -> Decision:
     """Reject the page as it is on disk now; a note saying why is required."""
-    reviewer = _required(reviewer, "--reviewer", "a reviewer name")
-    note = _required(note, "--note", "a note saying why the page is rejected")
+    reviewer = required_text(reviewer, "--reviewer", "a reviewer name")
+    note = required_text(note, "--note", "a note saying why the page is rejected")
     out = Path(out_dir)
     with _locked(out, compound, condition, lock_timeout):
         state = read_state(out, compound, condition)
@@ -369,7 +369,8 @@ def _record(state: PageState, decision: Decision) -> None:
         atomic_write(sidecar_path(state.path), dump_json(sidecar))
 
 
-def _required(value: str | None, option: str, what: str) -> str:
+def required_text(value: str | None, option: str, what: str) -> str:
+    """The stripped value; a one-line ReviewError naming the option when it is empty."""
     if value is None or not value.strip():
         raise ReviewError(f"{option} is required: give {what}")
     return value.strip()

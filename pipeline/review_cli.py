@@ -27,6 +27,7 @@ from pipeline.review import (
     list_pages,
     read_state,
     reject_page,
+    required_text,
     resolve_pair,
     show_page,
 )
@@ -196,6 +197,7 @@ expect_option = click.option("--expect", "expected_hash", default=None, metavar=
 def approve(compound: str, condition: str, reviewer: str, note: str, expected_hash: str | None, out_dir: str,
             knowledge: str | None, prompts: str | None, settings: str | None) -> None:
     """Approve the page as it is now; every check is re-run and any error refuses the approval."""
+    required_text(reviewer, "--reviewer", "a reviewer name")
     ws = Workspace.open(knowledge, prompts, settings)
     cid, did = resolve_pair(ws, compound, condition)
     seen = read_state(out_dir, cid, did)  # what this reviewer acts on; the lock re-reads and compares
@@ -223,6 +225,7 @@ def approve(compound: str, condition: str, reviewer: str, note: str, expected_ha
 def reject(compound: str, condition: str, reviewer: str, note: str, expected_hash: str | None, out_dir: str,
            knowledge: str | None) -> None:
     """Reject the page as it is now, with a note saying why."""
+    required_text(note, "--note", "a note saying why the page is rejected")
     kb = load_knowledge(resolve_knowledge_dir(knowledge))
     cid, did = kb.resolve_compound(compound).id, kb.resolve_condition(condition).id
     seen = read_state(out_dir, cid, did)
