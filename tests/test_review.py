@@ -1,0 +1,341 @@
+"""The review workflow: statuses, decisions beside the page, diffs against the last approval, conflicts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import filelock
+import pytest
+
+from pipeline import Workspace, generate_page
+from pipeline.errors import ApprovalRefusedError, ReviewConflictError, ReviewError
+from pipeline.review import (
+    approve_page,
+    diff_page,
+    fact_changes,
+    list_pages,
+    read_state,
+    reject_page,
+)
+from pipeline.store import approved_page_path, history_path, page_path, review_lock_path
+from tests.conftest import PROMPTS, run_cli
+
+DOSING = "Most people take 50 mg twice daily with food."
+FACT_ID = "ketamine.safety.respiratory"
+FACT_OLD = "The ketamine injection label warns of respiratory depression, and the"
+FACT_NEW = "The ketamine injection label warns of respiratory depression and apnea, and the"
+
+
+WRAPPER = ("from pipeline.cli import cli; from pipeline.review_cli import review; "
+           "cli.add_command(review); cli(prog_name='reviewgen')")
+
+
+def _registered() -> bool:
+    from pipeline.cli import cli
+
+    return "review" in cli.commands
+
+
+def run_review(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m pipeline review ...` as a user runs it.
+
+    Until pipeline/cli.py registers the group, the same CLI is assembled in a wrapper that does
+    exactly what the registration line does, so these tests hold before and after it lands.
+    """
+    if _registered():
+        return run_cli("review", *args, cwd=cwd)
+    return subprocess.run([sys.executable, "-c", WRAPPER, "review", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.fixture
+def out(workspace: Workspace, tmp_path: Path) -> Path:
+    """Three generated ketamine pages in a scratch outputs/."""
+    target = tmp_path / "outputs"
+    for condition in ("als", "alzheimers", "parkinsons"):
+        assert generate_page("ketamine", condition, out_dir=target, workspace=workspace).path
+    return target
+
+
+def _edit_fact(kb: Path) -> None:
+    path = kb / "compounds" / "ketamine.yaml"
+    text = path.read_text()
+    assert FACT_OLD in text
+    path.write_text(text.replace(FACT_OLD, FACT_NEW, 1))
+
+
+def _add_dosing(page: Path) -> None:
+    text = page.read_text()
+    page.write_text(text.replace("## Bottom Line on Safety\n", f"## Bottom Line on Safety\n\n{DOSING}\n", 1))
+
+
+def _leftovers(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.suffix == ".tmp"]
+
+
+# --- statuses -----------------------------------------------------------------------------------
+
+def test_fresh_pages_are_drafts_and_filters_work(out: Path) -> None:
+    states = list_pages(out)
+    assert [(s.condition, s.label) for s in states] == [("als", "draft"), ("alzheimers", "draft"),
+                                                         ("parkinsons", "draft")]
+    assert not any(s.changed_since_approved or s.hand_edited for s in states)
+    assert list_pages(out, "approved") == [] and len(list_pages(out, "draft")) == 3
+    with pytest.raises(ReviewError, match="unknown status"):
+        list_pages(out, "published")
+
+
+def test_approval_keeps_history_beside_page_and_the_approved_version(workspace: Workspace, out: Path) -> None:
+    page = page_path(out, "ketamine", "als")
+    before = page.read_bytes()
+    decision = approve_page(workspace, out, "ketamine", "als", reviewer="alice", note="checked the labels")
+    assert page.read_bytes() == before  # the page itself stays diffable: no status or time inside
+    history = json.loads(history_path(page).read_text())
+    assert history_path(page).name == "als.review.json" and history_path(page).parent == page.parent
+    [recorded] = history["decisions"]
+    assert recorded == {"decision": "approved", "reviewer": "alice", "note": "checked the labels",
+                        "time": decision.time, "page_hash": decision.page_hash, "hand_edited": False}
+    base = approved_page_path(out, "ketamine", "als")
+    assert base.read_bytes() == before
+    approved_sidecar = json.loads(base.with_suffix(".json").read_text())
+    assert approved_sidecar["status"] == "approved" and approved_sidecar["approval"]["reviewer"] == "alice"
+    assert json.loads(page.with_suffix(".json").read_text())["status"] == "approved"
+    assert [s.label for s in list_pages(out, "approved")] == ["approved"]
+    assert (out / ".locks" / ".gitignore").read_text() == "*\n"
+
+
+def test_byte_identical_regeneration_stays_approved(workspace: Workspace, out: Path) -> None:
+    approve_page(workspace, out, "ketamine", "als", reviewer="alice")
+    generate_page("ketamine", "als", out_dir=out, workspace=workspace)
+    state = read_state(out, "ketamine", "als")
+    assert state.sidecar is not None and state.sidecar["status"] == "draft"  # what the generator wrote...
+    assert state.label == "approved" and not state.changed_since_approved  # ...is not trusted: hashes are
+    diff = diff_page(out, "ketamine", "als")
+    assert diff.has_base and diff.lines == [] and diff.facts == []
+
+
+def test_regenerated_page_that_differs_is_changed_since_approved(workspace: Workspace, out: Path,
+                                                                 kb_copy: Path) -> None:
+    approve_page(workspace, out, "ketamine", "als", reviewer="alice")
+    _edit_fact(kb_copy)
+    generate_page("ketamine", "als", out_dir=out, workspace=Workspace.open(kb_copy, PROMPTS))
+    state = read_state(out, "ketamine", "als")
+    assert state.label == "changed" and state.status.value == "draft" and state.changed_since_approved
+    assert [s.condition for s in list_pages(out, "changed")] == ["als"]
+    assert "als" in [s.condition for s in list_pages(out, "draft")]  # draft includes changed drafts
+    assert list_pages(out, "approved") == []
+    diff = diff_page(out, "ketamine", "als")
+    assert any(line.startswith("+") and "apnea" in line for line in diff.lines)
+    assert any(line.startswith("-") and "apnea" not in line and "respiratory depression" in line
+               for line in diff.lines)
+    [change] = diff.facts
+    assert (change.fact_id, change.change, change.fields) == (FACT_ID, "edited", ("text",))
+    assert "apnea" in (change.new or "") and "apnea" not in (change.old or "")
+    assert "facts changed" in diff.provenance
+
+
+def test_fact_changes_by_id() -> None:
+    old = {"a": {"text": "A", "tags": []}, "b": {"text": "B", "tags": []}, "c": {"text": "C", "tags": []}}
+    new = {"a": {"text": "A", "tags": []}, "b": {"text": "B2", "tags": ["x"]}, "d": {"text": "D", "tags": []}}
+    changes = {c.fact_id: c for c in fact_changes(old, new)}
+    assert set(changes) == {"b", "c", "d"}
+    assert (changes["b"].change, changes["b"].old, changes["b"].new, changes["b"].fields) == \
+        ("edited", "B", "B2", ("tags", "text"))
+    assert (changes["c"].change, changes["c"].old, changes["c"].new) == ("removed", "C", None)
+    assert (changes["d"].change, changes["d"].old, changes["d"].new) == ("added", None, "D")
+
+
+def test_reject_needs_a_note_and_is_recorded(out: Path) -> None:
+    with pytest.raises(ReviewError, match="--note is required"):
+        reject_page(out, "ketamine", "als", reviewer="bob", note="  ")
+    reject_page(out, "ketamine", "als", reviewer="bob", note="too vague on monitoring")
+    state = read_state(out, "ketamine", "als")
+    assert state.label == "rejected" and state.last_decision and state.last_decision.note.startswith("too vague")
+    assert state.sidecar and state.sidecar["status"] == "rejected"
+    assert not approved_page_path(out, "ketamine", "als").exists()
+    with pytest.raises(ReviewConflictError, match="already rejected"):
+        reject_page(out, "ketamine", "als", reviewer="carol", note="again")
+
+
+def test_a_rejected_page_can_still_be_approved_and_vice_versa(workspace: Workspace, out: Path) -> None:
+    reject_page(out, "ketamine", "als", reviewer="bob", note="not sure")
+    approve_page(workspace, out, "ketamine", "als", reviewer="bob", note="on reflection, fine")
+    assert read_state(out, "ketamine", "als").label == "approved"
+    reject_page(out, "ketamine", "als", reviewer="carol", note="withdrawn")
+    state = read_state(out, "ketamine", "als")
+    assert state.label == "rejected" and len(state.history) == 3
+    assert approved_page_path(out, "ketamine", "als").is_file()  # the base of the next diff survives
+
+
+# --- approval re-checks ------------------------------------------------------------------------
+
+def test_approving_a_page_with_a_hand_added_dosing_sentence_is_refused(workspace: Workspace, out: Path) -> None:
+    page = page_path(out, "ketamine", "als")
+    sidecar_before = page.with_suffix(".json").read_bytes()
+    _add_dosing(page)
+    with pytest.raises(ApprovalRefusedError, match="cannot approve ketamine x als") as caught:
+        approve_page(workspace, out, "ketamine", "als", reviewer="alice")
+    assert any(f.rule == "no-dosing" and f.section == "bottom_line" for f in caught.value.findings)
+    assert not history_path(page).exists() and not approved_page_path(out, "ketamine", "als").exists()
+    assert page.with_suffix(".json").read_bytes() == sidecar_before
+    assert read_state(out, "ketamine", "als").hand_edited
+
+
+def test_a_hand_edit_that_passes_every_check_is_approved_as_edited(workspace: Workspace, out: Path) -> None:
+    page = page_path(out, "ketamine", "als")
+    line = "- Your neurologist or ALS specialist can advise which of these checks apply to you.\n"
+    assert line in page.read_text()
+    page.write_text(page.read_text().replace(line, "", 1))
+    decision = approve_page(workspace, out, "ketamine", "als", reviewer="alice")
+    assert decision.hand_edited
+    assert approved_page_path(out, "ketamine", "als").read_text() == page.read_text()
+
+
+# --- no lost decisions ---------------------------------------------------------------------------
+
+def test_page_changed_since_the_reviewer_read_it_is_a_conflict(workspace: Workspace, out: Path) -> None:
+    seen = read_state(out, "ketamine", "als")
+    page = page_path(out, "ketamine", "als")
+    page.write_text(page.read_text().replace(
+        "- Your neurologist or ALS specialist can advise which of these checks apply to you.\n", "", 1))
+    with pytest.raises(ReviewConflictError, match="changed since you read it"):
+        approve_page(workspace, out, "ketamine", "als", reviewer="alice", expected_hash=seen.page_hash)
+    with pytest.raises(ReviewError, match="too short"):
+        approve_page(workspace, out, "ketamine", "als", reviewer="alice", expected_hash="abc")
+    assert not history_path(page).exists()
+
+
+def test_concurrent_approvals_one_wins_one_conflicts(workspace: Workspace, out: Path) -> None:
+    seen = read_state(out, "ketamine", "als")
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def decide(reviewer: str) -> None:
+        barrier.wait()
+        try:
+            approve_page(workspace, out, "ketamine", "als", reviewer=reviewer, expected_hash=seen.page_hash,
+                         expected_decisions=len(seen.history))
+            outcomes[reviewer] = "won"
+        except ReviewConflictError as exc:
+            outcomes[reviewer] = f"conflict: {exc}"
+
+    threads = [threading.Thread(target=decide, args=(name,)) for name in ("alice", "bob")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(v.split(":")[0] for v in outcomes.values()) == ["conflict", "won"], outcomes
+    winner = next(k for k, v in outcomes.items() if v == "won")
+    history = json.loads(history_path(page_path(out, "ketamine", "als")).read_text())
+    assert [d["reviewer"] for d in history["decisions"]] == [winner]
+    assert not _leftovers(out)
+
+
+def test_a_held_lock_is_a_conflict_not_a_wait_forever(workspace: Workspace, out: Path) -> None:
+    lock = review_lock_path(out, "ketamine", "als")
+    lock.parent.mkdir(parents=True)
+    with filelock.FileLock(lock), pytest.raises(ReviewConflictError, match="another review action"):
+        approve_page(workspace, out, "ketamine", "als", reviewer="alice", lock_timeout=0.2)
+    assert not history_path(page_path(out, "ketamine", "als")).exists()
+
+
+def test_unreadable_history_names_the_file(out: Path) -> None:
+    history_path(page_path(out, "ketamine", "als")).write_text('{"compound": "ketamine"}')
+    with pytest.raises(ReviewError, match=r"als\.review\.json: invalid decision history"):
+        read_state(out, "ketamine", "als")
+
+
+def test_missing_page_says_how_to_make_it(tmp_path: Path) -> None:
+    with pytest.raises(ReviewError, match="generate it first"):
+        read_state(tmp_path, "ketamine", "als")
+
+
+# --- the CLI, as a user runs it -----------------------------------------------------------------
+
+def test_done_when_generate_approve_edit_fact_regenerate_diff(tmp_path: Path, kb_copy: Path) -> None:
+    kb = str(kb_copy)
+    assert run_cli("generate", "ketamine", "als", "--knowledge", kb, cwd=tmp_path).returncode == 0
+    shown = run_review("show", "Spravato", "Amyotrophic Lateral Sclerosis", "--knowledge", kb, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "status:     draft" in shown.stdout and "findings:   none" in shown.stdout
+    assert "# Is Ketamine (IV / Esketamine) Safe for ALS" in shown.stdout
+    approved = run_review("approve", "ketamine", "als", "--reviewer", "alice", "--note", "ok",
+                          "--knowledge", kb, cwd=tmp_path)
+    assert approved.returncode == 0, approved.stderr
+    assert approved.stdout.startswith("approved: ketamine x als by alice")
+    _edit_fact(kb_copy)
+    assert run_cli("generate", "ketamine", "als", "--knowledge", kb, cwd=tmp_path).returncode == 0
+    listed = run_review("list", cwd=tmp_path)
+    assert listed.returncode == 0 and listed.stdout.splitlines()[0].startswith("changed   ketamine x als")
+    diff = run_review("diff", "ketamine", "als", "--knowledge", kb, cwd=tmp_path)
+    assert diff.returncode == 0, diff.stderr
+    lines = diff.stdout.splitlines()
+    assert "--- approved/ketamine/als.md" in lines and "+++ drafts/ketamine/als.md" in lines
+    assert any(line.startswith("+- The ketamine injection label warns of respiratory depression and apnea")
+               for line in lines)
+    assert f"~ {FACT_ID} (edited: text)" in lines
+    assert any(line.startswith("    old: ") and "apnea" not in line for line in lines)
+    assert any(line.startswith("    new: ") and "apnea" in line for line in lines)
+
+
+def test_cli_refuses_approval_with_a_hand_added_dosing_sentence(tmp_path: Path) -> None:
+    page = tmp_path / run_cli("generate", "ketamine", "als", cwd=tmp_path).stdout.strip()
+    _add_dosing(page)
+    result = run_review("approve", "ketamine", "als", "--reviewer", "alice", cwd=tmp_path)
+    assert result.returncode == 1
+    first, *rest = result.stderr.strip().splitlines()
+    assert first.startswith("Error: cannot approve ketamine x als: ")
+    assert any("no-dosing in bottom_line" in line for line in rest)
+    assert not history_path(page).exists()
+
+
+def test_cli_concurrent_approvals_one_wins_one_conflicts(tmp_path: Path) -> None:
+    page = tmp_path / run_cli("generate", "ketamine", "als", cwd=tmp_path).stdout.strip()
+    args = ["approve", "ketamine", "als", "--note", "race"]
+    base = [sys.executable, *(("-m", "pipeline") if _registered() else ("-c", WRAPPER)), "review"]
+    procs = [subprocess.Popen([*base, *args, "--reviewer", name], cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+             for name in ("alice", "bob")]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 3], results
+    loser = next(err for code, _, err in results if code == 3)
+    assert len(loser.strip().splitlines()) == 1 and loser.startswith("Error: conflict: ketamine x als")
+    history = json.loads(history_path(page).read_text())
+    assert len(history["decisions"]) == 1
+    assert approved_page_path(tmp_path / "outputs", "ketamine", "als").read_bytes() == page.read_bytes()
+    assert not _leftovers(tmp_path)
+
+
+def test_cli_list_statuses_and_byte_identical_regeneration(tmp_path: Path) -> None:
+    for condition in ("als", "alzheimers", "parkinsons"):
+        assert run_cli("generate", "ketamine", condition, "--out", "site", cwd=tmp_path).returncode == 0
+    assert run_review("approve", "ketamine", "als", "--reviewer", "a", "--out", "site", cwd=tmp_path).returncode == 0
+    rejected = run_review("reject", "ketamine", "parkinsons", "--reviewer", "b", "--note", "vague",
+                          "--outputs", "site", cwd=tmp_path)
+    assert rejected.returncode == 0, rejected.stderr
+    assert run_cli("generate", "ketamine", "als", "--out", "site", cwd=tmp_path).returncode == 0
+    listed = run_review("list", "--json", "--out", "site", cwd=tmp_path)
+    statuses = {p["condition"]: p["status"] for p in json.loads(listed.stdout)}
+    assert statuses == {"als": "approved", "alzheimers": "draft", "parkinsons": "rejected"}
+    only = run_review("list", "--status", "rejected", "--out", "site", cwd=tmp_path)
+    assert only.stdout.splitlines()[0].startswith("rejected  ketamine x parkinsons  rejected by b at ")
+    assert only.stdout.splitlines()[-1] == "1 page(s): 1 rejected"
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (("approve", "ketamin", "als", "--reviewer", "a"), 2, "did you mean 'ketamine'"),
+    (("diff", "ketamine", "alss"), 2, "did you mean 'als'"),
+    (("approve", "ketamine", "als", "--reviewer", "a"), 2, "no page for ketamine x als; generate it first"),
+    (("reject", "ketamine", "als", "--reviewer", "a", "--note", ""), 2, "--note is required"),
+    (("list", "--out", "nowhere"), 0, "no pages under nowhere/drafts"),
+])
+def test_cli_errors_are_one_line(tmp_path: Path, args: tuple[str, ...], code: int, message: str) -> None:
+    result = run_review(*args, cwd=tmp_path)
+    assert result.returncode == code, result.stderr
+    text = (result.stderr if code else result.stdout).strip()
+    assert len(text.splitlines()) == 1 and message in text, text
