@@ -193,6 +193,7 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
     """Entity names, organ terms, effect and claim terms, then general medical terms."""
     lex = Lexicon()
     groups = (("compound", kb.compounds), ("treatment", kb.treatments), ("condition", kb.conditions))
+    parts: list[tuple[str, str]] = []
     for prefix, entities in groups:
         for entity in entities.values():
             key = f"{prefix}:{entity.id}"
@@ -206,9 +207,11 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
             names += [getattr(entity, "specialist", "")] if prefix == "condition" else []
             for name in filter(None, names):
                 lex.add(name, "entity", key)
-                for part in re.split(r"[/()]| and ", name):
-                    if len(part.strip()) > 3:
-                        lex.add(part, "entity", key)
+                parts += [(part, key) for part in re.split(r"[/()]| and ", name) if len(part.strip()) > 3]
+    # Pieces of names ("Dextromethorphan" of "Dextromethorphan/quinidine") only where no entity
+    # is called that outright, whichever file was read first.
+    for part, key in parts:
+        lex.add(part, "entity", key)
     # Effects before organ words: a phrase that names a condition or effect ("thrombocytopenia")
     # must appear in the facts as written; only anatomy and system words ("liver", "breathing")
     # may be supported by a fact's organ-system tag instead.
