@@ -14,10 +14,12 @@ from typing import Any, TypeVar
 import click
 
 from pipeline.batch import Planned, plan, run
+from pipeline.batchapi import BatchApiRun
 from pipeline.checks import TEXT_ONLY_RULES
 from pipeline.checks.findings import Finding, has_errors
 from pipeline.drafting import Drafter, get_drafter
 from pipeline.drafting.config import load_llm_settings
+from pipeline.drafting.llm import LLMDrafter
 from pipeline.drafting.transport import Throttle
 from pipeline.errors import KnowledgeError, PipelineError
 from pipeline.evaluation import (
@@ -119,12 +121,16 @@ def generate(compound: str, condition: str, out_dir: str, drafter: str, llm_conf
 @click.option("--dry-run", is_flag=True, help="List what would be regenerated and why; write nothing.")
 @click.option("--summary-json", type=click.Path(dir_okay=False), default=None,
               help="Also write the run summary as JSON here (kept out of outputs/ pages).")
+@click.option("--via", type=click.Choice(["online", "batch-api"]), default="online", show_default=True,
+              help="batch-api: the provider's Batch API (needs --drafter llm); resumable, cheaper for large runs.")
+@click.option("--poll-interval", type=float, default=30.0, show_default=True,
+              help="Seconds between Batch API status checks.")
 @drafter_options
 @data_options
 def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: bool, out_dir: str,
           concurrency: int, rpm: float | None, tpm: float | None, force: bool, dry_run: bool,
-          summary_json: str | None, drafter: str, llm_config: str | None, knowledge: str | None,
-          prompts: str | None, settings: str | None) -> None:
+          summary_json: str | None, via: str, poll_interval: float, drafter: str, llm_config: str | None,
+          knowledge: str | None, prompts: str | None, settings: str | None) -> None:
     """Generate many pages: concurrent, incremental (unchanged pages are skipped), crash-safe."""
     if not (everything or compounds or conditions):
         raise CliError("nothing requested; pass --all, or --compound/--condition filters")
@@ -142,7 +148,12 @@ def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: b
         click.echo(f"{len(todo)} of {len(planned)} page(s) would be regenerated")
         return
     with _Progress(len(planned)) as progress:
-        summary = asyncio.run(run(ws, planned, drafting, out, concurrency, progress.update))
+        if via == "batch-api":
+            if not isinstance(drafting, LLMDrafter):
+                raise CliError("--via batch-api needs --drafter llm")
+            summary = BatchApiRun(ws, drafting, out, poll_interval, progress.update).run(planned)
+        else:
+            summary = asyncio.run(run(ws, planned, drafting, out, concurrency, progress.update))
     click.echo(summary.table())
     for failure in summary.failures[:20]:
         click.echo(f"  {failure['outcome']}: {failure['compound']} x {failure['condition']}: {failure['reason']}")

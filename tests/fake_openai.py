@@ -33,15 +33,49 @@ class FakeOpenAI:
         self.default: dict[str, Any] | None = None
         self.responder: Any = None  # optional callable(body) -> step, used when the script is empty
         self.lock = threading.Lock()
+        # Batch API: files by id, batches by id, polls before a batch completes
+        self.files: dict[str, str] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
+        self.batch_calls: list[str] = []
+        self.polls_before_done = 2
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
 
+            def _send_json(self, data: Any, status: int = 200) -> None:
+                payload = json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self) -> None:
+                fake.batch_calls.append(f"GET {self.path}")
+                if self.path.startswith("/v1/batches/"):
+                    self._send_json(fake.poll_batch(self.path.rsplit("/", 1)[1]))
+                elif self.path.startswith("/v1/files/") and self.path.endswith("/content"):
+                    content = fake.files[self.path.split("/")[3]].encode()
+                    self.send_response(200)
+                    self.send_header("content-type", "application/octet-stream")
+                    self.send_header("content-length", str(len(content)))
+                    self.end_headers()
+                    self.wfile.write(content)
+                else:
+                    self.send_error(404)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
                 body = self.rfile.read(length)
+                if self.path.startswith(("/v1/files", "/v1/batches")):
+                    fake.batch_calls.append(f"POST {self.path}")
+                    if self.path.startswith("/v1/files"):
+                        self._send_json(fake.upload(body, self.headers.get("content-type", "")))
+                    else:
+                        self._send_json(fake.create_batch(json.loads(body)))
+                    return
                 try:
                     parsed = json.loads(body)
                 except ValueError:
@@ -73,6 +107,50 @@ class FakeOpenAI:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def upload(self, body: bytes, content_type: str) -> dict[str, Any]:
+        """Store an uploaded multipart file; return the file object."""
+        from email.parser import BytesParser
+        from email.policy import HTTP
+
+        message = BytesParser(policy=HTTP).parsebytes(b"content-type: " + content_type.encode() + b"\r\n\r\n" + body)
+        content = ""
+        for part in message.iter_parts():
+            if part.get_filename():
+                content = part.get_payload(decode=True).decode()
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = content
+        return {"id": file_id, "object": "file", "bytes": len(content), "created_at": 0,
+                "filename": "requests.jsonl", "purpose": "batch", "status": "processed"}
+
+    def create_batch(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Run every request of the input file through the responder now; complete after a few polls."""
+        lines = []
+        for raw in self.files[body["input_file_id"]].splitlines():
+            request = json.loads(raw)
+            step = self.responder(request["body"]) if self.responder else self.default or {}
+            lines.append(json.dumps({"id": f"req-{len(lines)}", "custom_id": request["custom_id"],
+                                     "response": {"status_code": step.get("status", 200), "body": step.get("json")},
+                                     "error": None}))
+        output = f"file-{len(self.files) + 1}"
+        self.files[output] = "\n".join(lines) + "\n"
+        batch_id = f"batch-{len(self.batches) + 1}"
+        self.batches[batch_id] = {"id": batch_id, "object": "batch", "endpoint": body["endpoint"],
+                                  "input_file_id": body["input_file_id"], "completion_window": "24h",
+                                  "status": "in_progress", "created_at": 0, "output_file_id": None,
+                                  "_output": output, "_polls": 0}
+        return self._public(self.batches[batch_id])
+
+    def poll_batch(self, batch_id: str) -> dict[str, Any]:
+        batch = self.batches[batch_id]
+        batch["_polls"] += 1
+        if batch["_polls"] > self.polls_before_done:
+            batch["status"], batch["output_file_id"] = "completed", batch["_output"]
+        return self._public(batch)
+
+    @staticmethod
+    def _public(batch: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in batch.items() if not k.startswith("_")}
 
     @property
     def base_url(self) -> str:

@@ -146,3 +146,46 @@ def test_ctrl_c_finishes_in_flight_pages_and_prints_the_summary(workspace: Works
     assert "(interrupted)" in stdout and "pages requested: 20" in stdout
     assert 2 <= len(_pages(out)) < 20
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_batch_api_mode_round_trip_with_reask_and_resume(workspace: Workspace, fake: FakeOpenAI,
+                                                         tmp_path: Path) -> None:
+    import json as _json
+
+    from pipeline.batch import plan
+    from pipeline.batchapi import BatchApiRun, state_path
+    from tests.fake_openai import completion
+    from tests.llm_answers import good_answer
+
+    good = pair_responder(workspace)
+    bad_once: set[str] = set()
+
+    def responder(body: dict) -> dict:  # type: ignore[type-arg]
+        step = good(body)
+        title = body["messages"][0]["content"]
+        if "Parkinson" in title and title not in bad_once and len(body["messages"]) == 2:
+            bad_once.add(title)
+            answer = _json.loads(good_answer(workspace, "metformin", "parkinsons"))
+            answer["bottom_line"] = [{"fact_ids": [], "text": "Metformin cures Parkinson's disease."}]
+            return {"json": completion(_json.dumps(answer))}
+        return step
+
+    fake.responder = responder
+    drafter = LLMDrafter(LLMSettings(base_url=fake.base_url, model="fake"), prompts_dir=PROMPTS)
+    pairs = all_pairs(workspace.kb, ["metformin", "naltrexone"], ["als", "parkinsons"])
+    out = tmp_path / "outputs"
+    # A first process submits the batch and dies before collecting it: the state keeps the batch id.
+    runner = BatchApiRun(workspace, drafter, out, poll_interval=0.01)
+    planned = plan(workspace, pairs, drafter, out)
+    state = runner._start([p for p in planned if p.reason])
+    runner._submit(state)
+    assert _json.loads(state_path(out).read_text())["batch_id"] == "batch-1"
+    # The re-run resumes batch-1 (no new upload for round 0), then re-asks in a second batch.
+    summary = BatchApiRun(workspace, drafter, out, poll_interval=0.01).run(planned)
+    assert summary.counts["saved"] == 4, summary.failures
+    posts = [c for c in fake.batch_calls if c.startswith("POST /v1/batches")]
+    assert len(posts) == 2, "round 0 resumed, one follow-up round for the re-asks"
+    assert not state_path(out).exists()
+    sidecar = _json.loads((out / "drafts/metformin/parkinsons.json").read_text())
+    assert sidecar["via"] == "batch-api" and sidecar["reasks"] == 1
+    assert not any(r.get("messages") for r in fake.requests), "no online chat calls were made"
