@@ -133,7 +133,8 @@ class BatchApiRun:
                 continue
             summary.add(outcome)
             if self.progress:
-                self.progress(outcome, Planned(item["compound"], item["condition"], item["key"], item["parts"], "batch"))
+                planned = Planned(item["compound"], item["condition"], item["key"], item["parts"], "batch")
+                self.progress(outcome, planned)
         state = {"batch_id": None, "pending": next_pending}
         self._save(state)
         return state

@@ -197,7 +197,7 @@ class Treatment(Strict):
     name: Text
     aliases: tuple[Text, ...] = ()
     forms: dict[Slug, tuple[Text, ...]] = Field(default_factory=dict)
-    drug_class: Text
+    drug_class: Text | None = None  # imported treatments may have no class in any dataset
     identifiers: dict[str, str] = Field(default_factory=dict)
     facts: tuple[Fact, ...] = ()
 
