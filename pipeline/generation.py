@@ -170,7 +170,7 @@ class _Attempts:
         if not has_errors(findings):
             rendered = render_page(draft, sel, ws.settings, ws.env)
             markdown, statements, references = rendered.markdown, rendered.statement_texts, rendered.references
-        sidecar = _sidecar(ws, sel, draft, self.drafting.name, markdown, statements, references)
+        sidecar = build_sidecar(ws, sel, draft, self.drafting.name, markdown, statements, references)
         if markdown is not None:
             page_findings, _ = check_markdown(markdown, ws.settings, sidecar, ws.lexicon)
             findings = findings + page_findings
@@ -203,7 +203,7 @@ def _usage_summary(usage: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _sidecar(ws: Workspace, sel: Selection, draft: Draft, drafter: str, markdown: str | None,
+def build_sidecar(ws: Workspace, sel: Selection, draft: Draft, drafter: str, markdown: str | None,
              rendered: list[str], references: list[tuple[int, str]]) -> dict[str, Any]:
     statements = [
         {"section": section.id.value, "group": st.group, "label": st.label, "kind": st.kind.value,

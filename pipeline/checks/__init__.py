@@ -72,8 +72,12 @@ def grounding_context(selection: Selection, lexicon: Lexicon, settings: SiteSett
 
 
 def check_draft(draft: Draft, selection: Selection, settings: SiteSettings,
-                lexicon: Lexicon) -> list[Finding]:
-    """Run every rule that applies to a structured draft."""
+                lexicon: Lexicon, extra_words: frozenset[str] = frozenset()) -> list[Finding]:
+    """Run every rule that applies to a structured draft.
+
+    ``extra_words`` are technical words framing sentences may echo (a patient's own medication
+    names in a personalized report), on top of the page's names.
+    """
     units = [
         Unit(section.id.value, st.text, tuple(st.fact_ids), st.kind is StatementKind.FRAMING, True, group=st.group)
         for section in draft.sections
@@ -81,13 +85,15 @@ def check_draft(draft: Draft, selection: Selection, settings: SiteSettings,
     ]
     units += [Unit(section.id.value, st.label) for section in draft.sections
               for st in section.statements if st.label]
-    doc = CheckInput(units, settings, grounding=grounding_context(selection, lexicon, settings),
-                     names=page_names(selection), is_draft=True)
+    ctx = grounding_context(selection, lexicon, settings)
+    ctx.allowed_words = ctx.allowed_words | extra_words
+    doc = CheckInput(units, settings, grounding=ctx, names=page_names(selection), is_draft=True)
     return run_rules(doc)
 
 
 def check_markdown(markdown: str, settings: SiteSettings, sidecar: Mapping[str, Any] | None = None,
-                   lexicon: Lexicon | None = None) -> tuple[list[Finding], bool]:
+                   lexicon: Lexicon | None = None,
+                   extra_words: frozenset[str] = frozenset()) -> tuple[list[Finding], bool]:
     """Check a rendered page; returns (findings, whether grounding ran).
 
     With a sidecar (and a lexicon) every rule runs: each sentence is matched to the
@@ -101,7 +107,7 @@ def check_markdown(markdown: str, settings: SiteSettings, sidecar: Mapping[str, 
     facts = {fid: FactView(f["text"], tuple(f.get("tags", ())), tuple(f["sources"]), f.get("kind", ""))
              for fid, f in sidecar["facts"].items()}
     ctx = GroundingContext(lexicon, facts, set(sidecar["page_entities"]),
-                           allowed_words(settings, sidecar.get("page_names", [])))
+                           allowed_words(settings, sidecar.get("page_names", [])) | extra_words)
     units = _attach_citations(page.units, sidecar, facts)
     names = PageNames(sidecar["compound"]["name"], sidecar["condition"]["name"],
                       sidecar["condition"]["short_name"])
