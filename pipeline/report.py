@@ -25,7 +25,8 @@ from pipeline.checks import check_markdown
 from pipeline.checks.findings import Finding, Severity
 from pipeline.generation import Workspace
 from pipeline.report_markdown import render_page
-from pipeline.review import STATUS_FILTERS, PageDiff, PageState, diff_page, list_pages
+from pipeline.review import STATUS_FILTERS, PageState, list_pages
+from pipeline.review_diff import PageDiff, diff_page
 from pipeline.store import atomic_write
 
 TEMPLATE = "review_report.html.j2"

@@ -1,4 +1,4 @@
-"""The review workflow: statuses, the decision history, diffs against the last approval, decisions.
+"""The review workflow: statuses, the decision history, approve and reject (diffs: review_diff).
 
 Files, for a page at ``<out>/drafts/<compound>/<condition>.md``:
     <condition>.review.json                          the decision history, beside the page
@@ -13,12 +13,11 @@ byte-identical regeneration stays approved and any other one needs a new decisio
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -139,34 +138,6 @@ class PageState:
 
 
 @dataclass(frozen=True)
-class FactChange:
-    """A fact given for the page that was added, removed or edited since the approval."""
-
-    fact_id: str
-    change: Literal["added", "removed", "edited"]
-    old: str | None
-    new: str | None
-    fields: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PageDiff:
-    """What changed since the last approval: the page text, the facts and the provenance."""
-
-    state: PageState
-    base_path: Path | None
-    approval: dict[str, Any] | None
-    lines: list[str]
-    facts: list[FactChange]
-    provenance: list[str] = field(default_factory=list)
-
-    @property
-    def has_base(self) -> bool:
-        """False when the page was never approved: nothing to diff against."""
-        return self.base_path is not None
-
-
-@dataclass(frozen=True)
 class PageView:
     """Everything ``review show`` prints: the page, its findings now, provenance and history."""
 
@@ -198,7 +169,7 @@ def read_state(out_dir: Path | str, compound: str, condition: str) -> PageState:
         raise ReviewError(f"{page}: cannot read page ({exc})") from exc
     approved = approved_page_path(out, compound, condition)
     approved_hash = sha256(approved.read_text(encoding="utf-8")) if approved.is_file() else None
-    return PageState(compound, condition, page, markdown, sha256(markdown), _read_json(sidecar_path(page)),
+    return PageState(compound, condition, page, markdown, sha256(markdown), read_json(sidecar_path(page)),
                      _read_history(page, compound, condition).decisions, approved_hash)
 
 
@@ -219,49 +190,6 @@ def show_page(ws: Workspace, out_dir: Path | str, compound: str, condition: str)
     for f in findings:
         f.path = str(state.path)
     return PageView(state, findings, grounded)
-
-
-def diff_page(out_dir: Path | str, compound: str, condition: str, context: int = 3) -> PageDiff:
-    """Unified diff of the page against its last approved version, and the facts changed since."""
-    state = read_state(out_dir, compound, condition)
-    base = approved_page_path(Path(out_dir), compound, condition)
-    if not base.is_file():
-        return PageDiff(state, None, None, [], [])
-    old = base.read_text(encoding="utf-8")
-    lines = list(difflib.unified_diff(old.splitlines(keepends=True), state.markdown.splitlines(keepends=True),
-                                      fromfile=f"approved/{compound}/{condition}.md",
-                                      tofile=f"drafts/{compound}/{condition}.md", n=context))
-    approved_sidecar = _read_json(sidecar_path(base)) or {}
-    current = state.sidecar or {}
-    return PageDiff(state, base, approved_sidecar.get("approval"), lines,
-                    fact_changes(approved_sidecar.get("facts", {}), current.get("facts", {})),
-                    _provenance_changes(approved_sidecar, current))
-
-
-def fact_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FactChange]:
-    """Facts added, removed or edited between two sidecars' ``facts``, by fact id."""
-    changes: list[FactChange] = []
-    for fid in sorted(old.keys() | new.keys()):
-        before: dict[str, Any] = old.get(fid) or {}
-        after: dict[str, Any] = new.get(fid) or {}
-        if not before:
-            changes.append(FactChange(fid, "added", None, after.get("text", "")))
-        elif not after:
-            changes.append(FactChange(fid, "removed", before.get("text", ""), None))
-        elif before != after:
-            fields = tuple(k for k in sorted(before.keys() | after.keys()) if before.get(k) != after.get(k))
-            changes.append(FactChange(fid, "edited", before.get("text", ""), after.get("text", ""), fields))
-    return changes
-
-
-def _provenance_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """Which inputs of the page changed since approval (facts, templates, settings, rules, drafter)."""
-    out = [f"{name} changed" for name in ("facts", "templates", "settings")
-           if old.get("hashes", {}).get(name) != new.get("hashes", {}).get(name)]
-    for key in ("rules_version", "drafter"):
-        if old.get(key) != new.get(key):
-            out.append(f"{key}: {old.get(key)} -> {new.get(key)}")
-    return out
 
 
 def approve_page(ws: Workspace, out_dir: Path | str, compound: str, condition: str, *, reviewer: str,
@@ -293,9 +221,10 @@ def approve_page(ws: Workspace, out_dir: Path | str, compound: str, condition: s
         decision = _decision(state, "approved", reviewer, note)
         approved = dict(state.sidecar, status=Status.APPROVED.value, approval=decision.model_dump())
         base = approved_page_path(out, compound, condition)
-        atomic_write(sidecar_path(base), dump_json(approved), sync_dir=False)
-        atomic_write(base, state.markdown)
-        _record(state, decision)
+        with _writing(state):
+            atomic_write(sidecar_path(base), dump_json(approved), sync_dir=False)
+            atomic_write(base, state.markdown)
+            _record(state, decision)
     return decision
 
 
@@ -310,7 +239,8 @@ def reject_page(out_dir: Path | str, compound: str, condition: str, *, reviewer:
         state = read_state(out, compound, condition)
         _check_expected(state, expected_hash, expected_decisions, "rejected")
         decision = _decision(state, "rejected", reviewer, note)
-        _record(state, decision)
+        with _writing(state):
+            _record(state, decision)
     return decision
 
 
@@ -321,13 +251,24 @@ def _locked(out: Path, compound: str, condition: str, timeout: float) -> Iterato
     lock.parent.mkdir(parents=True, exist_ok=True)
     ignore = lock.parent.parent / ".gitignore"
     if not ignore.is_file():
-        atomic_write(ignore, "*\n")
+        ignore.write_text("*\n", encoding="utf-8")  # two bytes; nothing to half-write
     try:
         with filelock.FileLock(lock, timeout=timeout):
             yield
     except filelock.Timeout:
         raise ReviewConflictError(f"{compound} x {condition}: another review action has held {lock} for over "
                                   f"{timeout:g}s; try again in a moment") from None
+
+
+@contextmanager
+def _writing(state: PageState) -> Iterator[None]:
+    """A failed write (disk full, a temp file swept away) becomes a one-line error, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        raise ReviewError(f"{state.compound} x {state.condition}: could not write the decision ({exc}); it "
+                          f"counts only if {history_path(state.path).name} lists it: check 'review show', "
+                          "then try again") from exc
 
 
 def _check_expected(state: PageState, expected_hash: str | None, expected_decisions: int | None,
@@ -363,7 +304,7 @@ def _record(state: PageState, decision: Decision) -> None:
     """Append the decision (the commit point), then set the sidecar's status if the page is unchanged."""
     history = History(compound=state.compound, condition=state.condition, decisions=[*state.history, decision])
     atomic_write(history_path(state.path), dump_json(history.model_dump()))
-    sidecar = _read_json(sidecar_path(state.path))
+    sidecar = read_json(sidecar_path(state.path))
     if sidecar is not None and sha256(state.path.read_text(encoding="utf-8")) == state.page_hash:
         sidecar["status"] = decision.decision
         atomic_write(sidecar_path(state.path), dump_json(sidecar))
@@ -376,7 +317,8 @@ def required_text(value: str | None, option: str, what: str) -> str:
     return value.strip()
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
+def read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON file as a dict, None when absent; a one-line ReviewError naming it when unreadable."""
     if not path.is_file():
         return None
     try:
@@ -388,7 +330,7 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 def _read_history(page: Path, compound: str, condition: str) -> History:
     path = history_path(page)
-    data = _read_json(path)
+    data = read_json(path)
     if data is None:
         return History(compound=compound, condition=condition)
     try:

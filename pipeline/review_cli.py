@@ -20,10 +20,8 @@ from pipeline.generation import Workspace
 from pipeline.knowledge.loading import load_knowledge
 from pipeline.review import (
     STATUS_FILTERS,
-    PageDiff,
     PageState,
     approve_page,
-    diff_page,
     list_pages,
     read_state,
     reject_page,
@@ -31,6 +29,7 @@ from pipeline.review import (
     resolve_pair,
     show_page,
 )
+from pipeline.review_diff import PageDiff, diff_page
 from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS, resolve_knowledge_dir
 
 F = TypeVar("F", bound=Callable[..., Any])

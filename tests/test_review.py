@@ -10,24 +10,23 @@ from pathlib import Path
 
 import filelock
 import pytest
+import yaml
 
 from pipeline import Workspace, generate_page
 from pipeline.errors import ApprovalRefusedError, ReviewConflictError, ReviewError
 from pipeline.review import (
     approve_page,
-    diff_page,
-    fact_changes,
     list_pages,
     read_state,
     reject_page,
 )
+from pipeline.review_diff import diff_page, fact_changes
 from pipeline.store import approved_page_path, history_path, page_path, review_lock_path
 from tests.conftest import PROMPTS, run_cli
 
 DOSING = "Most people take 50 mg twice daily with food."
 FACT_ID = "ketamine.safety.respiratory"
-FACT_OLD = "The ketamine injection label warns of respiratory depression, and the"
-FACT_NEW = "The ketamine injection label warns of respiratory depression and apnea, and the"
+FACT_PHRASE = "respiratory depression and apnea"
 
 
 WRAPPER = ("from pipeline.cli import cli; from pipeline.review_cli import review; "
@@ -61,11 +60,14 @@ def out(workspace: Workspace, tmp_path: Path) -> Path:
     return target
 
 
-def _edit_fact(kb: Path) -> None:
+def edit_fact(kb: Path) -> None:
+    """Edit one curated fact in a copy of the knowledge base, as a curator would."""
     path = kb / "compounds" / "ketamine.yaml"
-    text = path.read_text()
-    assert FACT_OLD in text
-    path.write_text(text.replace(FACT_OLD, FACT_NEW, 1))
+    data = yaml.safe_load(path.read_text())
+    fact = next(f for f in data["facts"] if f["id"] == FACT_ID)
+    assert "respiratory depression" in fact["text"] and "apnea" not in fact["text"]
+    fact["text"] = fact["text"].replace("respiratory depression", FACT_PHRASE, 1)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
 
 
 def _add_dosing(page: Path) -> None:
@@ -121,7 +123,7 @@ def test_byte_identical_regeneration_stays_approved(workspace: Workspace, out: P
 def test_regenerated_page_that_differs_is_changed_since_approved(workspace: Workspace, out: Path,
                                                                  kb_copy: Path) -> None:
     approve_page(workspace, out, "ketamine", "als", reviewer="alice")
-    _edit_fact(kb_copy)
+    edit_fact(kb_copy)
     generate_page("ketamine", "als", out_dir=out, workspace=Workspace.open(kb_copy, PROMPTS))
     state = read_state(out, "ketamine", "als")
     assert state.label == "changed" and state.status.value == "draft" and state.changed_since_approved
@@ -243,6 +245,19 @@ def test_a_held_lock_is_a_conflict_not_a_wait_forever(workspace: Workspace, out:
     assert not history_path(page_path(out, "ketamine", "als")).exists()
 
 
+def test_a_failed_write_is_a_one_line_error_and_no_decision(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.review
+
+    def full_disk(path: Path, data: str, sync_dir: bool = True) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.review, "atomic_write", full_disk)
+    with pytest.raises(ReviewError, match="could not write the decision"):
+        reject_page(out, "ketamine", "als", reviewer="bob", note="vague")
+    monkeypatch.undo()
+    assert read_state(out, "ketamine", "als").history == [] and not _leftovers(out)
+
+
 def test_unreadable_history_names_the_file(out: Path) -> None:
     history_path(page_path(out, "ketamine", "als")).write_text('{"compound": "ketamine"}')
     with pytest.raises(ReviewError, match=r"als\.review\.json: invalid decision history"):
@@ -267,7 +282,7 @@ def test_done_when_generate_approve_edit_fact_regenerate_diff(tmp_path: Path, kb
                           "--knowledge", kb, cwd=tmp_path)
     assert approved.returncode == 0, approved.stderr
     assert approved.stdout.startswith("approved: ketamine x als by alice")
-    _edit_fact(kb_copy)
+    edit_fact(kb_copy)
     assert run_cli("generate", "ketamine", "als", "--knowledge", kb, cwd=tmp_path).returncode == 0
     listed = run_review("list", cwd=tmp_path)
     assert listed.returncode == 0 and listed.stdout.splitlines()[0].startswith("changed   ketamine x als")
@@ -275,8 +290,7 @@ def test_done_when_generate_approve_edit_fact_regenerate_diff(tmp_path: Path, kb
     assert diff.returncode == 0, diff.stderr
     lines = diff.stdout.splitlines()
     assert "--- approved/ketamine/als.md" in lines and "+++ drafts/ketamine/als.md" in lines
-    assert any(line.startswith("+- The ketamine injection label warns of respiratory depression and apnea")
-               for line in lines)
+    assert any(line.startswith("+- ") and FACT_PHRASE in line for line in lines)
     assert f"~ {FACT_ID} (edited: text)" in lines
     assert any(line.startswith("    old: ") and "apnea" not in line for line in lines)
     assert any(line.startswith("    new: ") and "apnea" in line for line in lines)

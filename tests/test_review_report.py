@@ -16,7 +16,7 @@ from pipeline.report import build_report
 from pipeline.review import approve_page, list_pages, reject_page
 from pipeline.store import page_path
 from tests.conftest import PROMPTS
-from tests.test_review import FACT_NEW, FACT_OLD, run_review
+from tests.test_review import edit_fact, run_review
 
 CHROMIUM = Path(os.environ.get("REVIEWGEN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -43,8 +43,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         generate_page("ketamine", condition, out_dir=out, workspace=ws)
     approve_page(ws, out, "ketamine", "als", reviewer="alice", note="fine <b>bold</b>")
     approve_page(ws, out, "ketamine", "alzheimers", reviewer="alice")
-    facts = kb / "compounds" / "ketamine.yaml"
-    facts.write_text(facts.read_text().replace(FACT_OLD, FACT_NEW, 1))
+    edit_fact(kb)
     generate_page("ketamine", "alzheimers", out_dir=out, workspace=Workspace.open(kb, PROMPTS))
     reject_page(out, "ketamine", "parkinsons", reviewer="bob", note='vague <img src=x onerror="alert(2)">')
     page = page_path(out, "ketamine", "multiple-sclerosis")
