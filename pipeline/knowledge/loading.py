@@ -139,13 +139,9 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
     sources = _load_sources(c, root / "sources.yaml")
     releases = imported_releases(root)
     located: list[LocatedFact] = []
-    treatments = _load_entities(c, root, "treatments", Treatment, releases, located, {})
-    hand_treatment_facts: dict[str, tuple[Fact, ...]] = {}
-    for lf in located:  # so far only treatment facts: the curated ones decide what imports they replace
-        if lf.path.parent == root / "treatments":
-            hand_treatment_facts[lf.path.stem] = (*hand_treatment_facts.get(lf.path.stem, ()), lf.fact)
-    compounds = _load_entities(c, root, "compounds", Compound, releases, located, {})
-    conditions = _load_entities(c, root, "conditions", Condition, releases, located, hand_treatment_facts)
+    treatments = _load_entities(c, root, "treatments", Treatment, releases, located)
+    compounds = _load_entities(c, root, "compounds", Compound, releases, located)
+    conditions = _load_entities(c, root, "conditions", Condition, releases, located)
     interactions = _load_pairs(c, root, releases, "interactions", InteractionFile, "interactions", "treatment",
                                compounds, treatments, located)
     evidence = _load_pairs(c, root, releases, "evidence", EvidenceFile, "conditions", "condition", compounds,
@@ -213,8 +209,7 @@ def _read_docs(c: _Collector, directory: Path, cls: type[M], dataset: str | None
 
 
 def _load_entities(c: _Collector, root: Path, kind: str, cls: type[E], releases: list[tuple[str, Path]],
-                   located: list[LocatedFact], hand_treatment_facts: dict[str, tuple[Fact, ...]]
-                   ) -> dict[str, tuple[E, Path]]:
+                   located: list[LocatedFact]) -> dict[str, tuple[E, Path]]:
     """Hand files, then each imported release's files, merged per id and validated as a whole."""
     patch_cls = PATCHES[kind]
     layers = [_read_docs(c, root / kind, patch_cls, None)]
@@ -233,7 +228,7 @@ def _load_entities(c: _Collector, root: Path, kind: str, cls: type[E], releases:
             grouped.setdefault(ident, []).append(doc)
     out: dict[str, tuple[E, Path]] = {}
     for ident, docs in grouped.items():
-        merged = merge_entity(kind, docs, hand_treatment_facts)
+        merged = merge_entity(kind, docs)
         try:
             entity = cls.model_validate(merged.data)
         except ValidationError as exc:

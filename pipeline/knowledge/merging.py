@@ -10,7 +10,8 @@ are written by ``reviewgen knowledge import`` and never edited by hand. The prec
   hand fact about the same entity cites the same dataset (any release): the curator has taken over
   what that dataset says about it;
 - a hand list of standard treatments wins (which treatments, their order and roles); imported
-  facts attach to the entries for the same treatment, under the same rule as above;
+  facts attach to its entries for the same treatment unless the hand entry has facts from the
+  same dataset (a treatment's own facts do not count here: they may be about another condition);
 - a hand interaction (compound x treatment) or evidence (compound x condition) entry replaces the
   imported entry for that pair.
 """
@@ -140,7 +141,7 @@ def _keep(fact: Fact, hand_ids: set[str], hand_families: set[str]) -> bool:
     return fact.id not in hand_ids and not (_fact_families(fact) & hand_families)
 
 
-def merge_entity(kind: str, docs: list[Doc], hand_treatment_facts: dict[str, tuple[Fact, ...]]) -> Merged:
+def merge_entity(kind: str, docs: list[Doc]) -> Merged:
     """Merge one entity's files (hand first, then imports in precedence order)."""
     hand = docs[0] if docs[0].dataset is None else None
     patches = [d.patch for d in docs]
@@ -167,12 +168,12 @@ def merge_entity(kind: str, docs: list[Doc], hand_treatment_facts: dict[str, tup
             facts.append(LocatedFact(fact, doc.path, f"facts[{i}] ({fact.id})"))
     data["facts"] = tuple(lf.fact for lf in facts)
     if kind == "conditions":
-        data["standard_treatments"], located = _merge_treatments(docs, hand, hand_treatment_facts, dropped)
+        data["standard_treatments"], located = _merge_treatments(docs, hand, dropped)
         facts += located
     return Merged(data, hand.path if hand else docs[0].path, facts, dropped)
 
 
-def _merge_treatments(docs: list[Doc], hand: Doc | None, hand_treatment_facts: dict[str, tuple[Fact, ...]],
+def _merge_treatments(docs: list[Doc], hand: Doc | None,
                       dropped: list[str]) -> tuple[tuple[StandardTreatment, ...] | None, list[LocatedFact]]:
     """A hand list wins; imported facts attach to its entries for the same treatment."""
     source = next((d for d in docs if d.patch.standard_treatments is not None), None)
@@ -188,8 +189,7 @@ def _merge_treatments(docs: list[Doc], hand: Doc | None, hand_treatment_facts: d
     located: list[LocatedFact] = []
     for i, st in enumerate(source.patch.standard_treatments):
         own = [(f, source, i, j) for j, f in enumerate(st.facts)]
-        curated = (*st.facts, *hand_treatment_facts.get(st.treatment, ())) if source is hand else \
-            hand_treatment_facts.get(st.treatment, ())
+        curated = st.facts if source is hand else ()
         hand_ids, hand_families = {f.id for f in curated}, _families(curated)
         kept: list[Fact] = []
         for fact, doc, si, fj in own + imported.get(st.treatment, []):
