@@ -101,12 +101,13 @@ class Composer:
         for tf in sel.treatments:
             label = self.treatment_label(tf)
             out += [_fact(f, "interactions", label) for f in tf.indication()]
-            if tf.interaction is None:
-                # The label names the treatment: an uncited sentence may only name the page's compound.
-                out.append(_framing(f"The sources used for this page hold no curated interaction data on "
-                                    f"this treatment with {cname}.", "interactions", label))
-            else:
+            if tf.interaction is not None:
                 out += [_fact(f, "interactions", label) for f in tf.interaction.facts]
+        if any(tf.interaction is None for tf in sel.treatments):
+            # Said once, without naming treatments: an uncited sentence may only name the page's compound,
+            # and a treatment's name may also be another compound's.
+            out.append(_framing(f"Where a treatment above has no interaction statement, the sources used for this "
+                                f"page hold no curated interaction data for it with {cname}.", "interactions"))
         return out
 
     @staticmethod
