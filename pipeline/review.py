@@ -26,7 +26,7 @@ import filelock
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline.checks import check_markdown
-from pipeline.checks.findings import Finding, has_errors
+from pipeline.checks.findings import Finding, Severity, has_errors
 from pipeline.errors import ApprovalRefusedError, ReviewConflictError, ReviewError
 from pipeline.generation import Workspace
 from pipeline.store import (
@@ -213,7 +213,7 @@ def approve_page(ws: Workspace, out_dir: Path | str, compound: str, condition: s
         if has_errors(findings):
             for f in findings:
                 f.path = str(state.path)
-            errors = sum(1 for f in findings if f.severity.value == "error")
+            errors = sum(1 for f in findings if f.severity is Severity.ERROR)
             hint = ("; the page was generated with other site settings, pass the same --settings"
                     if state.sidecar.get("hashes", {}).get("settings") not in (None, ws.settings_hash) else "")
             raise ApprovalRefusedError(f"cannot approve {compound} x {condition}: {errors} error finding(s) in "
