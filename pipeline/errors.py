@@ -11,6 +11,8 @@
      +-- ReviewError              a review action cannot be carried out (no page, no note, bad history)
           +-- ReviewConflictError another reviewer or a regeneration got there first; nothing written
           +-- ApprovalRefusedError the page as it is now fails a check; carries the findings
+     +-- PatientInputError        a personalized report's patient context is unusable (field named)
+     +-- ServiceConfigError       the report service's configuration is missing or invalid
 
 Every message says what was wrong, where (file, field, section) and what to do.
 """
@@ -102,3 +104,15 @@ class ApprovalRefusedError(ReviewError):
     def __init__(self, message: str, findings: list[Finding]) -> None:
         self.findings = findings
         super().__init__(message)
+
+
+class PatientInputError(PipelineError):
+    """A patient field cannot be used for a personalized report; ``field`` names it (``patient.stage``)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+class ServiceConfigError(PipelineError):
+    """The report service cannot start: a setting (named in the message) is missing or invalid."""
