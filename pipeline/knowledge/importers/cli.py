@@ -16,9 +16,15 @@ SHOW = 15  # changed items listed per kind; the rest are counted
 
 
 class ImportFailed(click.ClickException):
-    """Bad input, an unreadable release or an invalid knowledge base: exit 2, one message, no traceback."""
+    """Bad input or an unreadable release: exit 2, one message, no traceback; nothing was written."""
 
     exit_code = 2
+
+
+class InvalidAfterImport(click.ClickException):
+    """The import was written but the merged knowledge base does not validate yet: exit 1."""
+
+    exit_code = 1
 
 
 @click.command(name="import")
@@ -62,8 +68,9 @@ def import_command(source: str, data_path: str, release: str | None, knowledge_d
         except KnowledgeError as exc:
             for issue in exc.issues:
                 click.echo(f"{knowledge}/{issue}", err=True)
-            raise ImportFailed(f"imported, but the knowledge base is now invalid ({len(exc.issues)} issue(s)); "
-                               "fix the hand-curated files named above") from exc
+            raise InvalidAfterImport(f"imported, but the knowledge base does not validate ({len(exc.issues)} "
+                                     "issue(s)): fix the hand-curated files named above, or run the other "
+                                     "importers ('--source all')") from exc
         click.echo(f"ok: {knowledge}: {len(kb.compounds)} compounds, {len(kb.conditions)} conditions, "
                    f"{len(kb.treatments)} treatments, {len(kb.facts)} facts")
 

@@ -101,7 +101,8 @@ def pair(label: str, comp: Entity, cparts: list[Component], treat: Entity, tpart
     mc, mt = [c for c in cparts if c.ddinter], [t for t in tparts if t.ddinter]
     unmatched = [x.label for x in cparts + tparts if not x.ddinter]
     found = [(c, t, lvl) for c in mc for t in mt if (lvl := release.level(c.ddinter or "", t.ddinter or ""))]
-    records = [f"{c.ddinter} x {t.ddinter}" for c, t, _ in found]
+    not_matched = [f"{x.label}: not matched ({x.reason})" for x in cparts + tparts if not x.ddinter]
+    records = [f"{c.ddinter} x {t.ddinter}" for c, t, _ in found] + not_matched
     if found:
         text = f"{label} classifies the interaction " + join_and([f"of {c.label} with {t.label} as {lvl}"
                                                                  for c, t, lvl in found])
@@ -115,7 +116,7 @@ def pair(label: str, comp: Entity, cparts: list[Component], treat: Entity, tpart
         return "documented", level, text + "; the release records a severity level only, omitting mechanism text.", \
             records
     cname, tname = comp.label, treat.label
-    records = [f"{c.ddinter} x {t.ddinter} (no entry)" for c in mc for t in mt]
+    records = [f"{c.ddinter} x {t.ddinter} (no entry)" for c in mc for t in mt] + not_matched
     if not unmatched:
         if len(mc) == len(mt) == 1:
             text = (f"{label} lists {mt[0].label} but has no entry for the {mc[0].label} and {mt[0].label} pair, "
