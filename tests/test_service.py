@@ -64,10 +64,12 @@ class Server:
             if self.proc.poll() is not None:
                 raise AssertionError(f"server exited {self.proc.returncode}:\n{self.log.read_text()}")
             try:
-                if self.call("GET", "/healthz")[0] == 200:
+                status, _, body = self.call("GET", "/healthz")
+                if status == 200 and body["ready"]:
                     return self
             except OSError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         raise AssertionError("server did not start in time:\n" + self.log.read_text())
 
     def stop(self, kill: bool = False) -> None:
@@ -105,14 +107,14 @@ class Server:
         finally:
             conn.close()
 
-    def finished(self, report_id: str, token: str = TOKEN_A, timeout: float = 30) -> dict[str, Any]:
+    def finished(self, report_id: str, token: str = TOKEN_A, timeout: float = 60, poll: float = 0.05) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             status, _, body = self.call("GET", f"/v1/reports/{report_id}", token)
             assert status == 200, body
             if body["status"] not in ("queued", "running"):
                 return dict(body)
-            time.sleep(0.05)
+            time.sleep(poll)
         raise AssertionError(f"report {report_id} did not finish")
 
     def submit(self, patient: dict[str, Any] | None = None, token: str = TOKEN_A) -> str:
@@ -136,7 +138,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 def test_health_and_docs_need_no_token(server: Server) -> None:
-    assert server.call("GET", "/healthz")[:3:2] == (200, {"status": "ok"})
+    assert server.call("GET", "/healthz")[:3:2] == (200, {"status": "ok", "ready": True})
     status, _, page = server.call("GET", "/docs")
     assert status == 200 and "swagger" in page.lower()
     status, _, spec = server.call("GET", "/openapi.json")
@@ -297,7 +299,7 @@ def test_expiry_rate_limit_and_dev_key(tmp_path: Path) -> None:
     srv = _server(tmp_path, REVIEWGEN_REPORT_TTL="2", REVIEWGEN_RATE_LIMIT="20/minute", REVIEWGEN_DATA_KEY="").start()
     try:
         report_id = srv.submit()
-        assert srv.finished(report_id)["status"] == "done"
+        assert srv.finished(report_id, poll=1.0)["status"] == "done"  # slow polls: the rate limit is low
         time.sleep(2.5)
         assert srv.call("GET", f"/v1/reports/{report_id}", TOKEN_A)[0] == 404  # expired
         statuses = [srv.call("GET", "/v1/reports/nope", TOKEN_A) for _ in range(25)]

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pipeline import __version__
 from pipeline.checks.findings import Finding
-from pipeline.drafting import Drafter, get_drafter
+from pipeline.drafting import get_drafter
 from pipeline.errors import PatientInputError, UnknownEntityError
 from pipeline.generation import Workspace
 from pipeline.personal import Patient, ReportBuilder
@@ -32,7 +32,7 @@ from pipeline.service.auth import RateLimit, TokenAuth
 from pipeline.service.config import ServiceConfig
 from pipeline.service.gate import Gate
 from pipeline.service.store import ReportStore, load_cipher
-from pipeline.service.worker import Worker
+from pipeline.service.worker import BuilderSpec, Worker
 
 log = logging.getLogger("reviewgen.service")
 _REPORT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -78,16 +78,25 @@ class Service:
     dev_key: bool
 
     @classmethod
-    def open(cls, config: ServiceConfig, ws: Workspace, drafter: str | Drafter | None = None) -> Service:
-        """Open the store and load the drafter; raises PipelineError subclasses on bad settings."""
+    def open(cls, config: ServiceConfig, ws: Workspace, settings: str | None = None,
+             builder: ReportBuilder | None = None) -> Service:
+        """Open the store and check the drafter's settings; raises PipelineError subclasses on bad ones.
+
+        Reports are built in separate processes that load the same workspace (``settings`` is the
+        site-settings file it was opened with); given a ``builder``, they are built in threads with it.
+        """
         cipher, dev_key = load_cipher(config.data_keys, config.data_dir)
         store = ReportStore(config.data_dir, cipher, config.ttl)
-        if drafter is None:
-            drafter = (get_drafter("llm", prompts_dir=ws.prompts_dir) if config.drafter == "llm"
-                       else config.drafter)
-        builder = ReportBuilder(ws, drafter)
-        worker = Worker(store, builder, config.workers, config.test_delay)
-        return cls(config, store, builder, worker, TokenAuth(config.tokens), RateLimit(config.rate_limit), dev_key)
+        if builder is None:
+            if config.drafter == "llm":
+                get_drafter("llm", prompts_dir=ws.prompts_dir)  # a missing key stops the server now
+            spec = BuilderSpec(str(ws.kb.root), str(ws.prompts_dir), settings, config.drafter)
+            worker = Worker(store, spec=spec, workers=config.workers, delay=config.test_delay)
+        else:
+            worker = Worker(store, builder=builder, workers=config.workers, delay=config.test_delay)
+        # Requests are validated in the server process: names and stages need no drafter.
+        validator = ReportBuilder(ws, "composer")
+        return cls(config, store, validator, worker, TokenAuth(config.tokens), RateLimit(config.rate_limit), dev_key)
 
 
 def create_app(service: Service) -> FastAPI:
@@ -154,9 +163,9 @@ def _routes(app: FastAPI, service: Service) -> None:
         return HTTPException(404, f"no report {report_id!r} for this token; it may have expired or been deleted")
 
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
-        """Liveness: no authentication, no data."""
-        return {"status": "ok"}
+    def healthz() -> dict[str, object]:
+        """Liveness, and whether the build processes have loaded (``ready``); no authentication, no data."""
+        return {"status": "ok", "ready": service.worker.ready()}
 
     @app.post("/v1/reports", status_code=202, response_model=Queued, tags=["reports"],
               responses={401: {}, 404: {}, 413: {}, 422: {}, 429: {}})

@@ -109,7 +109,7 @@ def serve_command(host: str, port: int, knowledge: str | None, prompts: str | No
     configure_logging()
     try:
         config = ServiceConfig.from_env()
-        service = Service.open(config, Workspace.open(knowledge, prompts, settings))
+        service = Service.open(config, Workspace.open(knowledge, prompts, settings), settings)
     except PipelineError as exc:
         raise InputError(str(exc)) from exc
     uvicorn.run(create_app(service), host=host, port=port, log_config=None, access_log=False,

@@ -61,7 +61,7 @@ class ServiceConfig:
         return cls(tokens=tokens, data_dir=data_dir, data_keys=keys,
                    ttl=_number(env, ENV_TTL, DEFAULT_TTL, minimum=1),
                    rate_limit=_rate(env.get(ENV_RATE) or DEFAULT_RATE), drafter=drafter,
-                   workers=int(_number(env, ENV_WORKERS, 2, minimum=1)),
+                   workers=int(_number(env, ENV_WORKERS, 1, minimum=1)),
                    test_delay=_number(env, ENV_TEST_DELAY, 0, minimum=0))
 
 
