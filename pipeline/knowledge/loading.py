@@ -18,6 +18,7 @@ after the merge, and every issue names the file it came from.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from pipeline.checks.dosing import find_dosing
+from pipeline.checks.spans import Hit
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.base import KnowledgeBase, normalize_name
 from pipeline.knowledge.merging import PATCHES, Doc, LocatedFact, imported_releases, merge_entity, merge_pairs
@@ -356,9 +358,15 @@ def _check_fact(c: _Collector, kb: KnowledgeBase, fact: Fact, path: Path, where:
         c.add(path, f"{where}.origin.dataset", f"unknown dataset {fact.origin.dataset!r}; add it to sources.yaml")
     if fact.stage is not None and fact.stage not in kb.vocabulary.stages:
         c.add(path, f"{where}.stage", f"stage {fact.stage!r} is not in vocabulary.yaml stages")
-    for hit in find_dosing(fact.text):
+    for hit in _dosing(fact.text):
         c.add(path, f"{where}.text",
               f"contains dosing ({hit.text!r}); facts never carry doses, frequencies or titration")
+
+
+@functools.lru_cache(maxsize=65536)
+def _dosing(text: str) -> tuple[Hit, ...]:
+    """The dosing detector is pure and slow on thousands of imported facts: re-loads in one process reuse it."""
+    return tuple(find_dosing(text))
 
 
 def iter_facts(kb: KnowledgeBase, ids: Iterable[str]) -> list[Fact]:
