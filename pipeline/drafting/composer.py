@@ -161,8 +161,12 @@ class Composer:
         return out
 
     def _monitoring(self, sel: Selection) -> list[Statement]:
+        """The compound's monitoring, and the condition's and treatments' where they concern its risks
+        (a detail fact counts only in the condition's own organ systems, so that dataset side effects
+        in every organ do not pull in every treatment's checks)."""
         group = "monitoring"
-        risk_tags = {t for f in self._risk_facts(sel) for t in f.tags}
+        organs = set(sel.condition.organ_systems)
+        risk_tags = {t for f in self._risk_facts(sel) for t in f.tags if not f.detail or t in organs}
         facts = sel.of_kind(sel.compound.facts, FactKind.MONITORING)
         facts += [f for f in sel.of_kind(sel.condition.facts, FactKind.MONITORING)
                   if risk_tags & set(f.tags)]
@@ -170,8 +174,13 @@ class Composer:
             facts += [f for f in sel.of_kind(tf.treatment.facts, FactKind.MONITORING)
                       if risk_tags & set(f.tags)]
         out = [_fact(f, group) for f in facts]
-        out.append(_framing(f"Your {sel.condition.specialist} can advise which of these checks "
-                            "apply to you.", group))
+        if out:
+            out.append(_framing(f"Your {sel.condition.specialist} can advise which of these checks "
+                                "apply to you.", group))
+        else:
+            out.append(_framing(f"The sources used for this page describe no monitoring specific to "
+                                f"{sel.compound.short_name}; your {sel.condition.specialist} can advise on "
+                                "monitoring.", group))
         return out
 
     def _evidence_quality(self, sel: Selection) -> list[Statement]:
