@@ -137,6 +137,7 @@ class LLMDrafter:
             "facts": [{"id": f.id, "kind": f.kind.value, "tags": list(f.tags), "text": f.text}
                       for f in sel.facts.values()],
             "treatment_ids": list(treatment_fact_ids(sel)),
+            "list_keys": [key for key in schema["properties"] if key != "interactions"],
             "example_id": next(iter(sel.facts)),
             "allow_text": self.settings.allow_text,
         }

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.checks.findings import Finding, Severity
 from pipeline.checks.rules import GROUP_KINDS
@@ -50,16 +50,16 @@ class ModelDraft(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     interactions: dict[str, ModelStatement]
-    disease_risks: list[ModelStatement]
-    monitoring: list[ModelStatement]
-    evidence: list[ModelStatement]
-    mechanism: list[ModelStatement]
-    sources_of_data: list[ModelStatement]
-    condition_evidence: list[ModelStatement]
-    bottom_line: list[ModelStatement]
-    faq_interactions: list[ModelStatement]
-    faq_monitoring: list[ModelStatement]
-    faq_sources: list[ModelStatement]
+    disease_risks: list[ModelStatement] = Field(default_factory=list)
+    monitoring: list[ModelStatement] = Field(default_factory=list)
+    evidence: list[ModelStatement] = Field(default_factory=list)
+    mechanism: list[ModelStatement] = Field(default_factory=list)
+    sources_of_data: list[ModelStatement] = Field(default_factory=list)
+    condition_evidence: list[ModelStatement] = Field(default_factory=list)
+    bottom_line: list[ModelStatement] = Field(default_factory=list)
+    faq_interactions: list[ModelStatement] = Field(default_factory=list)
+    faq_monitoring: list[ModelStatement] = Field(default_factory=list)
+    faq_sources: list[ModelStatement] = Field(default_factory=list)
 
 
 def treatment_fact_ids(sel: Selection) -> dict[str, list[str]]:
@@ -111,9 +111,9 @@ def json_schema(sel: Selection, bounded: bool = False, allow_text: bool = True) 
         "required": list(per_treatment), "additionalProperties": False}}
     slots = slot_facts(sel)
     for name in LISTS:
-        ids = slots[name]
-        properties[name] = ({"type": "array", **({"maxItems": 3} if bounded else {}), "items": statement(ids)}
-                            if ids else {"type": "array", "maxItems": 0})
+        if slots[name]:  # a slot with nothing to cite is left out: there is nothing to draft there
+            properties[name] = {"type": "array", **({"maxItems": 3} if bounded else {}),
+                                "items": statement(slots[name])}
     return {"type": "object", "properties": properties, "required": list(properties),
             "additionalProperties": False}
 
