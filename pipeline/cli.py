@@ -34,6 +34,8 @@ from pipeline.evaluation import (
 from pipeline.generation import Outcome, PageResult, Workspace, all_pairs, check_page, generate_page
 from pipeline.knowledge.loading import load_knowledge
 from pipeline.knowledge.terms import write_medical_terms
+from pipeline.knowledge.importers.cli import import_command
+from pipeline.review_cli import review
 from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS, resolve_knowledge_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -331,6 +333,10 @@ def local_server(host: str, port: int, model_path: str | None, ctx: int) -> None
                f"  export OPENAI_BASE_URL=http://{host}:{port}/v1 REVIEWGEN_MODEL=local\n"
                f"  reviewgen generate ketamine als --drafter llm", err=True)
     raise SystemExit(subprocess.call(command))
+
+
+cli.add_command(review)
+knowledge.add_command(import_command)
 
 
 def main() -> None:
