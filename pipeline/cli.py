@@ -32,9 +32,9 @@ from pipeline.evaluation import (
     load_text_cases,
 )
 from pipeline.generation import Outcome, PageResult, Workspace, all_pairs, check_page, generate_page
+from pipeline.knowledge.importers.cli import import_command
 from pipeline.knowledge.loading import load_knowledge
 from pipeline.knowledge.terms import write_medical_terms
-from pipeline.knowledge.importers.cli import import_command
 from pipeline.review_cli import review
 from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS, resolve_knowledge_dir
 
