@@ -281,6 +281,7 @@ def test_data_files_are_private(server: Server) -> None:
     assert stat.S_IMODE(server.data_dir.stat().st_mode) == 0o700
     for path in server.data_dir.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    assert (server.data_dir / ".gitignore").read_text().splitlines()[-1] == "*"  # never committed by accident
 
 
 def test_a_queued_report_survives_a_restart(tmp_path: Path) -> None:

@@ -56,9 +56,14 @@ class Job:
 
 
 def private_dir(path: Path) -> Path:
-    """Create the data directory (and parents) and make it readable by this user only."""
+    """Create the data directory (and parents), readable by this user only and ignored by git, so
+    that a data directory inside a checkout is never committed with its key."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.chmod(0o700)
+    ignore = path / ".gitignore"
+    if not ignore.exists():
+        with os.fdopen(os.open(ignore, os.O_WRONLY | os.O_CREAT, 0o600), "w") as handle:
+            handle.write("# patient data and keys: never commit\n*\n")
     return path
 
 
