@@ -36,6 +36,7 @@ from pipeline.knowledge.importers.cli import import_command
 from pipeline.knowledge.loading import load_knowledge
 from pipeline.knowledge.terms import write_medical_terms
 from pipeline.review_cli import review
+from pipeline.service.cli import report_command, serve_command
 from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS, resolve_knowledge_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -336,6 +337,8 @@ def local_server(host: str, port: int, model_path: str | None, ctx: int) -> None
 
 
 cli.add_command(review)
+cli.add_command(report_command)
+cli.add_command(serve_command)
 knowledge.add_command(import_command)
 
 
