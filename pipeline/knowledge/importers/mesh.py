@@ -141,7 +141,7 @@ class MeshImporter:
             missed = [t for t in tree.trees[mesh_id] if longest_prefix(t) is None]
             if missed:
                 unplaced[cond.id] = missed
-            name, descriptor = lower_name(cond.name), tree.names[mesh_id]
+            name, descriptor = lower_name(cond.name.split(" (")[0]), tree.names[mesh_id]  # "Lupus (SLE)" -> "lupus"
             shown = name if descriptor.casefold() == name.casefold() else f"{name} (descriptor {descriptor})"
             facts: list[dict[str, Any]] = []
             for organ, branches in placements.items():

@@ -308,15 +308,17 @@ class SiderImporter:
     def _organ_fact(ctx: ImportContext, label: str, comp: Entity, organ: str, effects: list[Effect],
                     organs: dict[str, str], sider: SiderRelease, records: list[str]) -> dict[str, Any]:
         shown = effects[:SHOWN]
+        frequent = [e for e in shown if e.shown]
         where = organs.get(organ, organ)
         items = join_and([e.text() for e in shown])
         if len(effects) == 1:
             text = f"{label} lists one side effect of {comp.label} concerning {where}: {items}."
         elif len(effects) <= SHOWN:
             text = f"{label} lists {len(effects)} side effects of {comp.label} concerning {where}: {items}."
-        elif any(e.shown for e in shown):
+        elif frequent:
+            shown = frequent  # effects are sorted most frequent first: those without a frequency come last
             text = (f"{label} lists {len(effects)} side effects of {comp.label} concerning {where}; those with the "
-                    f"highest reported frequencies include {items}.")
+                    f"highest reported frequencies include {join_and([e.text() for e in frequent])}.")
         else:
             text = f"{label} lists {len(effects)} side effects of {comp.label} concerning {where}, among them {items}."
         return fact(f"{comp.id}.safety.sider-{organ}", "safety", text, ctx.release_id,
