@@ -45,7 +45,6 @@ class Entity:
     identifiers: dict[str, str] = field(default_factory=dict)
     forms: tuple[str, ...] = ()
     hand: bool = False
-    hand_facts_families: frozenset[str] = frozenset()
     standard_treatments: list[dict[str, Any]] | None = None  # conditions: the hand list, if any
     organ_systems: tuple[str, ...] = ()
 
@@ -84,16 +83,6 @@ class EntityIndex:
         hand = self.conditions[condition].standard_treatments
         entries = hand if hand is not None else self.imported_treatment_lists.get(condition, [])
         return [(str(e.get("treatment")), str(e.get("role"))) for e in entries if isinstance(e, dict)]
-
-    def treatment_for_drugbank(self) -> dict[str, str]:
-        """DrugBank id -> treatment id, hand-curated treatments first."""
-        out: dict[str, str] = {}
-        for hand_first in (True, False):
-            for t in self.treatments.values():
-                if t.hand == hand_first:
-                    for db in t.drugbank_ids().values():
-                        out.setdefault(db, t.id)
-        return out
 
 
 def _read_yaml(path: Path) -> Any:
@@ -139,8 +128,6 @@ def _absorb(group: dict[str, Entity], kind: str, data: dict[str, Any], hand: boo
     entity.forms = entity.forms or tuple(map(str, data.get("forms") or {}))
     if hand:
         entity.hand = True
-        facts = [f for f in data.get("facts") or [] if isinstance(f, dict)]
-        entity.hand_facts_families = frozenset(dataset_family(str(s)) for f in facts for s in f.get("sources") or [])
         if isinstance(data.get("standard_treatments"), list):
             entity.standard_treatments = data["standard_treatments"]
         entity.organ_systems = tuple(map(str, data.get("organ_systems") or ()))
