@@ -85,4 +85,5 @@ def _show(result: ImportResult) -> None:
             click.echo(f"  {sign} ... and {len(items) - SHOW} more")
     for key, value in result.report.items():
         if isinstance(value, list | dict) and value and ("unjoined" in key or "dropped" in key):
-            click.echo(f"  report: {key}: {len(value)} (see {result.target / 'report.yaml'})")
+            count = sum(len(v) for v in value.values()) if isinstance(value, dict) else len(value)
+            click.echo(f"  report: {key}: {count} (see {result.target / 'report.yaml'})")
