@@ -289,3 +289,10 @@ def test_full_releases_reproduce_the_committed_imports(tmp_path: Path) -> None:
         "'reviewgen knowledge import --source all --path ../shared/data' and review the change")
     loaded = load_knowledge(kb)
     assert len(loaded.compounds) >= 30 and len(loaded.conditions) >= 15
+
+
+def test_import_as_a_user_runs_it(imported: Path, tmp_path: Path) -> None:
+    result = run_cli("knowledge", "import", "--source", "ddinter", "--path", str(FIXTURES), "--knowledge",
+                     str(imported), "--dry-run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "ddinter-1.0: would change: facts: 0 added, 0 removed, 0 changed" in result.stdout
