@@ -125,7 +125,7 @@ def plan(ws: Workspace, pairs: Iterable[tuple[str, str]], drafter: Drafter, out:
               "checks": _checks_hash(ws), "version": __version__}
     planned = []
     for cid, did in pairs:
-        sel = select_facts(ws.kb, ws.kb.compounds[cid], ws.kb.conditions[did])
+        sel = select_facts(ws.kb, ws.kb.compounds[cid], ws.kb.conditions[did], ws.settings)
         parts = {"facts": sel.digest(), **common}
         key = _digest(parts)
         planned.append(Planned(cid, did, key, parts, "forced" if force else _reason(out, cid, did, parts, key)))

@@ -90,7 +90,8 @@ class BatchApiRun:
     def _start(self, todo: list[Planned]) -> dict[str, Any]:
         pending = []
         for p in todo:
-            sel = select_facts(self.ws.kb, self.ws.kb.compounds[p.compound], self.ws.kb.conditions[p.condition])
+            sel = select_facts(self.ws.kb, self.ws.kb.compounds[p.compound], self.ws.kb.conditions[p.condition],
+                               self.ws.settings)
             messages, schema = self.drafter._first(sel)
             pending.append({"compound": p.compound, "condition": p.condition, "key": p.key, "parts": p.parts,
                             "round": 0, "messages": messages, "schema": schema, "attempts": [], "usage": []})
@@ -142,7 +143,7 @@ class BatchApiRun:
     def _settle(self, item: dict[str, Any], line: dict[str, Any] | None) -> PageResult | dict[str, Any]:
         """Validate one result: a saved or rejected page, a failure, or the next round's re-ask."""
         cid, did = item["compound"], item["condition"]
-        sel = select_facts(self.ws.kb, self.ws.kb.compounds[cid], self.ws.kb.conditions[did])
+        sel = select_facts(self.ws.kb, self.ws.kb.compounds[cid], self.ws.kb.conditions[did], self.ws.settings)
         try:
             if line is None:
                 raise DrafterError("the batch returned no result for this pair")

@@ -17,6 +17,7 @@ from pipeline.batch import Planned, plan, run
 from pipeline.batchapi import BatchApiRun
 from pipeline.checks import TEXT_ONLY_RULES
 from pipeline.checks.findings import Finding, has_errors
+from pipeline.cli_options import data_options
 from pipeline.drafting import Drafter, get_drafter
 from pipeline.drafting.config import load_llm_settings
 from pipeline.drafting.llm import LLMDrafter
@@ -37,7 +38,7 @@ from pipeline.knowledge.loading import load_knowledge
 from pipeline.knowledge.terms import write_medical_terms
 from pipeline.review_cli import review
 from pipeline.service.cli import report_command, serve_command
-from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS, resolve_knowledge_dir
+from pipeline.settings import ENV_KNOWLEDGE, resolve_knowledge_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -73,15 +74,6 @@ def _drafter(name: str, llm_config: str | None, ws: Workspace) -> str | Drafter:
     return name
 
 
-def data_options(func: F) -> F:
-    """--knowledge, --prompts and --settings, shared by every command that loads data."""
-    func = click.option("--settings", type=click.Path(dir_okay=False), envvar=ENV_SETTINGS,
-                        help="Site settings YAML (default: site.yaml beside the templates).")(func)
-    func = click.option("--prompts", type=click.Path(file_okay=False), envvar=ENV_PROMPTS,
-                        help="Templates directory (default: ./prompts, else the bundled one).")(func)
-    func = click.option("--knowledge", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE,
-                        help="Knowledge directory (default: ./knowledge, else the bundled one).")(func)
-    return func
 
 
 @click.group(cls=_Group)

@@ -114,7 +114,7 @@ def build_page(ws: Workspace, compound: str, condition: str,
     Raises DrafterError when the drafter cannot produce a draft at all.
     """
     started = time.perf_counter()
-    sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition))
+    sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition), ws.settings)
     drafting = get_drafter(drafter) if isinstance(drafter, str) else drafter
     loop = _Attempts(ws, sel, drafting)
     result = as_result(drafting.draft(sel))
@@ -126,7 +126,7 @@ def build_page(ws: Workspace, compound: str, condition: str,
 async def abuild_page(ws: Workspace, compound: str, condition: str, drafter: Drafter) -> BuiltPage:
     """``build_page`` for concurrent batches: a drafter with ``adraft``/``aredraft`` is awaited."""
     started = time.perf_counter()
-    sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition))
+    sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition), ws.settings)
     loop = _Attempts(ws, sel, drafter)
     adraft = getattr(drafter, "adraft", None)
     result = as_result(await adraft(sel) if adraft else drafter.draft(sel))
@@ -240,6 +240,7 @@ def build_sidecar(ws: Workspace, sel: Selection, draft: Draft, drafter: str, mar
         "sources": {sid: {"type": s.type.value, "citation": s.citation(), "license": s.license}
                     for sid, s in sel.sources.items()},
         "licenses": licenses,
+        "excluded_sources": sorted(getattr(sel, "excluded_sources", ())),
         "references": {str(n): sid for n, sid in references},
         "statements": statements,
         "attempts": 1,

@@ -144,7 +144,7 @@ class ReportBuilder:
         """
         ws = self.ws
         stage = self.stage(patient)
-        sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition))
+        sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition), ws.settings)
         if isinstance(self.drafter, Redrafter):  # a model: re-asked with its findings until the page passes
             built = build_page(ws, sel.compound.id, sel.condition.id, self.drafter)
             if not built.passed:

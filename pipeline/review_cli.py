@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
+from pipeline.cli_options import data_options
 from pipeline.errors import ApprovalRefusedError, PipelineError, ReviewConflictError
 from pipeline.generation import Workspace
 from pipeline.knowledge.loading import load_knowledge
@@ -30,7 +31,7 @@ from pipeline.review import (
     show_page,
 )
 from pipeline.review_diff import PageDiff, diff_page
-from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS, resolve_knowledge_dir
+from pipeline.settings import ENV_KNOWLEDGE, resolve_knowledge_dir
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_REFUSED, EXIT_INPUT, EXIT_CONFLICT = 1, 2, 3
@@ -66,15 +67,6 @@ def outputs_option(*names: str) -> Callable[[F], F]:
                         help="The outputs directory holding drafts/ and approved/.")
 
 
-def data_options(func: F) -> F:
-    """--knowledge, --prompts, --settings: the same data the pages were generated with."""
-    func = click.option("--settings", type=click.Path(dir_okay=False), envvar=ENV_SETTINGS,
-                        help="Site settings YAML (default: site.yaml beside the templates).")(func)
-    func = click.option("--prompts", type=click.Path(file_okay=False), envvar=ENV_PROMPTS,
-                        help="Templates directory (default: ./prompts, else the bundled one).")(func)
-    func = click.option("--knowledge", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE,
-                        help="Knowledge directory (default: ./knowledge, else the bundled one).")(func)
-    return func
 
 
 @click.group(name="review", cls=_ReviewGroup)

@@ -123,3 +123,17 @@ def test_no_partial_files_are_left_behind(workspace: Workspace, tmp_path: Path) 
     generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace)
     leftovers = [p for p in tmp_path.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
     assert leftovers == []
+
+
+def test_site_setting_excludes_noncommercial_sources(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    settings = tmp_path / "site.yaml"
+    settings.write_text((root / "prompts/site.yaml").read_text() + "exclude_noncommercial: true\n")
+    ws = Workspace.open(root / "knowledge", root / "prompts", settings)
+    result = generate_page("ketamine", "als", out_dir=tmp_path / "out", workspace=ws)
+    assert result.outcome is Outcome.SAVED, [str(f) for f in result.findings]
+    sidecar = json.loads((tmp_path / "out/drafts/ketamine/als.json").read_text())
+    assert sidecar["licenses"] and not any("NC" in lic for lic in sidecar["licenses"])
+    assert "ddinter-1.0" in sidecar["excluded_sources"]
+    page = (tmp_path / "out/drafts/ketamine/als.md").read_text()
+    assert "DDInter" not in page and "SIDER" not in page

@@ -17,8 +17,8 @@ import click
 from pydantic import ValidationError
 
 from pipeline.checks.findings import Severity
+from pipeline.cli_options import data_options
 from pipeline.errors import PipelineError
-from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,14 +29,6 @@ class InputError(click.ClickException):
     exit_code = 2
 
 
-def _data_options(func: F) -> F:
-    func = click.option("--settings", type=click.Path(dir_okay=False), envvar=ENV_SETTINGS,
-                        help="Site settings YAML (default: site.yaml beside the templates).")(func)
-    func = click.option("--prompts", type=click.Path(file_okay=False), envvar=ENV_PROMPTS,
-                        help="Templates directory (default: ./prompts, else the bundled one).")(func)
-    func = click.option("--knowledge", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE,
-                        help="Knowledge directory (default: ./knowledge, else the bundled one).")(func)
-    return func
 
 
 @click.command("report")
@@ -51,7 +43,7 @@ def _data_options(func: F) -> F:
                    "overrides the options above.")
 @click.option("--drafter", type=click.Choice(["composer", "llm"]), default="composer", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print {status, markdown, findings} as JSON.")
-@_data_options
+@data_options
 def report_command(compound: str, condition: str, medications: tuple[str, ...], stage: str | None,
                    concerns: tuple[str, ...], question: str | None, patient_file: IO[str] | None, drafter: str,
                    as_json: bool, knowledge: str | None, prompts: str | None, settings: str | None) -> None:
@@ -96,7 +88,7 @@ def _drafter(name: str, ws: Any) -> Any:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@_data_options
+@data_options
 def serve_command(host: str, port: int, knowledge: str | None, prompts: str | None, settings: str | None) -> None:
     """Serve personalized reports over HTTP (configuration: REVIEWGEN_* variables, see the README)."""
     import uvicorn
