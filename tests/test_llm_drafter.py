@@ -47,6 +47,26 @@ def test_valid_answer_is_saved_with_usage(workspace: Workspace, fake: FakeOpenAI
     assert '<fact id="ketamine.safety.respiratory"' in request["messages"][1]["content"]
 
 
+def test_slot_with_nothing_to_cite_states_the_absence(workspace: Workspace, fake: FakeOpenAI,
+                                                     tmp_path: Path) -> None:
+    # acetylcysteine x ALS has no curated evidence: the schema leaves the evidence slots out, the
+    # page says so in fixed wording, and whatever the model writes there anyway is not used.
+    answer = json.loads(good_answer(workspace, "acetylcysteine", "als"))
+    answer["evidence"] = [{"fact_ids": [], "text": "Strong trials show clear benefit in ALS."}]
+    fake.push(json=completion(json.dumps(answer)))
+    d = drafter(fake)
+    sel = select_facts(workspace.kb, workspace.kb.resolve_compound("acetylcysteine"),
+                       workspace.kb.resolve_condition("als"))
+    assert sel.evidence is None
+    result = generate_page("acetylcysteine", "als", out_dir=tmp_path, workspace=workspace, drafter=d)
+    assert result.outcome is Outcome.SAVED, [str(f) for f in result.findings]
+    page = result.path.read_text()  # type: ignore[union-attr]
+    assert "holds no curated evidence on" in page and "holds no curated studies of" in page
+    assert "Strong trials" not in page
+    warnings = [f for f in result.findings if f.rule == "schema" and f.severity.value == "warning"]
+    assert any("'evidence' has no facts to cite" in f.message for f in warnings)
+
+
 def test_fact_text_cannot_break_out_of_its_delimiter(workspace: Workspace, fake: FakeOpenAI) -> None:
     fake.push(json=completion(good_answer(workspace)))
     d = drafter(fake)

@@ -183,8 +183,10 @@ def to_draft(answer: ModelDraft, sel: Selection) -> tuple[Draft, list[Finding]]:
     """Turn the model's answer into the page draft; the profile comes from the composer."""
     problems: list[Finding] = []
     composer = Composer()
-    profile = composer.draft(sel).section(SectionId.PROFILE)
+    composed = composer.draft(sel)
+    profile = composed.section(SectionId.PROFILE)
     sections: dict[SectionId, list[Statement]] = {SectionId.PROFILE: list(profile.statements if profile else [])}
+    slots = slot_facts(sel)
     condition = sections.setdefault(SectionId.CONDITION, [])
     for tf in sel.treatments:
         item = answer.interactions.get(tf.treatment.id)
@@ -199,6 +201,17 @@ def to_draft(answer: ModelDraft, sel: Selection) -> tuple[Draft, list[Finding]]:
             if st:
                 condition.append(st)
     for name, (section_id, group) in LISTS.items():
+        if not slots[name]:
+            # Nothing to cite here, so the model was not asked: the page states the absence in
+            # the composer's fixed wording (e.g. "no curated studies of X in Y").
+            composed_section = composed.section(section_id)
+            sections.setdefault(section_id, []).extend(
+                st for st in (composed_section.statements if composed_section else []) if st.group == group)
+            if getattr(answer, name):
+                problems.append(Finding(rule="schema", severity=Severity.WARNING, section=section_id.value,
+                                        text=name, message=f"'{name}' has no facts to cite for this page; "
+                                                           "the model's statements there were not used"))
+            continue
         for i, item in enumerate(getattr(answer, name)):
             st = _statement(item, sel, f"{name}[{i}]", group, None, problems)
             if st:
