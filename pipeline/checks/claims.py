@@ -39,6 +39,8 @@ _DEBUNK = re.compile(
     r"\b(?:has|have)\s+never\s+been\s+(?:tested|studied|shown|demonstrated|proven|established)|"
     r"\b(?:misstate|misrepresent|overstate)s?\b|\bso-called\b|\bnot\s+backed\s+by|"
     r"\bnot\s+intended\s+to\s+(?:diagnose|treat|cure|prevent)|"
+    r"\b(?:no|nothing|none)\s+(?:\w+\s+){0,3}?(?:supports?|backs?|confirms?|substantiates?)\s+(?:that|this|the|these|"
+    r"such)\s+(?:claims?|ideas?|notions?|assertions?|promises?)\b|"
     r"\b(?:no|nothing\s+in\s+the)\s+(?:\w+\s+){0,2}(?:study|studies|trial|trials|evidence|data|research|literature|"
     r"product|source)s?\b[^.;]{0,30}\b(?:has|have|had|suggests?|shows?|found|shown|demonstrated)\b",
     re.IGNORECASE,
@@ -73,7 +75,7 @@ SAFETY_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"known\s+to\s+be|100\s+percent|utterly)\s+(?:safe|harmless|non-?toxic|benign|innocuous|risk-free)\b",
                 re.IGNORECASE), "declares the compound absolutely safe"),
     (re.compile(r"\bsafe\s+(?:for|in|to\s+\w+\s+(?:for|by|in|with))\s+(?:all|every|everyone|anyone|any|each)\b|"
-                r"\bsafe(?:ty)?\b[^.;]{0,40}\bbeyond\s+(?:any\s+)?(?:question|doubt|dispute)\b|"
+                r"\bsafe(?:ty)?\b[^.;]{0,80}\bbeyond\s+(?:any\s+)?(?:question|doubt|dispute)\b|"
                 r"\bproven\s+(?:\w+\s+){0,2}safe\b|\bsafe\s+beyond\s+(?:any\s+)?(?:doubt|question)\b|"
                 r"\bperfect\s+safety\s+(?:record|profile)\b", re.IGNORECASE),
      "declares the compound safe for every patient"),
@@ -101,7 +103,10 @@ SAFETY_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"\b(?:no\s+one|nobody|no\s+(?:patient|person|individual)|not\s+a\s+single\s+(?:\w+\s+){0,2}"
                 r"(?:patient|person|individual|one))\b[^.;]{0,50}\b(?:will\s+(?:ever\s+)?be|"
                 r"(?:is|are|has\s+been|have\s+been|has\s+ever\s+been|have\s+ever\s+been)\s+(?:ever\s+)?)\s*harmed\b|"
-                r"\bnothing\s+about\b[^.;]{0,30}\bcan\s+(?:harm|hurt)\b", re.IGNORECASE),
+                r"\bnothing\s+(?:about|in)\b[^.;]{0,30}\b(?:can|could|will|would)\s+(?:ever\s+)?(?:harm|hurt)\b|"
+                r"\b(?:no\s+one|nobody|no\s+(?:patient|person|individual))\b[^.;]{0,50}\bneeds?\s+to\s+worry\b|"
+                r"\bthe\s+safest\s+(?:\w+\s+)?(?:there\s+is|there\s+are|on\s+the\s+market|in\s+existence|ever\s+made)\b",
+                re.IGNORECASE),
      "claims the compound is harmless"),
     # "is safe", "is considered safe", "is a safe option"; "is not safe" is handled below.
     (re.compile(r"\b(?:is|are|was|were|be|being|remains?|considered|deemed)\s+"
@@ -135,7 +140,16 @@ SAFETY_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"\b(?:no\s+one|nobody|no\s+(?:patient|person))\b[^.;]{0,50}\bshould\s+(?:ever\s+)?"
                 r"(?:take|touch|use|receive|try|go\s+near)\b", re.IGNORECASE), _UNSAFE),
     (re.compile(r"\bno\s+(?:patient|one|person|individual)\s+(?:for\s+whom|who)\b[^.;]{0,50}"
-                r"\b(?:unsafe|at\s+risk|harmed|in\s+danger)\b", re.IGNORECASE),
+                r"\b(?:unsafe|at\s+risk|harmed|in\s+danger)\b|"
+                # "No ALS patient is at risk from it", "there is no patient for whom it would be unsafe"
+                r"\bno\s+(?:\w+\s+)?(?:patients?|persons?|people|individuals?|one|adults?|children)\s+"
+                r"(?:\w+\s+){0,3}?(?:is|are|will\s+be|would\s+be)\s+(?:ever\s+)?(?:at\s+(?:any\s+)?risk|in\s+danger)\b|"
+                r"\bthere\s+is\s+no\s+(?:\w+\s+){0,2}(?:patient|person|one|individual)\b[^.;]{0,50}\bfor\s+whom\b"
+                r"[^.;]{0,50}\b(?:unsafe|risky|dangerous|harmful)\b|"
+                r"\b(?:safety|risk|harm|side[- ]effects?)\s+(?:is|are)\s+not\s+(?:a\s+)?(?:concern|issue|problem|"
+                r"worry)\s+for\s+(?:anyone|anybody|everyone|everybody|any|all)\b|"
+                r"\b(?:universally|always|uniformly|invariably)\s+(?:well[- ])?tolerated\b|"
+                r"\btolerated\s+(?:well\s+)?by\s+(?:all|every|everyone|everybody|anyone)\b", re.IGNORECASE),
      "declares the compound safe for every patient"),
 ]
 _OBSERVED = re.compile(
@@ -160,7 +174,7 @@ def find_absolute_safety(text: str) -> list[Hit]:
 
 _HALT_VERBS = (r"cur(?:e|es|ed|ing)|revers(?:e|es|ed|ing)|undo(?:es|ing)?|undid|halt(?:s|ed|ing)?|"
                r"stop(?:s|ped|ping)?(?!\s+by\b)|arrest(?:s|ed|ing)?|freez(?:e|es|ing)|froze|end(?:s|ed)?|"
-               r"eliminat(?:e|es|ed|ing)|eradicat(?:e|es|ed|ing)|eras(?:e|es|ed|ing)|wipes?\s+out|defeat(?:s|ed)?|"
+               r"eliminat(?:e|es|ed|ing)|eradicat(?:e|es|ed|ing)|eras(?:e|es|ed|ing)|wip(?:e|es|ed|ing)\s+out|defeat(?:s|ed)?|"
                r"beat(?:s)?|conquer(?:s|ed)?|banish(?:es|ed)?|repair(?:s|ed|ing)?|regenerat(?:e|es|ed|ing)|"
                r"rebuild(?:s|ing)?|restor(?:e|es|ed|ing)|heal(?:s|ed|ing)?|fix(?:es|ed)?|turn(?:s|ed)?\s+back|"
                r"regrow(?:s)?|prevent(?:s|ed)?")
@@ -182,7 +196,8 @@ CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:miracle|miraculous|wonder\s+drug|magic\s+bullet|guarantee[sd]?|guaranteeing|"
                 r"100\s?%\s+effective|completely\s+effective|permanent(?:ly)?\s+(?:fix|relief|remission|recovery))\b",
                 re.IGNORECASE), "miracle or guaranteed-outcome language"),
-    (re.compile(r"\bworks?\s+(?:for|in)\s+(?:every|all|everyone|everybody|anyone|any)\b|"
+    (re.compile(r"\b(?:works?|effective|beneficial|successful)\s+(?:for|in)\s+(?:every|all|everyone|everybody|"
+                r"anyone|any)\b(?!\s+(?:of\s+the\s+)?(?:trials?|stud(?:y|ies)|analys[ie]s)\b)|"
                 r"\b(?:works|helps|benefits|effective)\b[^.;]{0,40}\bwithout\s+exception\b|"
                 r"\b100\s?%\s+of\s+(?:\w+\s+){0,3}(?:patients|customers|users|people)\b|"
                 r"\b(?:helps|benefits|works\s+for)\s+(?:every\s+single|each\s+and\s+every)\b|"
@@ -196,6 +211,13 @@ CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"\bback\s+to\s+(?:full|normal)\s+(?:function|health|strength)\b|"
                 r"\b(?:walk|talk|speak|swallow|breathe|run|move)\s+(?:normally\s+)?again\b|"
                 r"\b(?:symptom|disease)-free\b|\binto\s+(?:complete\s+|full\s+|lasting\s+|permanent\s+)?remission\b",
+                re.IGNORECASE), "promises recovery"),
+    (re.compile(r"\brecover(?:s|ed|ing)?\s+(?:\w+\s+){0,2}?(?:lost|normal|full|former)\s+(?:\w+\s+)?"
+                r"(?:function|strength|abilit(?:y|ies)|movement|speech|memory|mobility)\b|"
+                r"\b(?:returns?|restores?|brings?|gets?)\s+(?:\w+\s+){0,6}?to\s+(?:their|your|his|her|its|a)\s+"
+                r"(?:pre-?(?:disease|diagnosis|illness|morbid)|former|previous|original)\s+(?:\w+\s+){0,2}?"
+                r"(?:level|state|self|selves|health|function|strength|life)\b|"
+                r"\bpre-?(?:disease|illness|diagnosis)\s+(?:level|state|function|health|baseline|self)\b",
                 re.IGNORECASE), "promises recovery"),
     (re.compile(r"\bproven\s+to\s+(?:treat|work|reverse|help|heal|fix|slow|stop|halt)\b", re.IGNORECASE),
      "claims proven efficacy"),
@@ -215,7 +237,7 @@ CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"\bno\s+longer\s+(?:progresses|advances|gets\s+worse|worsens|declines|progressing)\b|"
                 r"\b(?:never|can't|cannot)\s+fails?\b|\balways\s+works\b|\bworks\s+every\s+time\b|"
                 r"\bturn(?:s|ed|ing)?\s+(?:\S+\s+){0,3}around\b|\ba\s+thing\s+of\s+the\s+past\b|"
-                r"\bto\s+a\s+(?:standstill|halt|complete\s+stop)\b|"
+                r"\bto\s+a\s+(?:standstill|halt|complete\s+stop|full\s+stop|dead\s+stop|screeching\s+halt)\b|"
                 r"\b(?:everyone|everybody|all\s+(?:patients|people))\s+(?:who|that)\s+(?:\w+\s+){1,3}?"
                 r"(?:gets?\s+better|improves?|recovers?)\b|\b(?:gives?|hands?)\s+(?:\w+\s+){0,2}(?:their|your|his|her)"
                 r"\s+life\s+back\b|\bthe\s+decline\s+is\s+over\b", re.IGNORECASE), "promises recovery"),
@@ -238,7 +260,9 @@ _ASKABLE = ("claims a cure", "claims to halt, reverse or repair the disease", "c
             "claims the disease goes away", "promises recovery", "claims it works for everyone")
 
 
-_QUOTED = re.compile(r"'[^']{1,40}'|\"[^\"]{1,40}\"|‘[^’]{1,40}’|“[^”]{1,40}”")
+# Up to three words in quotes are a term being mentioned; a longer quote is a testimonial, still a claim.
+_QUOTED = re.compile(r"'[^'\s]+(?:\s[^'\s]+){0,2}'|\"[^\"\s]+(?:\s[^\"\s]+){0,2}\"|‘[^’\s]+(?:\s[^’\s]+){0,2}’|"
+                     r"“[^”\s]+(?:\s[^”\s]+){0,2}”")
 
 
 def find_cure_claims(text: str) -> list[Hit]:

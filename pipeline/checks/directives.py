@@ -84,11 +84,14 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?:{_LEAD}|{_CONDITION_LEAD})(?:start|begin|stop|quit|discontinue|cease|switch|swap|take|try|"
                 rf"avoid|skip|combine|increase|reduce|resume|restart|wean|taper|give|administer|refuse|abandon|"
                 rf"forgo|ditch|halve|substitute|replace|pause|crush|apply|inject|chew|titrate|split|reintroduce|go\s+off|"
+                rf"leave\s+out|cut\s+(?:back|down)(?:\s+on)?|"
                 rf"come\s+off|steer\s+clear\s+of|go\s+(?:up|down)\s+by|step\s+(?:up|down)|bump\s+up|"
                 rf"leave\s+(?:the\s+|your\s+)?[\w-]+\s+(?:out|off)|throw\s+(?:out|away)|go\s+natural|"
                 rf"get\s+(?:on|off)|stay\s+(?:on|off|away\s+from)|hold\s+off|insist\s+on|ask\s+for|opt\s+for|"
-                rf"self-medicate)\b(?!\s+(?:of|in|here|to\s+the|reading|below)\b|-)", re.IGNORECASE), _IMPERATIVE),
-    (re.compile(rf"\b{_MODAL}\s+(?:not\s+|never\s+|ever\s+|also\s+|immediately\s+|first\s+|probably\s+|just\s+)?"
+                rf"self-medicate)\b(?!\s+(?:of|in|here|to\s+the|reading|below|dates?|times?|codons?|points?)\b|-)",
+                re.IGNORECASE), _IMPERATIVE),
+    (re.compile(rf"\b{_MODAL}\s+(?:not\s+|never\s+|ever\s+|also\s+|immediately\s+|first\s+|probably\s+|just\s+|"
+                rf"really\s+|definitely\s+|seriously\s+|absolutely\s+|totally\s+)?"
                 rf"(?:{ACTIONS})\b",
                 re.IGNORECASE), "tells the reader to act on a treatment"),
     (re.compile(rf"\b(?:should|must|needs?\s+to|has\s+to|have\s+to|ought\s+to)\s+(?:not\s+|never\s+|always\s+)?be\s+"
@@ -130,6 +133,13 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\byou\s+(?:can|could|may|might)\s+(?:safely\s+|also\s+|then\s+|just\s+|always\s+|simply\s+)?"
                 rf"(?:{ACTIONS})\b",
                 re.IGNORECASE), "tells the reader they may act on a treatment"),
+    # "Starting CBD is a reasonable next step", "discontinuing the drug is the appropriate response"
+    (re.compile(rf"(?:^|[,;:]\s+)(?:{ACTIONS_ING})\b[^.;]{{0,80}}?\b(?:is|are|would\s+be|remains?)\s+"
+                rf"(?:probably\s+|usually\s+|often\s+)?(?:a\s+(?:reasonable|sensible|logical|good|smart|wise|safe)\s+"
+                rf"(?:next\s+)?(?:step|option|choice|move|idea|approach)|the\s+(?:appropriate|right|best|correct|"
+                rf"sensible|logical|recommended|safest)\s+(?:\w+\s+)?(?:response|step|choice|move|course|option|"
+                rf"approach|thing)|an\s+option\s+worth|worth\s+(?:trying|considering|a\s+try)|recommended|"
+                rf"advisable|advised|the\s+way\s+to\s+go)\b", re.IGNORECASE), "recommends acting on a treatment"),
     (re.compile(r"\b(?:don't|do\s+not|never)\s+(?:bother\s+with|let\s+(?:\w+\s+){1,3}(?:talk|push|pressure|"
                 r"rush)\s+you\s+into)\b", re.IGNORECASE), "tells the reader to refuse a treatment"),
 ]
@@ -183,8 +193,14 @@ _RECORD_KEEPING = re.compile(r"\bkeep\s+(?:a|an|your)\s+(?:\w+\s+)?(?:list|diary
 _NEGATIVE_SUBJECT = re.compile(r"\b(?:no\s+one|nobody|no\s+(?:patient|person|individual))\b", re.IGNORECASE)
 
 
+# Nouns that make "start", "stop" or "use" part of a compound noun ("start dates", "use cases").
+_COMPOUND_NOUNS = frozenset({"date", "dates", "time", "times", "point", "points", "codon", "codons", "case", "cases"})
+
+
 def _treatment_object(verb: str, obj: str) -> bool:
     """Is the word after an ambiguous verb a treatment (a drug name, or a determiner for the first group)?"""
+    if obj.lower() in _COMPOUND_NOUNS:
+        return False
     if re.fullmatch(_AMBIGUOUS_DET, verb, re.IGNORECASE) and (obj.lower() in _OBJECT_WORDS or obj.isdigit()):
         return True
     word = obj.strip("'").split("'")[0]

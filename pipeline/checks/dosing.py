@@ -97,8 +97,11 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 r"\b(?:b\.i\.d|t\.i\.d|q\.i\.d|q\.d|q\.h\.s|p\.r\.n)\.?(?=\W|$)"),
      "prescription frequency abbreviation"),
     # Any form of "taper" ("tapered gradually", "a slow taper") is a dose schedule in this domain.
-    (re.compile(r"\b(?:up-?)?titrat\w*|\bstart(?:ing)?\s+(?:\w+\s+){0,2}(?:low|small)\b[^.]{0,40}"
-                r"\b(?:increas\w*|go slow|build|work\s+up)\w*|\bstart\s+low\b|\bgo\s+slow\b|"
+    (re.compile(r"\b(?:up-?)?titrat\w*|\bstart(?:s|ed|ing)?\s+(?:\w+\s+){0,2}(?:low|small)\b[^.]{0,40}"
+                r"\b(?:increas\w*|go slow|build|work\s+up|doubl\w*|rais\w*|step\w*\s+up)\w*|"
+                r"\b(?:is|are|be|being|was|were)\s+(?:usually\s+|typically\s+|often\s+|then\s+|generally\s+)?"
+                r"(?:increased|raised|stepped\s+up|uptitrated|built\s+up|reduced|lowered|stepped\s+down)\s+"
+                r"(?:gradually|slowly|stepwise|progressively|in\s+(?:strength|steps|increments|stages))\b|\bstart\s+low\b|\bgo\s+slow\b|"
                 r"\btaper(?:s|ing|ed)?\b|\bwean(?:ing)?\s+off\b|\b(?:work(?:ed|s|ing)?|buil[dt]s?|building)\s+up\s+to\b|"
                 r"\bdos(?:e|es|ing|age)\s+(?:is\s+|are\s+|was\s+)?(?:doubl|halv|increas|reduc|rais|lower|escalat)\w*",
                 re.IGNORECASE), "titration"),
@@ -120,6 +123,15 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"up to|from|around|about|approximately|starts? at)\s+(?:\w+\s+){{0,2}}{NUM}",
                 re.IGNORECASE), "dose amount"),
     (re.compile(r"\b(?:micro-?dos\w*|macro-?dos\w*)\b", re.IGNORECASE), "dosing regimen"),
+    # "a few milligrams at night", "several drops": an amount without a number is still an amount
+    (re.compile(r"\b(?:a\s+few|several|a\s+couple\s+of|a\s+handful\s+of)\s+(?:milligrams?|micrograms?|mg|mcg|"
+                r"grams?|millilit(?:er|re)s?|ml|drops|puffs|sprays|tablets|capsules|pills|units)\b", re.IGNORECASE),
+     "dose amount (unstated number)"),
+    # treatment given in cycles or courses: "an initial course followed by monthly courses"
+    (re.compile(r"\b(?:daily|weekly|monthly|fortnightly|yearly|annual)\s+(?:treatment\s+)?(?:courses?|cycles?)\b|"
+                r"\b(?:administered|given|taken|delivered)\s+in\s+(?:\w+\s+)?(?:treatment\s+)?(?:cycles|courses)\b|"
+                r"\b(?:initial|first|subsequent)\s+(?:treatment\s+)?(?:course|cycle)\s+(?:of\s+\w+\s+)?followed\s+by\b",
+                re.IGNORECASE), "dosing schedule"),
 ]
 
 
@@ -131,7 +143,11 @@ _STUDIED = re.compile(r"\s+(?:studied|tested|compared|evaluated|examined|investi
                       re.IGNORECASE)
 # Pointing the reader to the label for dosing is a referral, not dosing.
 _REFERRAL = re.compile(r"\b(?:set\s+out|described|given|found|listed|detailed|explained|specified)\s+in\s+"
-                       r"(?:the\s+)?(?:prescribing\s+information|label(?:ing)?|package\s+insert)", re.IGNORECASE)
+                       r"(?:the\s+)?(?:prescribing\s+information|label(?:ing)?|package\s+insert)|"
+                       # "this page omits doses, schedules and titration": saying what is left out
+                       r"\b(?:omits?|omitted|excludes?|excluded|leaves?\s+out|does\s+not\s+(?:give|include|list|"
+                       r"provide|state))\s+(?:\w+\s+){0,2}(?:doses?|dosing|dosages?|schedules?|titration)\b",
+                       re.IGNORECASE)
 _AMOUNTS = ("dose amount (number + unit)", "dose amount (number of doses, tablets, sprays, puffs, patches or "
             "infusions)")
 

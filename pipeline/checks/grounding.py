@@ -44,8 +44,11 @@ _NEGATION = re.compile(r"\b(no|not|never|neither|none|cannot|without|lacks?|abse
 _NON = re.compile(r"\bnon-?([a-z]+)", re.IGNORECASE)
 # A fact clause that opens with a verb or pronoun continues the first clause's subject
 # ("DDInter 1.0 classifies ... and has no entry for ..."): it is read with that subject.
+# A clause that continues the one before it: a verb or pronoun with the same subject, or an
+# elliptical parallel ("classifies X with Y, and of Z with Y, as Moderate").
 _CONTINUATION = re.compile(r"^(?:has|have|had|is|are|was|were|lists|records|gives|does|did|warns|notes|states|"
-                           r"describes|calls|carries|reports|it|its|they|their|this|these|so)\b", re.IGNORECASE)
+                           r"describes|calls|carries|reports|it|its|they|their|this|these|so|of|for|with)\b",
+                           re.IGNORECASE)
 _CLAUSE = re.compile(r";|:|(?<=[a-z0-9)]\.)\s+(?=[A-Z])|,\s*(?:so|and|but|while|whereas|although)\b|"
                      r"\bbut\b|\bwhereas\b|\bwhile\b|"
                      r"\balthough\b|\band\s+(?=(?:has|have|had|is|are|was|were|lists|records|gives|does|did|"
@@ -66,7 +69,9 @@ _OPPOSITE_PAIRS = (("increase", "decrease"), ("increased", "decreased"), ("raise
                                 ("high", "low"), ("rise", "fall"), ("rise", "drop"), ("increase", "drop"),
                                 ("more", "less"), ("gain", "loss"), ("speed", "slow"), ("well", "poorly"),
                                 ("known", "unknown"), ("improve", "worsen"), ("improved", "worsened"),
-                                ("better", "worse"), ("faster", "slower"), ("above", "below"))
+                                ("better", "worse"), ("faster", "slower"), ("above", "below"),
+                                ("full", "accelerated"), ("permits", "avoid"), ("permits", "avoiding"),
+                                ("allows", "avoid"), ("allows", "avoiding"), ("permitted", "avoided"))
 _OPPOSITES: dict[str, set[str]] = {}
 for _a, _b in _OPPOSITE_PAIRS:
     _OPPOSITES.setdefault(_a, set()).add(_b)
@@ -336,6 +341,7 @@ class _Support:
 
     norm: str
     entities: frozenset[str]
+    names: frozenset[str]  # entity names as written
     organs: frozenset[str]
     numbers: frozenset[str]
     clauses: tuple[_Clause, ...]
@@ -390,7 +396,7 @@ def _support(text: str, tags: tuple[str, ...], lexicon: Lexicon) -> _Support:
             frozenset(t.form for t in found if t.form) or (forms if not own else frozenset()),
             frozenset(t.key for t in found if t.kind == "organ") | frozenset(tags),
             numbers_in(context), _negated_words(c)))
-    return _Support(normalize(text), entities,
+    return _Support(normalize(text), entities, names,
                     frozenset(t.key for t in terms if t.kind == "organ") | frozenset(tags),
                     numbers_in(text), tuple(parts))
 
@@ -435,8 +441,10 @@ def _unsupported(text: str, facts: tuple[tuple[str, str, tuple[str, ...]], ...],
     out += _reversed_directions(text, support)
     if out:
         return out
-    # A clause that names nothing continues the subject of the clause before it.
-    names = [t for t in statement_terms if t.kind == "entity"]
+    # A clause that names nothing continues the subject of the clause before it; a leading clause
+    # that names nothing ("Both labels address blood pressure:") has no subject to hold it to, and
+    # its terms were already checked against the cited facts as a whole above.
+    names: list[Term] = []
     for clause in clauses(text):
         own = [t for t in lexicon.find(clause) if t.kind == "entity"]
         names = own or names
@@ -455,7 +463,7 @@ def _speaks_of(names: list[Term], fact: _Support, clause: _Clause) -> bool:
     if formed:
         return formed <= clause.forms
     for name in names:
-        if f" {name.surface} " in fact.norm:
+        if name.surface in fact.names:  # "ketamine" inside "ketamine injection" is not the fact's name
             if name.surface in clause.names:
                 return True
         elif name.key in clause.entities:
