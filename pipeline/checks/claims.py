@@ -18,16 +18,19 @@ from pipeline.checks.spans import Hit, is_negated, scan
 DISEASE = (
     r"(?:the\s+|your\s+|their\s+|his\s+|her\s+|this\s+)?(?:disease|illness|condition|disorder|symptoms?|"
     r"disability|damage|decline|deterioration|neurodegeneration|paralysis|weakness|tremors?|progression|"
-    r"(?-i:[A-Z][A-Z0-9]{1,5}(?:-[A-Z0-9]+)?)|[A-Z][a-z]+(?:'s)?\s+disease|Parkinson's|Alzheimer's|"
+    # an acronym names the disease, unless it is a lab test, a scan or an agency ("if ALT rises")
+    r"(?-i:(?!(?:ALT|AST|ALP|GGT|INR|TSH|LDL|HDL|BMI|MRI|CT|ECG|EKG|EEG|FDA|EMA|REMS|DNA|RNA|IV)\b)"
+    r"[A-Z][A-Z0-9]{1,5}(?:-[A-Z0-9]+)?)|[A-Z][a-z]+(?:'s)?\s+disease|Parkinson's|Alzheimer's|"
     r"multiple\s+sclerosis|dementia|sclerosis|motor\s+neuron\s+(?:loss|death|disease)|nerve\s+damage|"
     r"myelin|the\s+clock|memor(?:y|ies)|(?:dopamine\s+)?neurons?|nerve\s+cells|cognitive\s+decline|"
-    r"(?:memory|muscle|function)\s+loss)"
+    r"(?:memory|muscle|function)\s+loss|(?:damaged\s+)?nerves|epilepsy|seizures|diabetes|arthritis|asthma|"
+    r"migraines?|(?:liver\s+)?scarring|fibrosis|hair\s+loss|neuropathy|psoriasis|eczema|colitis)"
 )
 # The disease as the subject that stops or vanishes: not its passing symptoms.
 _DISEASE_SUBJECT = DISEASE.replace(r"symptoms?|", "")
 # Statements that report a claim in order to reject it, or hedge a universal.
 _DEBUNK = re.compile(
-    r"\b(?:claims?|headlines?|reports?|suggestions?|idea|notion|belief|assertions?|promises?|marketing)\b"
+    r"\b(?:claim(?:s|ed)?|headlines?|reports?|suggestions?|idea|notion|belief|assertions?|promises?|marketing)\b"
     r"[^.;]*\b(?:not|no|unfounded|unsupported|false|misleading|wrong|unproven|overstated|mistaken)\b|"
     r"\b(?:would\s+be|is)\s+(?:wrong|misleading|false|untrue|inaccurate)\s+to\s+(?:say|claim|suggest)|"
     r"\bit\s+is\s+not\s+true\s+that|\bthere\s+is\s+no\s+evidence\s+that|\bno\s+evidence\s+(?:that|suggests|shows)|"
@@ -39,6 +42,9 @@ _DEBUNK = re.compile(
     r"\b(?:has|have)\s+never\s+been\s+(?:tested|studied|shown|demonstrated|proven|established)|"
     r"\b(?:misstate|misrepresent|overstate)s?\b|\bso-called\b|\bnot\s+backed\s+by|"
     r"\bnot\s+intended\s+to\s+(?:diagnose|treat|cure|prevent)|"
+    r"\b(?:do|does|did)\s+not\s+claim\b|\bnot\s+(?:claiming|saying|suggesting)\b|"
+    r"\b(?:called|labell?ed|branded|deemed|described)\b[^.;]{0,60}\b(?:misleading|false|unfounded|wrong|deceptive)\b|"
+    r"\bwarn(?:s|ed|ing)?\b[^.;]{0,40}\b(?:about|against)\b|\bwarning\s+signs?\b|\bfraud\w*\b|\bscams?\b|"
     r"\b(?:no|nothing|none)\s+(?:\w+\s+){0,3}?(?:supports?|backs?|confirms?|substantiates?)\s+(?:that|this|the|these|"
     r"such)\s+(?:claims?|ideas?|notions?|assertions?|promises?)\b|"
     r"\b(?:no|nothing\s+in\s+the)\s+(?:\w+\s+){0,2}(?:study|studies|trial|trials|evidence|data|research|literature|"
@@ -74,7 +80,9 @@ SAFETY_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"inherently|unquestionably|guaranteed|certainly|definitely|proven(?:ly)?|clinically\s+proven|"
                 r"known\s+to\s+be|100\s+percent|utterly)\s+(?:safe|harmless|non-?toxic|benign|innocuous|risk-free)\b",
                 re.IGNORECASE), "declares the compound absolutely safe"),
-    (re.compile(r"\bsafe\s+(?:for|in|to\s+\w+\s+(?:for|by|in|with))\s+(?:all|every|everyone|anyone|any|each)\b|"
+    (re.compile(r"\bsafe\s+(?:for|in|to\s+\w+\s+(?:for|by|in|with))\s+(?:all|every|everyone|anyone|any|each|"
+                r"the\s+whole\s+(?:family|household))\b|\bsafe\b[^.;]{0,40}\bno\s+exceptions?\b|"
+                r"\bside[- ]effects?\b[^.]{0,60}\bthere\s+(?:are|were)\s+none\b|"
                 r"\bsafe(?:ty)?\b[^.;]{0,80}\bbeyond\s+(?:any\s+)?(?:question|doubt|dispute)\b|"
                 r"\bproven\s+(?:\w+\s+){0,2}safe\b|\bsafe\s+beyond\s+(?:any\s+)?(?:doubt|question)\b|"
                 r"\bperfect\s+safety\s+(?:record|profile)\b", re.IGNORECASE),
@@ -164,9 +172,11 @@ def find_absolute_safety(text: str) -> list[Hit]:
     """Claims that a compound is safe (or unsafe) for every patient, or has no risk."""
     if _DEBUNK.search(text) or _HEDGE.search(text):
         return []
+    quoted = [m.span() for m in _QUOTED.finditer(text)]  # "the advert's 'completely safe' wording"
     return [
         hit for hit in scan(text, SAFETY_CLAIMS)
-        if not _question(text, hit.start) and not is_negated(text, hit.start)
+        if not any(s <= hit.start < e for s, e in quoted)
+        and not _question(text, hit.start) and not is_negated(text, hit.start)
         and not (hit.reason == _NO_RISK and _OBSERVED.match(text, hit.end))
         and not (hit.reason == _SAFE and _WHETHER.search(text, 0, hit.start))
     ]
@@ -212,6 +222,13 @@ CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"\b(?:walk|talk|speak|swallow|breathe|run|move)\s+(?:normally\s+)?again\b|"
                 r"\b(?:symptom|disease)-free\b|\binto\s+(?:complete\s+|full\s+|lasting\s+|permanent\s+)?remission\b",
                 re.IGNORECASE), "promises recovery"),
+    # "ends joint pain forever", "halts hair loss for good", "permanently eliminates": for good is a cure
+    (re.compile(rf"\b(?:{_HALT_VERBS})\b[^.;]{{0,40}}\b(?:forever|for\s+good|once\s+and\s+for\s+all)\b|"
+                rf"\bpermanent(?:ly)?\s+(?:{_HALT_VERBS})\b|"
+                r"\b(?:function|strength|mobility|speech|memory|movement|feeling|sensation|vision|hearing)\s+"
+                r"(?:is|are|was|were|can\s+be|gets?)\s+(?:\w+\s+)?(?:restored|regained|recovered|returned)\b|"
+                r"\brestor\w*\s+(?:\w+\s+){0,2}?(?:feeling|sensation|vision|hearing)\b", re.IGNORECASE),
+     "promises recovery"),
     (re.compile(r"\brecover(?:s|ed|ing)?\s+(?:\w+\s+){0,2}?(?:lost|normal|full|former)\s+(?:\w+\s+)?"
                 r"(?:function|strength|abilit(?:y|ies)|movement|speech|memory|mobility)\b|"
                 r"\b(?:returns?|restores?|brings?|gets?)\s+(?:\w+\s+){0,6}?to\s+(?:their|your|his|her|its|a)\s+"
@@ -251,6 +268,9 @@ _CURE_BENIGN = re.compile(
     r"\b(?:hope|hopes|hoping|aims?|aiming|seeks?|seeking|strives?|working|researchers?|research)\b[^.;]{0,40}"
     r"\b(?:to\s+find|to\s+develop|to\s+discover|towards?)\b.*|"
     r"\bcure\s+(?:remains|is|has\s+been)\s+(?:the\s+|a\s+|an\s+)?(?:goal|aim|hope|ambition|target)\b|"
+    r"\b(?:wish|wished|wishing|if\s+only)\b[^.;]{0,30}\bcure\b|"
+    r"\b(?:none|no\s+one|nobody|not\s+one)\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:was|were|is|are|has\s+been|have\s+been|got)\s+"
+    r"(?:\w+\s+)?cured\b|"
     # "None of the standard treatments can reverse the disease": denied for every treatment
     rf"\b(?:none\s+of|no)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?{_DRUG_NOUN}\b.*",
     re.IGNORECASE,
@@ -260,9 +280,14 @@ _ASKABLE = ("claims a cure", "claims to halt, reverse or repair the disease", "c
             "claims the disease goes away", "promises recovery", "claims it works for everyone")
 
 
-# Up to three words in quotes are a term being mentioned; a longer quote is a testimonial, still a claim.
-_QUOTED = re.compile(r"'[^'\s]+(?:\s[^'\s]+){0,2}'|\"[^\"\s]+(?:\s[^\"\s]+){0,2}\"|‘[^’\s]+(?:\s[^’\s]+){0,2}’|"
-                     r"“[^”\s]+(?:\s[^”\s]+){0,2}”")
+# Up to three words in quotes are a term being mentioned, and a quoted Title In Capitals is a
+# title; a longer quote is a testimonial, still a claim.
+_TITLE = r"[A-Z][\w']*(?:\s[A-Z][\w']*){1,7}"
+# A straight single quote inside a word is an apostrophe ("dad's Parkinson's"), not a quote.
+_WORD_IN_QUOTES = r"(?:[^'\s]|'(?=s\b))+"  # a possessive may sit inside: 'cures Alzheimer's'
+_QUOTED = re.compile(rf"(?<!\w)'{_WORD_IN_QUOTES}(?:\s{_WORD_IN_QUOTES}){{0,2}}'(?!\w)|\"[^\"\s]+(?:\s[^\"\s]+){{0,2}}\"|"
+                     rf"‘[^’\s]+(?:\s[^’\s]+){{0,2}}’|“[^”\s]+(?:\s[^”\s]+){{0,2}}”|(?<!\w)'{_TITLE}'(?!\w)|"
+                     rf"\"{_TITLE}\"|‘{_TITLE}’|“{_TITLE}”")
 
 
 def find_cure_claims(text: str) -> list[Hit]:

@@ -63,7 +63,8 @@ _DRUG_LIKE = (
 # imperative only with a treatment as object; the first group also takes a determiner object.
 _AMBIGUOUS_DET = r"change|use|hold|add|mix|double|lower|cut|continue|drop|decline|put|pair|keep"
 _AMBIGUOUS_DRUG = r"get|receive|layer|leave|start|continue|try"
-_FILLER = (r"(?:please\s+|so\s+|then\s+|now\s+|go\s+ahead\s+and\s+|be\s+sure\s+to\s+|make\s+sure\s+(?:to|you)\s+|"
+_FILLER = (r"(?:please\s+|kindly\s+|honestly,?\s+|seriously,?\s+|so\s+|then\s+|now\s+|go\s+ahead\s+and\s+|"
+           r"be\s+sure\s+to\s+|make\s+sure\s+(?:to|you)\s+|"
            r"try\s+to\s+|just\s+|simply\s+|always\s+|never\s+|do\s+not\s+|don't\s+|definitely\s+|"
            r"immediately\s+)*")
 # A short leading phrase may precede the verb: "Whatever happens, stay on sirolimus".
@@ -88,16 +89,25 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"come\s+off|steer\s+clear\s+of|go\s+(?:up|down)\s+by|step\s+(?:up|down)|bump\s+up|"
                 rf"leave\s+(?:the\s+|your\s+)?[\w-]+\s+(?:out|off)|throw\s+(?:out|away)|go\s+natural|"
                 rf"get\s+(?:on|off)|stay\s+(?:on|off|away\s+from)|hold\s+off|insist\s+on|ask\s+for|opt\s+for|"
-                rf"self-medicate)\b(?!\s+(?:of|in|here|to\s+the|reading|below|dates?|times?|codons?|points?)\b|-)",
+                rf"self-medicate|toss\s+(?:out|away)|exceed|dissolve|swallow|sprinkle|inhale|insert|rub|"
+                rf"up\s+(?:it|the|your)|double\s+up|step\s+(?:the\s+|your\s+)?(?:dose|dosage)\s+(?:up|down))\b(?!\s+(?:of|in|here|reading|below|dates?|times?|codons?|points?)\b|"
+                rf"\s+to\s+the\s+(?:next|previous|references?|sections?|end|top|bottom|faq|main|page|list)\b|-)",
                 re.IGNORECASE), _IMPERATIVE),
-    (re.compile(rf"\b{_MODAL}\s+(?:not\s+|never\s+|ever\s+|also\s+|immediately\s+|first\s+|probably\s+|just\s+|"
+    (re.compile(rf"\b{_MODAL}\s+ask\s+(?:\w+\s+){{0,3}}to\s+(?:{ACTIONS})\b|"
+                rf"\b(?:you|everyone|everybody)\s+(?:should|must|need\s+to)\s+(?:too|as\s+well)\b|"
+                rf"\bplease\s+(?:do\s+)?not\s+(?:to\s+)?(?:{ACTIONS})\b|"
+                rf"\bmake\s+sure\s+(?:that\s+)?you\s+(?!(?:tell|ask|talk|discuss|let|inform|consult|speak|mention|"
+                rf"check\s+with|keep\s+(?:a|an|your)\s+(?:\w+\s+)?(?:list|diary|record|log))\b)\w+", re.IGNORECASE),
+     "tells the reader to act on a treatment"),
+    (re.compile(rf"\b{_MODAL}\s+(?:to\s+)?(?:not\s+|never\s+|ever\s+|also\s+|immediately\s+|first\s+|probably\s+|just\s+|"
                 rf"really\s+|definitely\s+|seriously\s+|absolutely\s+|totally\s+)?"
                 rf"(?:{ACTIONS})\b",
                 re.IGNORECASE), "tells the reader to act on a treatment"),
     (re.compile(rf"\b(?:should|must|needs?\s+to|has\s+to|have\s+to|ought\s+to)\s+(?:not\s+|never\s+|always\s+)?be\s+"
                 rf"(?:immediately\s+|permanently\s+)?(?:{_PARTICIPLES})\b|\b{_MODAL}\s+(?:ever\s+|always\s+)?be\s+"
                 rf"(?:{ACTIONS_ING})\b|\b(?:is|are)\s+best\s+(?:combined|taken|used|started|given|avoided|paired|"
-                rf"stopped)\b", re.IGNORECASE),
+                rf"stopped)\b(?!\s+(?:up\s+)?(?:to|with)\s+(?:the\s+|a\s+|your\s+)?(?:clinician|doctor|physician|"
+                rf"neurologist|pharmacist|specialist|care\s+team|prescriber|nurse)\w*)", re.IGNORECASE),
      "tells the reader to act on a treatment"),
     (re.compile(rf"\b(?:it\s+is|it's)\s+(?:recommended|advised|advisable|best|important|essential|better)\s+that\s+"
                 rf"(?:\S+\s+){{1,6}}?(?:be\s+(?:{_PARTICIPLES})|(?:{ACTIONS}))\b|"
@@ -147,7 +157,8 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 # Where the clause opened by a sentence-initial verb ends.
 _CLAUSE_END = re.compile(
     r"[;:—–]|\b(?:if|when|whenever|unless|until|before|after|while|because|since|as|so|which|that|"
-    r"who|where|or\s+else)\b|,\s*(?:and\s+|but\s+)?(?:it|they|you|this|he|she|we|there)\b",
+    r"who|where|or\s+else)\b|,\s*(?:and\s+|but\s+)?(?:it|they|you|this|he|she|we|there)\b|"
+    r"\band\s+(?:your|you|it|they|he|she|we)\b",
     re.IGNORECASE,
 )
 _FINITE_VERB = re.compile(

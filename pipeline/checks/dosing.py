@@ -60,7 +60,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 r"\bper\s+(?:kg|kilogram)(?:\s+of\s+body\s*weight)?\b|\bweight[- ]based\s+dos\w*|"
                 r"\bdos(?:e|es|ing|age)\s+(?:\w+\s+){0,2}weight[- ](?:based|adjusted)\b",
                 re.IGNORECASE), "weight-based dosing"),
-    (re.compile(r"\b(?:once|twice|thrice|(?:\w+|\d+)\s+times)\s+(?:a|per|each|every)\s+"
+    (re.compile(r"\b(?:once|twice|thrice|(?:\w+|\d+)\s+times?)\s+(?:a|per|each|every|for|in\s+the)\s+"
                 r"(?:day|week|month|night|morning|evening|fortnight|year)\b|"
                 r"\b(?:once|twice|thrice|(?:\w+|\d+)\s+times)[- ](?:daily|weekly|monthly|nightly)\b",
                 re.IGNORECASE), "dosing frequency"),
@@ -81,7 +81,8 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"\bintervals?\s+of\s+{NUM}\s+(?:hours?|days?|weeks?|months?)\b|"
                 rf"\b(?:doses?|infusions?|injections?|treatments?)\s+(?:\w+\s+){{0,2}}?(?:separated|spaced|apart|"
                 rf"given)\s+(?:by\s+)?(?:\w+\s+)?{NUM}\s+(?:hours?|days?|weeks?|months?)\b|"
-                rf"(?<![\w.]){NUM}\s+(?:\w+\s+)?over\s+{NUM}\s+(?:days|weeks|months)\b|"
+                rf"(?<![\w.]){NUM}\s+(?!(?:adults|patients|participants|people|subjects|children|women|men|"
+                rf"volunteers|individuals)\b)(?:\w+\s+)?over\s+{NUM}\s+(?:days|weeks|months)\b|"
                 rf"(?<![\w.]){NUM}-(?:infusion|injection|dose|tablet|session|capsule|spray)\b|"
                 rf"(?<![\w.])(?!19\d\d|20\d\d)\d{{2,4}}s\b",
                 re.IGNORECASE), "dosing schedule"),
@@ -123,6 +124,14 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"up to|from|around|about|approximately|starts? at)\s+(?:\w+\s+){{0,2}}{NUM}",
                 re.IGNORECASE), "dose amount"),
     (re.compile(r"\b(?:micro-?dos\w*|macro-?dos\w*)\b", re.IGNORECASE), "dosing regimen"),
+    # amounts without a unit in patients' words: "I'm on 4.5 of LDN", "bumped it to 600"
+    (re.compile(r"\bon\s+\d+(?:\.\d+)?\s+(?:of\s+(?-i:[A-Z])\w+|at\s+night|a\s+day|daily|in\s+the\s+(?:morning|evening))\b|"
+                r"\b(?:bumped|upped|raised|increased|dropped|cut|lowered|put)\s+(?:it|me|him|her|them|the\s+dose|"
+                r"my\s+dose)\s+(?:up\s+|down\s+)?to\s+\d+(?:\.\d+)?\b", re.IGNORECASE), "dose amount (without a unit)"),
+    (re.compile(rf"(?<![\w.]){NUM}\s+(?:hours?|minutes?|mins?)\s+(?:before|after)\s+(?:bed(?:time)?|meals?|eating|food|"
+                r"breakfast|lunch|dinner|supper|sleep)\b|\bas\s+tolerated\b|\bbegin\s+low\b|"
+                r"\bstep\s+(?:the\s+|your\s+)?dose\s+(?:up|down)\b|\b\d+\s+(?:of|out\s+of)\s+(?:every\s+)?\d+\s+days\b",
+                re.IGNORECASE), "dosing schedule"),
     # "a few milligrams at night", "several drops": an amount without a number is still an amount
     (re.compile(r"\b(?:a\s+few|several|a\s+couple\s+of|a\s+handful\s+of)\s+(?:milligrams?|micrograms?|mg|mcg|"
                 r"grams?|millilit(?:er|re)s?|ml|drops|puffs|sprays|tablets|capsules|pills|units)\b", re.IGNORECASE),
@@ -152,6 +161,15 @@ _AMOUNTS = ("dose amount (number + unit)", "dose amount (number of doses, tablet
             "infusions)")
 
 
+# A schedule of tests, visits or meetings is monitoring, not dosing ("checked every 2 weeks",
+# "the board met twice a year").
+_MONITORING = re.compile(r"\b(?:checked|measured|monitored|tested|assessed|evaluated|examined|reviewed|scanned|"
+                         r"met|meets|meet|seen|visited|screened)\b(?:\s+[\w-]+){0,4}\s*$",
+                         re.IGNORECASE)
+# "Each bottle holds 60 capsules": a package count, not an amount to take.
+_PACKAGE = re.compile(r"\b(?:bottles?|packs?|packets?|box(?:es)?|packages?|containers?|blisters?|cartons?|jars?|"
+                      r"tubes?)\s+(?:\w+\s+)?(?:holds?|contains?|has|of|with)\s*$", re.IGNORECASE)
+_FREQUENCY_REASONS = ("dosing schedule", "dosing frequency")
 _QUESTION = re.compile(r"^(?:how|what|which|when|why|is|are|does|do|can|should)\b.*\?\s*$", re.IGNORECASE | re.DOTALL)
 
 
@@ -167,6 +185,10 @@ def find_dosing(text: str) -> list[Hit]:
                 text, hit.end):
             continue
         if referral and hit.reason not in _AMOUNTS:
+            continue
+        if hit.reason in _FREQUENCY_REASONS and _MONITORING.search(text, 0, hit.start):
+            continue
+        if hit.reason == _AMOUNTS[1] and _PACKAGE.search(text, 0, hit.start):
             continue
         out.append(hit)
     return out

@@ -47,7 +47,7 @@ _NON = re.compile(r"\bnon-?([a-z]+)", re.IGNORECASE)
 # A clause that continues the one before it: a verb or pronoun with the same subject, or an
 # elliptical parallel ("classifies X with Y, and of Z with Y, as Moderate").
 _CONTINUATION = re.compile(r"^(?:has|have|had|is|are|was|were|lists|records|gives|does|did|warns|notes|states|"
-                           r"describes|calls|carries|reports|it|its|they|their|this|these|so|of|for|with)\b",
+                           r"describes|calls|carries|reports|it|its|they|their|this|these|those|so|of|for|with)\b",
                            re.IGNORECASE)
 _CLAUSE = re.compile(r";|:|(?<=[a-z0-9)]\.)\s+(?=[A-Z])|,\s*(?:so|and|but|while|whereas|although)\b|"
                      r"\bbut\b|\bwhereas\b|\bwhile\b|"
@@ -71,6 +71,9 @@ _OPPOSITE_PAIRS = (("increase", "decrease"), ("increased", "decreased"), ("raise
                                 ("known", "unknown"), ("improve", "worsen"), ("improved", "worsened"),
                                 ("better", "worse"), ("faster", "slower"), ("above", "below"),
                                 ("full", "accelerated"), ("permits", "avoid"), ("permits", "avoiding"),
+                                ("modifying", "symptomatic"), ("shortens", "prolongs"), ("shorten", "prolong"),
+                                ("shortening", "prolongation"), ("antagonist", "agonist"), ("sudden", "insidious"),
+                                ("sudden", "gradual"), ("sensory", "motor"), ("inhibitor", "inducer"),
                                 ("allows", "avoid"), ("allows", "avoiding"), ("permitted", "avoided"))
 _OPPOSITES: dict[str, set[str]] = {}
 for _a, _b in _OPPOSITE_PAIRS:
@@ -389,11 +392,15 @@ def _support(text: str, tags: tuple[str, ...], lexicon: Lexicon) -> _Support:
     for c in pieces:
         found = lexicon.find(c)
         own = frozenset(t.key for t in found if t.kind == "entity")
-        context = f"{_subject(pieces[0])} {c}" if c is not pieces[0] and _CONTINUATION.match(c) else c
+        own_names = frozenset(t.surface for t in found if t.kind == "entity")
+        continues = c is not pieces[0] and bool(_CONTINUATION.match(c))
+        context = f"{_subject(pieces[0])} {c}" if continues else c
+        # A continuing clause ("those with the highest frequencies include ... depression") is
+        # still about its subject, whatever else it names.
         parts.append(_Clause(
-            normalize(context), _content(c), own or entities,
-            frozenset(t.surface for t in found if t.kind == "entity") or names,
-            frozenset(t.form for t in found if t.form) or (forms if not own else frozenset()),
+            normalize(context), _content(c), (own | entities) if continues else (own or entities),
+            (own_names | names) if continues else (own_names or names),
+            frozenset(t.form for t in found if t.form) or (forms if not own or continues else frozenset()),
             frozenset(t.key for t in found if t.kind == "organ") | frozenset(tags),
             numbers_in(context), _negated_words(c)))
     return _Support(normalize(text), entities, names,
@@ -438,6 +445,7 @@ def _unsupported(text: str, facts: tuple[tuple[str, str, tuple[str, ...]], ...],
             out.append((word, "uses a technical word (drug, effect or other term) that its cited facts do "
                         "not contain; keep to the facts' wording"))
     out += _novel_modifiers(text, statement_terms, support)
+    out += _novel_scope(text, support)
     out += _reversed_directions(text, support)
     if out:
         return out
@@ -480,6 +488,24 @@ def _reversed_directions(text: str, support: list[_Support]) -> list[tuple[str, 
         if opposite and word not in fact_words:
             out.append((word, f"reverses the direction its cited facts give ('{opposite[0]}'); keep the facts' "
                         "direction"))
+    return out
+
+
+# Words that widen or narrow a claim's scope: "only in mild disease", "in all people with ALS",
+# "in adults and children". A statement may use one only where its cited facts do.
+_SCOPE = frozenset(["only", "every", "always", "never", "everyone", "children", "adolescents", "infants",
+                    "pregnant", "pregnancy", "elderly", "exclusively", "solely"])
+# "all" as a quantifier over people; "the labels all warn" and "all from postmarketing reports" are not.
+_ALL_PEOPLE = re.compile(r"\ball\s+(?:people|patients|persons|adults|children|cases|users|individuals)\b",
+                         re.IGNORECASE)
+
+
+def _novel_scope(text: str, support: list[_Support]) -> list[tuple[str, str]]:
+    fact_words = set().union(*(set(s.norm.split()) for s in support))
+    why = "widens or narrows the claim with a word its cited facts do not use; keep the facts' scope"
+    out = [(word, why) for word in dict.fromkeys(tokens(text)) if word in _SCOPE and word not in fact_words]
+    if "all" not in fact_words:
+        out += [(m.group(0), why) for m in _ALL_PEOPLE.finditer(text)]
     return out
 
 
