@@ -28,7 +28,11 @@ def good_answer(ws: Workspace, compound: str = "ketamine", condition: str = "als
         "disease_risks": [], "monitoring": [],
         "evidence": [quote(f.id) for f in sel.evidence.facts] if sel.evidence else [],
         "mechanism": [quote(f.id) for f in sel.compound.facts if f.kind.value == "mechanism"],
-        "sources_of_data": [], "condition_evidence": [],
+        "sources_of_data": [],
+        # the literature section needs something: the pair's evidence when the compound has no mechanism fact
+        "condition_evidence": ([quote(f.id) for f in sel.evidence.facts]
+                               if sel.evidence and not any(f.kind.value == "mechanism" for f in sel.compound.facts)
+                               else []),
         "bottom_line": [say(f"No compound can be declared universally safe for all {sel.condition.short_name} "
                             "patients.")],
         "faq_interactions": [say(f"Your {sel.condition.specialist} can review your medication list.")],
