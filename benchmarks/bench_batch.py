@@ -79,7 +79,8 @@ def concurrency(tmp: Path, pages: int, workers: int, latency: float) -> None:
             server.kill()
     ideal = math.ceil(pages / workers) * latency
     print(f"1. concurrency: {pages} pages, concurrency {workers}, latency {latency * 1000:.0f} ms")
-    print(f"   {'wall':>10}{'ideal':>10}{'ratio':>8}   goal <= 1.15   (saved {summary.counts['saved']}, model calls {calls})")
+    print(f"   {'wall':>10}{'ideal':>10}{'ratio':>8}   goal <= 1.15   "
+          f"(saved {summary.counts['saved']}, model calls {calls})")
     print(f"   {wall:10.2f}{ideal:10.2f}{wall / ideal:8.2f}   our CPU per page {cpu / pages * 1000:.1f} ms "
           f"(client, parse, checks, render, atomic save); floor max(ideal, N x CPU) = {max(ideal, cpu):.2f} s")
 
@@ -101,7 +102,8 @@ def rerun(tmp: Path, pages: int) -> None:
         started = time.perf_counter()
         again = run_batch(ws, pairs, drafter, out, concurrency=16)
         print(f"   llm: first run {calls} model calls, saved {first.counts['saved']}; re-run "
-              f"{time.perf_counter() - started:.2f} s, {len(fake.requests) - calls} model calls, skipped {again.skipped}")
+              f"{time.perf_counter() - started:.2f} s, {len(fake.requests) - calls} model calls, "
+              f"skipped {again.skipped}")
 
 
 def one_fact(tmp: Path) -> None:
@@ -131,7 +133,7 @@ def _rss_child(kb_dir: Path, pages: int, out: Path) -> float:
             f"s = run_batch(ws, pairs, get_drafter('composer'), Path({str(out)!r}))\n"
             "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, s.counts['saved'])\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    rss_kb, saved = result.stdout.split()
+    rss_kb, _saved = result.stdout.split()
     return int(rss_kb) / 1024
 
 

@@ -19,12 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline import Workspace  # noqa: E402
-from pipeline.checks import SENTENCE_RULES, check_sentence  # noqa: E402
+from pipeline.checks import SENTENCE_RULES  # noqa: E402
 from pipeline.evaluation import (  # noqa: E402
-    RuleScore,
     TextCase,
+    TextReport,
     corpus_files,
     evaluate_grounding,
+    evaluate_text,
     load_grounding_cases,
     load_text_cases,
 )
@@ -38,24 +39,12 @@ BASELINE = {
 }
 
 
-def score(cases: list[TextCase], detect: Callable[[str], set[str]]) -> tuple[dict[str, RuleScore], int, int, float]:
-    scores = {rule: RuleScore() for rule in SENTENCE_RULES}
-    benign = flagged = 0
+def score(cases: list[TextCase], ws: Workspace,
+          detect: Callable[[str], set[str]] | None = None) -> tuple[TextReport, float]:
+    """The evaluation's scores for a detector, and its time per sentence."""
     started = time.perf_counter()
-    for case in cases:
-        got, want = detect(case.text), set(case.rules)
-        for rule in SENTENCE_RULES:
-            if rule in want and rule in got:
-                scores[rule].tp += 1
-            elif rule in got:
-                scores[rule].fp += 1
-            elif rule in want:
-                scores[rule].fn += 1
-        if not want:
-            benign += 1
-            flagged += bool(got)
-    per_sentence_ms = (time.perf_counter() - started) * 1000 / max(len(cases), 1)
-    return scores, benign, flagged, per_sentence_ms
+    report = evaluate_text(cases, ws, detect)
+    return report, (time.perf_counter() - started) * 1000 / max(len(cases), 1)
 
 
 def main() -> None:
@@ -67,15 +56,15 @@ def main() -> None:
     splits = ("dev", "holdout") if args.split == "all" else (args.split,)
     for split in splits:
         cases = load_text_cases(corpus_files(args.corpus, "text_rules", split))
-        ours = score(cases, lambda t: {f.rule for f in check_sentence(t, ws.settings)})
-        base = score(cases, lambda t: {r for r, p in BASELINE.items() if p.search(t)})
+        ours = score(cases, ws)
+        base = score(cases, ws, lambda t: {r for r, p in BASELINE.items() if p.search(t)})
         print(f"text rules, {split} split: {len(cases)} sentences")
         print(f"{'rule':22}{'ours P':>8}{'ours R':>8}{'base P':>8}{'base R':>8}")
         for rule in SENTENCE_RULES:
-            o, b = ours[0][rule], base[0][rule]
+            o, b = ours[0].scores[rule], base[0].scores[rule]
             print(f"{rule:22}{o.precision:8.3f}{o.recall:8.3f}{b.precision:8.3f}{b.recall:8.3f}")
-        print(f"{'benign flagged':22}{ours[2] / ours[1]:16.2%}{base[2] / base[1]:16.2%}")
-        print(f"{'ms per sentence':22}{ours[3]:16.3f}{base[3]:16.3f}")
+        print(f"{'benign flagged':22}{ours[0].benign_fp_rate:16.2%}{base[0].benign_fp_rate:16.2%}")
+        print(f"{'ms per sentence':22}{ours[1]:16.3f}{base[1]:16.3f}")
         grounding_cases = load_grounding_cases(corpus_files(args.corpus, "grounding", split))
         started = time.perf_counter()
         report = evaluate_grounding(grounding_cases, ws)

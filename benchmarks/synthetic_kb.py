@@ -33,7 +33,8 @@ def build(target: Path, compounds: int) -> Path:
         shutil.rmtree(target)
     shutil.copytree(ROOT / "knowledge", target)
     # compounds with several forms (ketamine / esketamine) name them in their facts; clone the others
-    originals = [p for p in sorted((target / "compounds").glob("*.yaml")) if not yaml.safe_load(p.read_text()).get("forms")]
+    originals = [p for p in sorted((target / "compounds").glob("*.yaml"))
+                 if not yaml.safe_load(p.read_text()).get("forms")]
     for i in range(max(0, compounds - len(list((target / "compounds").glob("*.yaml"))))):
         source = originals[i % len(originals)]
         data = yaml.safe_load(source.read_text())

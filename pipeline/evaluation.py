@@ -11,6 +11,7 @@ that has been used for tuning is renamed into the dev split and replaced by a fr
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -105,12 +106,14 @@ class TextReport:
             self.benign_fp_rate <= GOALS["benign_fp"]
 
 
-def evaluate_text(cases: list[TextCase], ws: Workspace) -> TextReport:
-    """Run the sentence rules on every case and score them per rule."""
+def evaluate_text(cases: list[TextCase], ws: Workspace,
+                  detect: Callable[[str], Iterable[str]] | None = None) -> TextReport:
+    """Run the sentence rules (or another ``detect``, e.g. a baseline) on every case and score them per rule."""
     scores = {rule: RuleScore() for rule in SENTENCE_RULES}
     report = TextReport(scores, 0, 0)
     for case in cases:
-        got = sorted({f.rule for f in check_sentence(case.text, ws.settings)})
+        found = detect(case.text) if detect else (f.rule for f in check_sentence(case.text, ws.settings))
+        got = sorted(set(found))
         want = sorted(set(case.rules))
         for rule in SENTENCE_RULES:
             if rule in want and rule in got:

@@ -285,8 +285,8 @@ _ASKABLE = ("claims a cure", "claims to halt, reverse or repair the disease", "c
 _TITLE = r"[A-Z][\w']*(?:\s[A-Z][\w']*){1,7}"
 # A straight single quote inside a word is an apostrophe ("dad's Parkinson's"), not a quote.
 _WORD_IN_QUOTES = r"(?:[^'\s]|'(?=s\b))+"  # a possessive may sit inside: 'cures Alzheimer's'
-_QUOTED = re.compile(rf"(?<!\w)'{_WORD_IN_QUOTES}(?:\s{_WORD_IN_QUOTES}){{0,2}}'(?!\w)|\"[^\"\s]+(?:\s[^\"\s]+){{0,2}}\"|"
-                     rf"‘[^’\s]+(?:\s[^’\s]+){{0,2}}’|“[^”\s]+(?:\s[^”\s]+){{0,2}}”|(?<!\w)'{_TITLE}'(?!\w)|"
+_QUOTED = re.compile(rf"(?<!\w)'{_WORD_IN_QUOTES}(?:\s{_WORD_IN_QUOTES}){{0,2}}'(?!\w)|"
+                     rf"\"[^\"\s]+(?:\s[^\"\s]+){{0,2}}\"|‘[^’\s]+(?:\s[^’\s]+){{0,2}}’|“[^”\s]+(?:\s[^”\s]+){{0,2}}”|(?<!\w)'{_TITLE}'(?!\w)|"
                      rf"\"{_TITLE}\"|‘{_TITLE}’|“{_TITLE}”")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -184,6 +184,18 @@ def _policy(settings: LLMSettings) -> dict[str, Any]:
             "reraise": True}
 
 
+def _retry_recorder(retries: list[int], waits: list[float],
+                    counter: RetryCounter) -> Callable[[RetryCallState], None]:
+    """A tenacity ``before_sleep`` hook counting this call's retries and the batch's."""
+    def note_retry(state: RetryCallState) -> None:
+        retries[0] += 1
+        counter.total += 1
+        if state.next_action is not None:
+            waits.append(round(state.next_action.sleep, 3))
+            counter.waits.append(state.next_action.sleep)
+    return note_retry
+
+
 def complete(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[str, str]],
              extra: dict[str, Any], counter: RetryCounter) -> Completion:
     """One chat completion, retried on transport faults; raises DrafterError with a reason."""
@@ -191,12 +203,7 @@ def complete(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[s
     retries = [0]
     waits: list[float] = []
 
-    def note_retry(state: RetryCallState) -> None:
-        retries[0] += 1
-        counter.total += 1
-        if state.next_action is not None:
-            waits.append(round(state.next_action.sleep, 3))
-            counter.waits.append(state.next_action.sleep)
+    note_retry = _retry_recorder(retries, waits, counter)
 
     with _reasons(settings, retries):
         response = Retrying(before_sleep=note_retry, **_policy(settings))(
@@ -223,12 +230,7 @@ async def acomplete(client: openai.AsyncOpenAI, settings: LLMSettings, messages:
             throttle.pause(_retry_after(exc) or 1.0)
             raise
 
-    def note_retry(state: RetryCallState) -> None:
-        retries[0] += 1
-        counter.total += 1
-        if state.next_action is not None:
-            waits.append(round(state.next_action.sleep, 3))
-            counter.waits.append(state.next_action.sleep)
+    note_retry = _retry_recorder(retries, waits, counter)
 
     with _reasons(settings, retries):
         response: Any = await AsyncRetrying(before_sleep=note_retry, **_policy(settings))(attempt)
