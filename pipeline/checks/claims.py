@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.checks.spans import Hit, is_negated, scan
+from pipeline.checks.spans import Hit, is_negated, quoted_spans, scan
 
 # The condition or what it does to a person: the object of a cure claim.
 DISEASE = (
@@ -24,7 +24,7 @@ DISEASE = (
     r"multiple\s+sclerosis|dementia|sclerosis|motor\s+neuron\s+(?:loss|death|disease)|nerve\s+damage|"
     r"myelin|the\s+clock|memor(?:y|ies)|(?:dopamine\s+)?neurons?|nerve\s+cells|cognitive\s+decline|"
     r"(?:memory|muscle|function)\s+loss|(?:damaged\s+)?nerves|epilepsy|seizures|diabetes|arthritis|asthma|"
-    r"migraines?|(?:liver\s+)?scarring|fibrosis|hair\s+loss|neuropathy|psoriasis|eczema|colitis)"
+    r"migraines?|(?:liver\s+)?scarring|fibrosis|hair\s+loss|neuropathy|psoriasis|eczema|colitis|cartilage|tinnitus)"
 )
 # The disease as the subject that stops or vanishes: not its passing symptoms.
 _DISEASE_SUBJECT = DISEASE.replace(r"symptoms?|", "")
@@ -43,6 +43,10 @@ _DEBUNK = re.compile(
     r"\b(?:misstate|misrepresent|overstate)s?\b|\bso-called\b|\bnot\s+backed\s+by|"
     r"\bnot\s+intended\s+to\s+(?:diagnose|treat|cure|prevent)|"
     r"\b(?:do|does|did)\s+not\s+claim\b|\bnot\s+(?:claiming|saying|suggesting)\b|"
+    r"\b(?:does|do|did)\s+not\s+(?:support|back|bear\s+out|mean)\b|\b(?:doesn't|don't|didn't)\s+(?:support|mean)\b|"
+    r"\b(?:described|called|hailed|touted|billed|branded|marketed|promoted)\b[^.]{0,60}\b(?:though|but|however|although)\b|"
+    r"\b(?:was|were)\s+(?:later\s+)?(?:withdrawn|retracted|banned|pulled)\b|\bcomplaints?\b|"
+    r"\bnone\s+of\s+(?:the\s+)?(?:\w+\s+){0,3}(?:trials|studies|data)\b|"
     r"\b(?:called|labell?ed|branded|deemed|described)\b[^.;]{0,60}\b(?:misleading|false|unfounded|wrong|deceptive)\b|"
     r"\bwarn(?:s|ed|ing)?\b[^.;]{0,40}\b(?:about|against)\b|\bwarning\s+signs?\b|\bfraud\w*\b|\bscams?\b|"
     r"\b(?:no|nothing|none)\s+(?:\w+\s+){0,3}?(?:supports?|backs?|confirms?|substantiates?)\s+(?:that|this|the|these|"
@@ -52,7 +56,8 @@ _DEBUNK = re.compile(
     re.IGNORECASE,
 )
 # "No compound can be declared universally safe", "no treatment is without risk": hedges.
-_DRUG_NOUN = r"(?:compound|drug|treatment|medicine|medication|therapy|substance|agent|intervention|product|option)s?"
+_DRUG_NOUN = (r"(?:compound|drug|treatment|medicine|medication|therap(?:y|ie)|substance|agent|intervention|product|option|"
+              r"supplement|remed(?:y|ie)|vitamin|herb)s?")
 _HEDGE = re.compile(
     rf"\b(?:no|not\s+any|no\s+single)\s+{_DRUG_NOUN}\b|"
     rf"\bno\s+such\s+thing\s+as\s+(?:a\s+)?(?:risk-free|completely\s+safe|perfectly\s+safe|safe|harmless)\s+"
@@ -87,7 +92,7 @@ SAFETY_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"\bproven\s+(?:\w+\s+){0,2}safe\b|\bsafe\s+beyond\s+(?:any\s+)?(?:doubt|question)\b|"
                 r"\bperfect\s+safety\s+(?:record|profile)\b", re.IGNORECASE),
      "declares the compound safe for every patient"),
-    (re.compile(r"\b(?:(?:no|zero)\s+(?:known\s+|serious\s+|real\s+|significant\s+)?|without\s+(?:any\s+)?|"
+    (re.compile(r"\b(?:(?:no|zero|not\s+any)\s+(?:known\s+|serious\s+|real\s+|significant\s+)?|without\s+(?:any\s+)?|"
                 r"free\s+(?:of|from)\s+(?:any\s+)?)(?:risks?|side[- ]effects?|"
                 r"adverse\s+(?:effects?|events?|reactions?)|dangers?|safety\s+(?:concerns?|issues?|risks?)|harm|"
                 r"downsides?|drawbacks?)\b", re.IGNORECASE), _NO_RISK),
@@ -95,7 +100,7 @@ SAFETY_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"(?:nonexistent|non-existent|zero|nil|negligible\s+for\s+everyone)\b|"
                 r"\bside[- ]effects?\b[^.;]{0,40}\b(?:do\s+not|don't|never|simply\s+do\s+not)\s+(?:happen|occur)\b",
                 re.IGNORECASE), _NO_RISK),
-    (re.compile(r"\b(?:harmless|risk[- ]free|side[- ]effect[- ]free|perfectly\s+tolerated|"
+    (re.compile(r"\b(?:harmless(?!-)|risk[- ]free|side[- ]effect[- ]free|perfectly\s+tolerated|"
                 r"nothing\s+to\s+worry\s+about|no\s+need\s+to\s+worry|"
                 r"cannot\s+(?:harm|hurt)|can't\s+(?:harm|hurt)|poses?\s+no\s+(?:risk|danger|threat)|"
                 r"(?:has|have)\s+never\s+(?:hurt|harmed|injured)|(?:will|would|could|can)\s+never\s+(?:hurt|harm)|"
@@ -156,7 +161,14 @@ SAFETY_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"[^.;]{0,50}\b(?:unsafe|risky|dangerous|harmful)\b|"
                 r"\b(?:safety|risk|harm|side[- ]effects?)\s+(?:is|are)\s+not\s+(?:a\s+)?(?:concern|issue|problem|"
                 r"worry)\s+for\s+(?:anyone|anybody|everyone|everybody|any|all)\b|"
-                r"\b(?:universally|always|uniformly|invariably)\s+(?:well[- ])?tolerated\b|"
+                r"\b(?:universally|always|uniformly|invariably)\s+(?:well[- ])?tolerated\b|\btolerat\w*\s+(?:it\s+)?perfectly\b|"
+                r"\b(?:no\s*body|no\s+one|not\s+a\s+single\s+(?:\w+\s+)?(?:user|patient|person|customer))\b[^.;]{0,40}"
+                r"\b(?:had|has\s+had|have\s+had|reported|experienced|experiences|suffered|got|gets|has)\s+(?:ever\s+)?"
+                r"(?:a\s+|an\s+|any\s+)?(?:single\s+)?(?:bad\s+|adverse\s+|serious\s+)?(?:reaction|problem|issue|"
+                r"side\s+effect|complaint|withdrawal)s?\b|"
+                r"\b(?:every(?:one|body)?|all)\b[^.;]{0,40}\bwithout\s+(?:a\s+single\s+|any\s+)?(?:problems?|issues?|"
+                r"reactions?|side\s+effects?)\b|\bin\s+any\s+(?:amount|dose|quantity)\b[^.;]{0,30}\b(?:toxic|harmful|"
+                r"dangerous|unsafe|poison)|\bmost\s+safe\b|"
                 r"\btolerated\s+(?:well\s+)?by\s+(?:all|every|everyone|everybody|anyone)\b", re.IGNORECASE),
      "declares the compound safe for every patient"),
 ]
@@ -165,6 +177,9 @@ _OBSERVED = re.compile(
     r"seen|noted|documented|identified|found|detected)\b",
     re.IGNORECASE,
 )
+# "A Phase I study found no serious adverse events": a study's finding, reported.
+_FOUND_IN_STUDY = re.compile(r"\b(?:found|reported|recorded|observed|saw|noted|showed|identified)\s+$", re.IGNORECASE)
+_STUDY = re.compile(r"\b(?:study|studies|trial|trials|participants|volunteers|cohort)\b", re.IGNORECASE)
 _WHETHER = re.compile(r"\b(?:whether|if)\b", re.IGNORECASE)
 
 
@@ -172,10 +187,11 @@ def find_absolute_safety(text: str) -> list[Hit]:
     """Claims that a compound is safe (or unsafe) for every patient, or has no risk."""
     if _DEBUNK.search(text) or _HEDGE.search(text):
         return []
-    quoted = [m.span() for m in _QUOTED.finditer(text)]  # "the advert's 'completely safe' wording"
+    quoted = quoted_spans(text)  # "the advert's 'completely safe' wording"
     return [
         hit for hit in scan(text, SAFETY_CLAIMS)
         if not any(s <= hit.start < e for s, e in quoted)
+        and not (hit.reason == _NO_RISK and _FOUND_IN_STUDY.search(text, 0, hit.start) and _STUDY.search(text))
         and not _question(text, hit.start) and not is_negated(text, hit.start)
         and not (hit.reason == _NO_RISK and _OBSERVED.match(text, hit.end))
         and not (hit.reason == _SAFE and _WHETHER.search(text, 0, hit.start))
@@ -187,7 +203,7 @@ _HALT_VERBS = (r"cur(?:e|es|ed|ing)|revers(?:e|es|ed|ing)|undo(?:es|ing)?|undid|
                r"eliminat(?:e|es|ed|ing)|eradicat(?:e|es|ed|ing)|eras(?:e|es|ed|ing)|wip(?:e|es|ed|ing)\s+out|defeat(?:s|ed)?|"
                r"beat(?:s)?|conquer(?:s|ed)?|banish(?:es|ed)?|repair(?:s|ed|ing)?|regenerat(?:e|es|ed|ing)|"
                r"rebuild(?:s|ing)?|restor(?:e|es|ed|ing)|heal(?:s|ed|ing)?|fix(?:es|ed)?|turn(?:s|ed)?\s+back|"
-               r"regrow(?:s)?|prevent(?:s|ed)?")
+               r"regrow(?:s)?|prevent(?:s|ed)?|rebuilt|silenc(?:e|es|ed|ing)")
 CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bcur(?:e|es|ed|ing|ative|able)\b", re.IGNORECASE), "claims a cure"),
     (re.compile(rf"\b(?:{_HALT_VERBS})\s+(?:\S+\s+){{0,4}}?{DISEASE}\b", re.IGNORECASE),
@@ -215,7 +231,7 @@ CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"(?:recover|improve|respond|benefit)s?\b", re.IGNORECASE),
      "claims it works for everyone"),
     (re.compile(r"\brecover(?:s|ed|y|ies)?\s+(?:\w+\s+){0,2}?(?:completely|fully|totally|entirely)|"
-                r"\b(?:complete|full|total|certain|guaranteed|lasting)\s+(?:recovery|remission|cure)\b|"
+                r"\b(?:complete|full|total|certain|guaranteed|lasting)\s+(?:recovery|remission|cure|healing)\b|"
                 r"\bget\s+(?:their|your|his|her|my|our)\s+(?:\w+\s+){0,2}?back\b|"
                 r"\b(?:brings?|gets?)\s+(?:\w+\s+){0,4}?back\s+to\s+(?:full|normal)\b|"
                 r"\bback\s+to\s+(?:full|normal)\s+(?:function|health|strength)\b|"
@@ -247,7 +263,9 @@ CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 rf"\bno\s+longer\s+(?:a\s+)?(?:progressive|fatal|terminal|degenerative)\b|"
                 rf"\bback\s+to\s+(?:pre-?diagnosis|baseline|where\s+(?:it|they|he|she)\s+(?:was|were))\b|"
                 rf"\b(?:just\s+)?(?:like|as)\s+before\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:diagnosis|illness|disease)\b|"
-                rf"\b(?:gave|give|gives|giving)\s+(?:\w+\s+){{0,2}}back\b|"
+                rf"\b(?:gave|give|gives|giving)\s+(?:\w+\s+){{0,3}}back\b|\bsay\s+goodbye\s+to\b|"
+                rf"\b(?:gone|go(?:es)?\s+away|disappear(?:s|ed)?)\s+(?:forever|for\s+good|permanently)\b|"
+                rf"\bnot\s+come\s+back\b|"
                 rf"\b(?:switch(?:ed|es)?|turn(?:ed|s)?|shut)\s+(?:\S+\s+){{0,3}}off\s+(?:for\s+good|forever|"
                 rf"completely|permanently)\b|"
                 r"\bback\s+to\s+(?:full\s+|normal\s+|good\s+)?(?:health|function|strength|normal)\b|"
@@ -260,9 +278,12 @@ CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"\s+life\s+back\b|\bthe\s+decline\s+is\s+over\b", re.IGNORECASE), "promises recovery"),
 ]
 _CURE_BENIGN = re.compile(
-    r"\b(?:search|hunt|quest|hope|hopes|hoping|hoped|look(?:ing)?|research|work(?:ing)?|race|path|progress)\s+"
-    r"(?:for|towards?|to)\s+(?:a\s+|an\s+)?(?:cure|end)|\bfind(?:ing)?\s+a\s+cure|\bnot\s+a\s+cure|"
-    r"\bno\s+(?:known\s+)?cure|\bto\s+(?:end|stop|cure|halt)\s+(?:\w+\s+)?(?:ALS|disease|MS)\b|"
+    r"\b(?:search|hunt|quest|hope|hopes|hoping|hoped|look(?:ing)?|research|work(?:ing)?|race|path|progress|interest|"
+    r"funding)\s+(?:for|towards?|to|in)\s+(?:a\s+|an\s+)?(?:cure|end)|\b(?:find|finds|finding|found)\s+a\s+cure|"
+    r"\bnot\s+a\s+cure|\b(?:hope|hopes|hoping|hoped|wish|wishes)\b[^.;]{0,20}\bcure\b|\bcure\s+rates?\b|"
+    r"\bfew\s+(?:\w+\s+){0,3}?(?:therapies|treatments|drugs|medicines|compounds)\b.*|"
+    r"\bno\s+(?:known\s+)?cure|(?<!shown\s)(?<!proven\s)(?<!found\s)(?<!able\s)(?<!known\s)\bto\s+(?:end|stop|cure|halt)\s+(?:\w+\s+)?"
+    r"(?:ALS|disease|MS)\b|"
     # an aim is not a claim: "the goal of this research is to find treatments that stop ..."
     r"\b(?:aim|goal|hope|purpose|objective|ambition)s?\b[^.;]{0,60}\b(?:is|are|was|were)\s+to\b.*|"
     r"\b(?:hope|hopes|hoping|aims?|aiming|seeks?|seeking|strives?|working|researchers?|research)\b[^.;]{0,40}"
@@ -280,14 +301,7 @@ _ASKABLE = ("claims a cure", "claims to halt, reverse or repair the disease", "c
             "claims the disease goes away", "promises recovery", "claims it works for everyone")
 
 
-# Up to three words in quotes are a term being mentioned, and a quoted Title In Capitals is a
-# title; a longer quote is a testimonial, still a claim.
-_TITLE = r"[A-Z][\w']*(?:\s[A-Z][\w']*){1,7}"
-# A straight single quote inside a word is an apostrophe ("dad's Parkinson's"), not a quote.
-_WORD_IN_QUOTES = r"(?:[^'\s]|'(?=s\b))+"  # a possessive may sit inside: 'cures Alzheimer's'
-_QUOTED = re.compile(rf"(?<!\w)'{_WORD_IN_QUOTES}(?:\s{_WORD_IN_QUOTES}){{0,2}}'(?!\w)|"
-                     rf"\"[^\"\s]+(?:\s[^\"\s]+){{0,2}}\"|‘[^’\s]+(?:\s[^’\s]+){{0,2}}’|“[^”\s]+(?:\s[^”\s]+){{0,2}}”|(?<!\w)'{_TITLE}'(?!\w)|"
-                     rf"\"{_TITLE}\"|‘{_TITLE}’|“{_TITLE}”")
+
 
 
 def find_cure_claims(text: str) -> list[Hit]:
@@ -295,7 +309,7 @@ def find_cure_claims(text: str) -> list[Hit]:
     if _DEBUNK.search(text):
         return []
     # quoted words are mentioned, not used ("the phrase 'miracle drug'")
-    benign = [m.span() for m in _CURE_BENIGN.finditer(text)] + [m.span() for m in _QUOTED.finditer(text)]
+    benign = [m.span() for m in _CURE_BENIGN.finditer(text)] + quoted_spans(text)
     hits = []
     for hit in scan(text, CURE_CLAIMS):
         # a negator just before the claim negates it; farther away it governs another verb

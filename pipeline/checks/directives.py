@@ -26,6 +26,7 @@ ACTIONS = (
     r"steer\s+clear\s+of|receive|get|bother\s+with|reintroduce|layer|leave\s+out|split|"
     r"move\s+(?:from|off|away\s+from)|go\s+back\s+on|get\s+back\s+on|stack|touch|go\s+near|"
     r"push\s+to\s+(?:start|get|try)|"
+    r"finish|complete|make\s+sure\s+(?:they|you)\s+(?:never|always|don't|do\s+not)|"
     r"keep(?!\s+(?:a|an|your)\s+(?:list|diary|record|log|note|notes|journal))|be\s+(?:switched|moved|put|started|"
     r"kept|taken\s+off)\s+(?:on|to|off)"
 )
@@ -33,7 +34,7 @@ ACTIONS_ING = (
     r"starting|beginning|stopping|quitting|discontinuing|switching|swapping|changing|taking|using|trying|"
     r"avoiding|skipping|holding|pausing|adding|combining|mixing|pairing|doubling|increasing|reducing|"
     r"lowering|cutting|replacing|resuming|restarting|continuing|weaning|tapering|dropping|coming\s+off|"
-    r"going\s+off|getting\s+on"
+    r"going\s+off|getting\s+on|ditching|going\s+back\s+on|sticking\s+with|finishing"
 )
 # A clinician, label or study as the subject turns "must"/"should" into a report or a referral.
 _CLINICIAN = re.compile(
@@ -75,6 +76,7 @@ _CONDITION_LEAD = (r"^(?:if|when|whenever|once|after|before|while|unless|until|i
                    + _FILLER)
 _IMPERATIVE = "imperative telling the reader to act on a treatment"
 _PARTICIPLES = (r"avoided|stopped|discontinued|started|taken|used|withheld|held|combined|switched|initiated|added|"
+                r"swallowed|chewed|applied|dissolved|injected|finished|paused|"
                 r"reduced|increased|skipped|paused|replaced|given|tried|halted|crushed|swapped|restarted|resumed|"
                 r"tapered|continued|avoided")
 _MODAL = (r"(?:should(?:n't)?|must(?:n't)?|ought\s+to|needs?\s+to|has\s+to|have\s+to|had\s+better|'d\s+better|"
@@ -90,16 +92,26 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"leave\s+(?:the\s+|your\s+)?[\w-]+\s+(?:out|off)|throw\s+(?:out|away)|go\s+natural|"
                 rf"get\s+(?:on|off)|stay\s+(?:on|off|away\s+from)|hold\s+off|insist\s+on|ask\s+for|opt\s+for|"
                 rf"self-medicate|toss\s+(?:out|away)|exceed|dissolve|swallow|sprinkle|inhale|insert|rub|"
-                rf"up\s+(?:it|the|your)|double\s+up|step\s+(?:the\s+|your\s+)?(?:dose|dosage)\s+(?:up|down))\b(?!\s+(?:of|in|here|reading|below|dates?|times?|codons?|points?)\b|"
+                rf"up\s+(?:it|the|your)|double\s+up|stick\s+(?:with|to)|hold|"
+                rf"(?:instruct|counsel|advise|tell|remind|encourage|ask)\s+(?:your\s+|the\s+)?(?:patients?|them|people)\s+"
+                rf"(?:not\s+)?to\s+(?:{ACTIONS})|step\s+(?:the\s+|your\s+)?(?:dose|dosage)\s+(?:up|down))\b(?!\s+(?:of|in|here|reading|below|dates?|times?|codons?|points?)\b|"
                 rf"\s+to\s+the\s+(?:next|previous|references?|sections?|end|top|bottom|faq|main|page|list)\b|-)",
                 re.IGNORECASE), _IMPERATIVE),
     (re.compile(rf"\b{_MODAL}\s+ask\s+(?:\w+\s+){{0,3}}to\s+(?:{ACTIONS})\b|"
+                # advice relayed to the reader: "my naturopath said to ditch it", "patients are now told to stop"
+                rf"\b(?:said|says|told|tells|advised|advises|instructed|urged)\s+(?:me\s+|us\s+|you\s+|patients\s+|"
+                rf"people\s+)?(?:not\s+)?to\s+(?:{ACTIONS})\b|"
+                rf"\bensure\s+(?:that\s+)?(?:the\s+patient|patients|you|they)\s+(?:(?:{ACTIONS})(?:e?s)?|stops|pauses|holds|"
+                rf"avoids|takes|skips|switches)\b|"
+                rf"\b(?:can|may)\s+(?:simply|safely|just|always)\s+be\s+(?:{_PARTICIPLES})\b|"
+                rf"\bis\s+recommend(?:ed)?\s+(?:to|that)\s+(?:\w+\s+){{0,2}}?(?:{ACTIONS})\b|"
                 rf"\b(?:you|everyone|everybody)\s+(?:should|must|need\s+to)\s+(?:too|as\s+well)\b|"
                 rf"\bplease\s+(?:do\s+)?not\s+(?:to\s+)?(?:{ACTIONS})\b|"
                 rf"\bmake\s+sure\s+(?:that\s+)?you\s+(?!(?:tell|ask|talk|discuss|let|inform|consult|speak|mention|"
                 rf"check\s+with|keep\s+(?:a|an|your)\s+(?:\w+\s+)?(?:list|diary|record|log))\b)\w+", re.IGNORECASE),
      "tells the reader to act on a treatment"),
     (re.compile(rf"\b{_MODAL}\s+(?:to\s+)?(?:not\s+|never\s+|ever\s+|also\s+|immediately\s+|first\s+|probably\s+|just\s+|"
+                rf"always\s+|"
                 rf"really\s+|definitely\s+|seriously\s+|absolutely\s+|totally\s+)?"
                 rf"(?:{ACTIONS})\b",
                 re.IGNORECASE), "tells the reader to act on a treatment"),
@@ -149,7 +161,10 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"(?:next\s+)?(?:step|option|choice|move|idea|approach)|the\s+(?:appropriate|right|best|correct|"
                 rf"sensible|logical|recommended|safest)\s+(?:\w+\s+)?(?:response|step|choice|move|course|option|"
                 rf"approach|thing)|an\s+option\s+worth|worth\s+(?:trying|considering|a\s+try)|recommended|"
-                rf"advisable|advised|the\s+way\s+to\s+go)\b", re.IGNORECASE), "recommends acting on a treatment"),
+                rf"advisable|advised|the\s+way\s+to\s+go|standard\s+practice|(?:really\s+)?(?:your|the)\s+(?:only\s+)?"
+                rf"(?:sensible|best|safest|wisest|right)\s+(?:option|choice|move|bet|course))\b|"
+                rf"\b(?:prudent|sensible|wise|safest|best|right|smart|recommended)\s+(?:approach|course|option|choice|move|"
+                rf"plan)\b[^.;]{{0,60}}?\bis\s+to\s+(?:{ACTIONS})\b", re.IGNORECASE), "recommends acting on a treatment"),
     (re.compile(r"\b(?:don't|do\s+not|never)\s+(?:bother\s+with|let\s+(?:\w+\s+){1,3}(?:talk|push|pressure|"
                 r"rush)\s+you\s+into)\b", re.IGNORECASE), "tells the reader to refuse a treatment"),
 ]
@@ -157,7 +172,7 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 # Where the clause opened by a sentence-initial verb ends.
 _CLAUSE_END = re.compile(
     r"[;:—–]|\b(?:if|when|whenever|unless|until|before|after|while|because|since|as|so|which|that|"
-    r"who|where|or\s+else)\b|,\s*(?:and\s+|but\s+)?(?:it|they|you|this|he|she|we|there)\b|"
+    r"who|where|once|or\s+else)\b|,\s*(?:and\s+|but\s+)?(?:it|they|you|this|he|she|we|there)\b|"
     r"\band\s+(?:your|you|it|they|he|she|we)\b",
     re.IGNORECASE,
 )
@@ -178,8 +193,8 @@ def _opens_subject(text: str, end: int) -> bool:
     """
     rest = text[end:]
     stop = _CLAUSE_END.search(rest)
-    if re.match(r"\s+by\b", rest):
-        return True  # "Stopped by the clinic": a phrasal verb in a narrative
+    if re.match(r"\s+by\b", rest) and text[:end].lower().endswith("ed"):
+        return True  # "Stopped by the clinic": a phrasal verb in a narrative ("Taper by 25%" is advice)
     return bool(_FINITE_VERB.search(rest[: stop.start()] if stop else rest))
 
 
@@ -192,6 +207,8 @@ def _clinician_subject(text: str, start: int) -> bool:
     """True when the modal's subject is a clinician, label or study, or not a person at all."""
     head = text[:start]
     clause = re.split(r"[;:,]|\b(?:and|but|so|because|if|when)\b", head)[-1]
+    if re.search(r"\b(?:you|patients|people|everyone|anyone)\s*$", clause, re.IGNORECASE):
+        return False  # "according to my pharmacist you should skip it": the reader is the subject
     return bool(_CLINICIAN.search(clause) or _NOT_THE_READER.search(clause))
 
 
@@ -226,6 +243,17 @@ def _ambiguous_imperatives(text: str) -> list[Hit]:
     return hits
 
 
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)(?=\S)")
+
+
+def _in_question(text: str, pos: int) -> bool:
+    """Is ``pos`` inside a sentence that asks (ends in '?' and opens with a question word)?"""
+    starts = [m.end() for m in _SENTENCE_START.finditer(text, 0, pos + 1) if m.end() <= pos]
+    start = starts[-1] if starts else 0
+    end = re.search(r"[.!?]", text[pos:])
+    return bool(end and end.group(0) == "?" and _QUESTION_WORD.match(text[start:]))
+
+
 def find_directives(text: str) -> list[Hit]:
     """Sentences that tell the reader to start, stop, switch, take or avoid a treatment."""
     text = text.strip()
@@ -236,6 +264,8 @@ def find_directives(text: str) -> list[Hit]:
     found = scan(text, DIRECTIVE_PATTERNS)
     found += [h for h in _ambiguous_imperatives(text) if not any(h.start < f.end and f.start < h.end for f in found)]
     for hit in sorted(found, key=lambda h: h.start):
+        if _in_question(text, hit.start):
+            continue  # "Who should not use it? The label lists ...": the question asks
         if _META.search(text, 0, hit.start) or _RECORD_KEEPING.match(text, hit.start):
             continue  # "I'm not saying anyone should try it"; "keep a symptom diary"
         if "safely" in hit.text.lower() and _NEGATIVE_SUBJECT.search(text, 0, hit.start):

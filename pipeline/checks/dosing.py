@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.checks.spans import Hit, scan
+from pipeline.checks.spans import Hit, quoted_spans, scan
 
 # Longest first, so that "sixteen" is not read as "six" followed by a non-unit.
 _WORD_NUMBERS = (
@@ -41,7 +41,7 @@ _MASS_UNITS = (
     r"cc|l|liters?|litres?|iu|i\.u\.|international units?|units?|meq|mmol|mol|mcl|gtts?"
 )
 _FORMS = (
-    r"tablets?|tabs?|capsules?|caps?|pills?|puffs?|sprays?|drops?|patch(?:es)?|infusions?|"
+    r"pieces|tablets?|tabs?|capsules?|caps?|pills?|puffs?|sprays?|drops?|patch(?:es)?|infusions?|"
     r"injections?|shots?|doses?|lozenges?|suppositor(?:y|ies)|sachets?|vials?|ampoules?|"
     r"teaspoons?|tablespoons?|tsp|tbsp|gumm(?:y|ies)|softgels?|inhalations?|dropperfuls?|"
     r"chews?|applications?|sessions?|devices?|treatments? per"
@@ -82,7 +82,8 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"\b(?:doses?|infusions?|injections?|treatments?)\s+(?:\w+\s+){{0,2}}?(?:separated|spaced|apart|"
                 rf"given)\s+(?:by\s+)?(?:\w+\s+)?{NUM}\s+(?:hours?|days?|weeks?|months?)\b|"
                 rf"(?<![\w.]){NUM}\s+(?!(?:adults|patients|participants|people|subjects|children|women|men|"
-                rf"volunteers|individuals)\b)(?:\w+\s+)?over\s+{NUM}\s+(?:days|weeks|months)\b|"
+                rf"volunteers|individuals|regimens|arms|groups|cohorts|visits|assessments|studies|trials)\b)"
+                rf"(?:\w+\s+)?over\s+{NUM}\s+(?:days|weeks|months)\b|"
                 rf"(?<![\w.]){NUM}-(?:infusion|injection|dose|tablet|session|capsule|spray)\b|"
                 rf"(?<![\w.])(?!19\d\d|20\d\d)\d{{2,4}}s\b",
                 re.IGNORECASE), "dosing schedule"),
@@ -94,7 +95,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:taken|given|used|administered|applied|injected|infused|inhaled|dosed|"
                 r"swallowed|sprayed)\s+(?:\w+\s+)?(?:daily|nightly|weekly|fortnightly|monthly|"
                 r"hourly|once|twice|thrice)\b", re.IGNORECASE), "dosing frequency"),
-    (re.compile(r"\b(?:BID|TID|QID|QD|QHS|qHS|PRN|Q\d+(?:-\d+)?H|q\d+(?:-\d+)?h)\b|"
+    (re.compile(r"\b(?:BID|TID|QID|QD|QHS|qHS|PRN|Q\d+(?:-\d+)?H|q\d+(?:-\d+)?h|tid|qid|qhs|qds|tds)\b|"
                 r"\b(?:b\.i\.d|t\.i\.d|q\.i\.d|q\.d|q\.h\.s|p\.r\.n)\.?(?=\W|$)"),
      "prescription frequency abbreviation"),
     # Any form of "taper" ("tapered gradually", "a slow taper") is a dose schedule in this domain.
@@ -111,7 +112,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 r"\b(?:reduc|increas|lower|rais|cut|decreas|drop|go\s+(?:up|down))\w*\s+(?:\w+\s+){0,3}?by\s+(?:a\s+|one\s+)?"
                 r"(?:quarter|half|third|\d+\s*%|\d+|one|two)\b|\bgo(?:es|ing)?\s+up\s+in\s+(?:small\s+)?steps\b|"
                 r"\bamounts?\s+(?:are|is)\s+(?:halved|doubled|reduced|increased)\b|"
-                r"\bsplit\w*\s+(?:\w+\s+){0,3}in\s+(?:half|two|quarters)\b|\bbuil[dt]\w*\s+(?:\w+\s+){0,2}up\b|"
+                r"\b(?:split|cut)\w*\s+(?:\w+\s+){0,3}in\s+(?:half|two|quarters)\b|\bbuil[dt]\w*\s+(?:\w+\s+){0,2}up\b|"
                 r"\bdos(?:e|es|ing|age)\s+(?:are\s+|is\s+)?adjusted\b|"
                 r"\b(?:daily|weekly|monthly|nightly|fortnightly|yearly)\s+(?:schedule|cycle|basis|intervals?)\b|"
                 r"\b(?:take|taken|give|given|use|used|apply|applied)\s+(?:\w+\s+){0,2}at\s+night\b",
@@ -124,6 +125,16 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"up to|from|around|about|approximately|starts? at)\s+(?:\w+\s+){{0,2}}{NUM}",
                 re.IGNORECASE), "dose amount"),
     (re.compile(r"\b(?:micro-?dos\w*|macro-?dos\w*)\b", re.IGNORECASE), "dosing regimen"),
+    (re.compile(rf"(?<![\w.])\d+(?:\.\d+)?\s+(?:in\s+the\s+(?:am|pm|morning|evening)|at\s+(?:night|bedtime|lunch(?:time)?|"
+                rf"noon|breakfast))\b|\b\d+\s+of\s+the\s+(?:\w+\s+){{0,3}}ones\b|\b\d+\s+each\s+time\b|"
+                rf"\b(?:drops?|puffs?|sprays?|tablets?|capsules?|pills?|gummies)\s+(?:is|are)\s+{NUM}\b|"
+                rf"\b(?:maximum|max|minimum)\s+of\s+{NUM}\s+(?:\w+\s+)?(?:a|per|each)\s+(?:day|week|night)\b|"
+                rf"\bdouble\s+up\b", re.IGNORECASE), "dose amount (without a unit)"),
+    (re.compile(r"\bon\s+(?:one|a|the\s+same)\s+(?:fixed\s+)?day\s+(?:each|every|a|per)\s+week\b|"
+                r"\b(?:drug|treatment|dose|dosing)-free\s+(?:period|interval|days?|weeks?)\b|"
+                r"\balternate\s+(?:nights|days|mornings|evenings|weeks)\b|"
+                rf"\b(?:given|taken|administered|infused|used|applied)\s+for\s+{NUM}\s+(?:consecutive\s+)?days\b",
+                re.IGNORECASE), "dosing schedule"),
     # amounts without a unit in patients' words: "I'm on 4.5 of LDN", "bumped it to 600"
     (re.compile(r"\bon\s+\d+(?:\.\d+)?\s+(?:of\s+(?-i:[A-Z])\w+|at\s+night|a\s+day|daily|in\s+the\s+(?:morning|evening))\b|"
                 r"\b(?:bumped|upped|raised|increased|dropped|cut|lowered|put)\s+(?:it|me|him|her|them|the\s+dose|"
@@ -146,7 +157,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
 
 # A unit followed by a per-volume or per-time denominator is a lab value, not a dose
 # ("eGFR below 30 mL/min", "lactate above 5 mmol/L"); per-kg, per-day and per-dose stay doses.
-_LAB_DENOMINATOR = re.compile(r"\s*/\s*(?:l|dl|ml|min|mm3?|mm²|µl|ul|hpf)\b", re.IGNORECASE)
+_LAB_DENOMINATOR = re.compile(r"\s*/\s*(?:l|dl|ml|min|mm3?|mm²|µl|ul|hpf|mol)\b", re.IGNORECASE)
 # Counts of doses in a trial's design ("the higher of the two doses studied") describe the study.
 _STUDIED = re.compile(r"\s+(?:studied|tested|compared|evaluated|examined|investigated|groups?|arms?|levels)\b",
                       re.IGNORECASE)
@@ -155,7 +166,9 @@ _REFERRAL = re.compile(r"\b(?:set\s+out|described|given|found|listed|detailed|ex
                        r"(?:the\s+)?(?:prescribing\s+information|label(?:ing)?|package\s+insert)|"
                        # "this page omits doses, schedules and titration": saying what is left out
                        r"\b(?:omits?|omitted|excludes?|excluded|leaves?\s+out|does\s+not\s+(?:give|include|list|"
-                       r"provide|state))\s+(?:\w+\s+){0,2}(?:doses?|dosing|dosages?|schedules?|titration)\b",
+                       r"provide|state))\s+(?:\w+\s+){0,2}(?:doses?|dosing|dosages?|schedules?|titration)\b|"
+                       r"\b(?:this|our)\s+(?:page|summary|article|review|site)\s+(?:does\s+not|doesn't|will\s+not)\s+"
+                       r"(?:list|give|include|repeat|state|provide|cover)\b",
                        re.IGNORECASE)
 _AMOUNTS = ("dose amount (number + unit)", "dose amount (number of doses, tablets, sprays, puffs, patches or "
             "infusions)")
@@ -163,12 +176,17 @@ _AMOUNTS = ("dose amount (number + unit)", "dose amount (number of doses, tablet
 
 # A schedule of tests, visits or meetings is monitoring, not dosing ("checked every 2 weeks",
 # "the board met twice a year").
-_MONITORING = re.compile(r"\b(?:checked|measured|monitored|tested|assessed|evaluated|examined|reviewed|scanned|"
-                         r"met|meets|meet|seen|visited|screened)\b(?:\s+[\w-]+){0,4}\s*$",
-                         re.IGNORECASE)
+_MONITORING = re.compile(r"\b(?:check\w*|measur\w*|monitor\w*|test(?:s|ed|ing)?|assess\w*|evaluat\w*|examin\w*|"
+                         r"review\w*|scan(?:s|ned)?|screen\w*|met|meets?|seen|visits?|visited|diary|counts?|levels?|"
+                         r"function|labs?|blood\s+work|bloods|appointments?|clinic|follow-up)\b", re.IGNORECASE)
+# ...unless the sentence also speaks of taking the treatment.
+_ADMINISTERING = re.compile(r"\b(?:take|takes|taking|dose|doses|dosing|tablets?|capsules?|inject\w*|infus\w*|apply|"
+                            r"applied|administer\w*|sprays?|puffs?|swallow\w*)\b", re.IGNORECASE)
 # "Each bottle holds 60 capsules": a package count, not an amount to take.
 _PACKAGE = re.compile(r"\b(?:bottles?|packs?|packets?|box(?:es)?|packages?|containers?|blisters?|cartons?|jars?|"
-                      r"tubes?)\s+(?:\w+\s+)?(?:holds?|contains?|has|of|with)\s*$", re.IGNORECASE)
+                      r"tubes?|syringes?|pens?|vials?|ampoules?|cartridges?|inhalers?)\s+(?:\w+\s+)?"
+                      r"(?:holds?|holding|contains?|containing|has|have|of|with)\s*$|"
+                      r"\b(?:hands?\s+out|dispens\w*|supplie[sd]|comes?\s+in|sold\s+in|available\s+in)\s*$", re.IGNORECASE)
 _FREQUENCY_REASONS = ("dosing schedule", "dosing frequency")
 _QUESTION = re.compile(r"^(?:how|what|which|when|why|is|are|does|do|can|should)\b.*\?\s*$", re.IGNORECASE | re.DOTALL)
 
@@ -186,8 +204,11 @@ def find_dosing(text: str) -> list[Hit]:
             continue
         if referral and hit.reason not in _AMOUNTS:
             continue
-        if hit.reason in _FREQUENCY_REASONS and _MONITORING.search(text, 0, hit.start):
+        if (hit.reason in _FREQUENCY_REASONS and _MONITORING.search(text, 0, hit.start)
+                and not _ADMINISTERING.search(text)):
             continue
+        if hit.reason not in _AMOUNTS and any(s <= hit.start < e for s, e in quoted_spans(text)):
+            continue  # "the 'start low, go slow' saying": mentioned, not advised
         if hit.reason == _AMOUNTS[1] and _PACKAGE.search(text, 0, hit.start):
             continue
         out.append(hit)

@@ -74,6 +74,11 @@ _OPPOSITE_PAIRS = (("increase", "decrease"), ("increased", "decreased"), ("raise
                                 ("modifying", "symptomatic"), ("shortens", "prolongs"), ("shorten", "prolong"),
                                 ("shortening", "prolongation"), ("antagonist", "agonist"), ("sudden", "insidious"),
                                 ("sudden", "gradual"), ("sensory", "motor"), ("inhibitor", "inducer"),
+                                ("increase", "reduce"), ("increases", "reduces"), ("increases", "reduced"),
+                                ("increases", "decreases"), ("reduces", "raises"), ("accelerates", "impaired"),
+                                ("accelerates", "impairs"), ("recommends", "avoid"), ("recommends", "avoided"),
+                                ("indication", "contraindication"), ("r", "s"), ("inhibitor", "antagonist"),
+                                ("once", "periodically"), ("once", "periodic"),
                                 ("allows", "avoid"), ("allows", "avoiding"), ("permitted", "avoided"))
 _OPPOSITES: dict[str, set[str]] = {}
 for _a, _b in _OPPOSITE_PAIRS:
@@ -494,7 +499,7 @@ def _reversed_directions(text: str, support: list[_Support]) -> list[tuple[str, 
 # Words that widen or narrow a claim's scope: "only in mild disease", "in all people with ALS",
 # "in adults and children". A statement may use one only where its cited facts do.
 _SCOPE = frozenset(["only", "every", "always", "never", "everyone", "children", "adolescents", "infants",
-                    "pregnant", "pregnancy", "elderly", "exclusively", "solely"])
+                    "pregnant", "pregnancy", "elderly", "exclusively", "solely", "alone"])
 # "all" as a quantifier over people; "the labels all warn" and "all from postmarketing reports" are not.
 _ALL_PEOPLE = re.compile(r"\ball\s+(?:people|patients|persons|adults|children|cases|users|individuals)\b",
                          re.IGNORECASE)

@@ -57,3 +57,21 @@ def scan(text: str, patterns: Iterable[tuple[re.Pattern[str], str]]) -> list[Hit
             continue
         kept.append(hit)
     return kept
+
+
+# Up to three words in quotes are a term being mentioned, and a quoted Title In Capitals is a
+# title; a longer quote is a testimonial, still a claim.
+_TITLE = r"[A-Z][\w']*(?:\s[A-Z][\w']*){1,7}"
+# A straight single quote inside a word is an apostrophe ("dad's Parkinson's"), not a quote.
+_WORD_IN_QUOTES = r"(?:[^'\s]|'(?=s\b))+"  # a possessive may sit inside: 'cures Alzheimer's'
+_QUOTED = re.compile(rf"(?<!\w)'{_WORD_IN_QUOTES}(?:\s{_WORD_IN_QUOTES}){{0,2}}'(?!\w)|"
+                     rf"\"[^\"\s]+(?:\s[^\"\s]+){{0,2}}\"|‘[^’\s]+(?:\s[^’\s]+){{0,2}}’|“[^”\s]+(?:\s[^”\s]+){{0,2}}”|(?<!\w)'{_TITLE}'(?!\w)|"
+                     rf"\"{_TITLE}\"|‘{_TITLE}’|“{_TITLE}”")
+# A quote right after a naming word ("the slogan 'no side effects, ever'") is mentioned whatever its length.
+_NAMED_QUOTE = re.compile(r"\b(?:slogan|phrase|wording|words|tagline|term|expression|saying|headline|claim)s?,?\s+"
+                          r"(?:'[^']{1,80}'|\"[^\"]{1,80}\"|‘[^’]{1,80}’|“[^”]{1,80}”)", re.IGNORECASE)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Where text is quoted in order to mention it, not to say it."""
+    return [m.span() for m in _QUOTED.finditer(text)] + [m.span() for m in _NAMED_QUOTE.finditer(text)]
