@@ -24,7 +24,8 @@ DISEASE = (
     r"multiple\s+sclerosis|dementia|sclerosis|motor\s+neuron\s+(?:loss|death|disease)|nerve\s+damage|"
     r"myelin|the\s+clock|memor(?:y|ies)|(?:dopamine\s+)?neurons?|nerve\s+cells|cognitive\s+decline|"
     r"(?:memory|muscle|function)\s+loss|(?:damaged\s+)?nerves|epilepsy|seizures|diabetes|arthritis|asthma|"
-    r"migraines?|(?:liver\s+)?scarring|fibrosis|hair\s+loss|neuropathy|psoriasis|eczema|colitis|cartilage|tinnitus)"
+    r"migraines?|(?:liver\s+)?scarring|fibrosis|hair\s+loss|neuropathy|psoriasis|eczema|colitis|cartilage|tinnitus|"
+    r"(?:treatment-resistant\s+)?depression|(?:brain\s+)?age?ing)"
 )
 # The disease as the subject that stops or vanishes: not its passing symptoms.
 _DISEASE_SUBJECT = DISEASE.replace(r"symptoms?|", "")
@@ -44,7 +45,11 @@ _DEBUNK = re.compile(
     r"\bnot\s+intended\s+to\s+(?:diagnose|treat|cure|prevent)|"
     r"\b(?:do|does|did)\s+not\s+claim\b|\bnot\s+(?:claiming|saying|suggesting)\b|"
     r"\b(?:does|do|did)\s+not\s+(?:support|back|bear\s+out|mean)\b|\b(?:doesn't|don't|didn't)\s+(?:support|mean)\b|"
-    r"\b(?:described|called|hailed|touted|billed|branded|marketed|promoted)\b[^.]{0,60}\b(?:though|but|however|although)\b|"
+    r"\b(?:describ(?:e|es|ed)|call(?:s|ed)?|hail(?:s|ed)?|tout(?:s|ed)?|bill(?:s|ed)|brand(?:s|ed)|market(?:s|ed)|"
+    r"promot(?:e|es|ed))\b[^.]{0,80}\b(?:though|but|however|although|yet)\b|"
+    r"\b(?:wary|skeptical|sceptical|suspicious|doubtful)\s+(?:of|about)\b|"
+    r"\b(?:I'm|I\s+am|I'm\s+still)\s+(?:\w+\s+)?(?:skeptical|sceptical|wary|doubtful|not\s+convinced)\b|"
+    r"\bno\s+idea\s+why\b|\bdid\s+nothing\b|\bit\s+just\s+(?:doesn't|does\s+not|didn't)\b|"
     r"\b(?:was|were)\s+(?:later\s+)?(?:withdrawn|retracted|banned|pulled)\b|\bcomplaints?\b|"
     r"\bnone\s+of\s+(?:the\s+)?(?:\w+\s+){0,3}(?:trials|studies|data)\b|"
     r"\b(?:called|labell?ed|branded|deemed|described)\b[^.;]{0,60}\b(?:misleading|false|unfounded|wrong|deceptive)\b|"
@@ -56,8 +61,8 @@ _DEBUNK = re.compile(
     re.IGNORECASE,
 )
 # "No compound can be declared universally safe", "no treatment is without risk": hedges.
-_DRUG_NOUN = (r"(?:compound|drug|treatment|medicine|medication|therap(?:y|ie)|substance|agent|intervention|product|option|"
-              r"supplement|remed(?:y|ie)|vitamin|herb)s?")
+_DRUG_NOUN = (r"(?:compound|drug|treatment|medicine|medication|therap(?:y|ie)|substance|agent|intervention|product|"
+              r"option|supplement|remed(?:y|ie)|vitamin|herb)s?")
 _HEDGE = re.compile(
     rf"\b(?:no|not\s+any|no\s+single)\s+{_DRUG_NOUN}\b|"
     rf"\bno\s+such\s+thing\s+as\s+(?:a\s+)?(?:risk-free|completely\s+safe|perfectly\s+safe|safe|harmless)\s+"
@@ -161,14 +166,19 @@ SAFETY_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"[^.;]{0,50}\b(?:unsafe|risky|dangerous|harmful)\b|"
                 r"\b(?:safety|risk|harm|side[- ]effects?)\s+(?:is|are)\s+not\s+(?:a\s+)?(?:concern|issue|problem|"
                 r"worry)\s+for\s+(?:anyone|anybody|everyone|everybody|any|all)\b|"
-                r"\b(?:universally|always|uniformly|invariably)\s+(?:well[- ])?tolerated\b|\btolerat\w*\s+(?:it\s+)?perfectly\b|"
-                r"\b(?:no\s*body|no\s+one|not\s+a\s+single\s+(?:\w+\s+)?(?:user|patient|person|customer))\b[^.;]{0,40}"
+                r"\b(?:universally|always|uniformly|invariably)\s+(?:well[- ])?tolerated\b|"
+                r"\btolerat\w*\s+(?:it\s+)?perfectly\b|"
+                r"\b(?:no\s*body|no\s+one|no\s+(?:patient|person|participant|user|customer)|not\s+a\s+single\s+(?:\w+\s+)?"
+                r"(?:user|patient|person|customer))\b[^.;]{0,40}"
                 r"\b(?:had|has\s+had|have\s+had|reported|experienced|experiences|suffered|got|gets|has)\s+(?:ever\s+)?"
-                r"(?:a\s+|an\s+|any\s+)?(?:single\s+)?(?:bad\s+|adverse\s+|serious\s+)?(?:reaction|problem|issue|"
+                r"(?:a\s+|an\s+|any\s+)?(?:single\s+)?(?:\w+\s+)?(?:reaction|problem|issue|"
                 r"side\s+effect|complaint|withdrawal)s?\b|"
                 r"\b(?:every(?:one|body)?|all)\b[^.;]{0,40}\bwithout\s+(?:a\s+single\s+|any\s+)?(?:problems?|issues?|"
                 r"reactions?|side\s+effects?)\b|\bin\s+any\s+(?:amount|dose|quantity)\b[^.;]{0,30}\b(?:toxic|harmful|"
-                r"dangerous|unsafe|poison)|\bmost\s+safe\b|"
+                r"dangerous|unsafe|poison)|\bmost\s+safe\b|\bnot\s+a\s+single\s+complaint\b|"
+                r"\bcan(?:not|'t)\s+cause\s+(?:any\s+)?(?:side\s+effects?|harm|problems?|adverse)|"
+                r"\b(?:do(?:es)?\s+not|don't|doesn't|never|won't|will\s+not)\s+cause\s+any\b|"
+                r"\bfree\s+(?:of|from)\s+(?:any\s+)?\w+\s+(?:side[- ]effects?|risks?|adverse\s+effects?)\b|"
                 r"\btolerated\s+(?:well\s+)?by\s+(?:all|every|everyone|everybody|anyone)\b", re.IGNORECASE),
      "declares the compound safe for every patient"),
 ]
@@ -239,8 +249,13 @@ CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
                 r"\b(?:symptom|disease)-free\b|\binto\s+(?:complete\s+|full\s+|lasting\s+|permanent\s+)?remission\b",
                 re.IGNORECASE), "promises recovery"),
     # "ends joint pain forever", "halts hair loss for good", "permanently eliminates": for good is a cure
-    (re.compile(rf"\b(?:{_HALT_VERBS})\b[^.;]{{0,40}}\b(?:forever|for\s+good|once\s+and\s+for\s+all)\b|"
-                rf"\bpermanent(?:ly)?\s+(?:{_HALT_VERBS})\b|"
+    (re.compile(rf"\b(?:{_HALT_VERBS})\b[^.;]{{0,40}}\b(?:forever|for\s+good|for\s+always|once\s+and\s+for\s+all)\b|"
+                rf"\bpermanent(?:ly)?\s+(?:{_HALT_VERBS}|resolv\w*|clear\w*)\b|\bkiss\s+(?:\w+\s+){{0,3}}goodbye\b|"
+                rf"\b(?:return|restore)s?\s+(?:\w+\s+){{0,2}}(?:full|normal)\s+(?:\w+\s+)?(?:control|function|strength|"
+                rf"mobility|movement)\b|\b(?:hasn't|has\s+not|haven't|have\s+not)\s+progressed\s+at\s+all\b|"
+                rf"\b(?:threw|thrown|throw)\s+(?:away|out)\s+(?:my|their|his|her)\s+(?:inhaler|medications?|meds|"
+                rf"insulin|pills|walker|cane)\b|\bno\s+longer\s+needs?\s+(?:my|their|his|her)\s+(?:inhaler|"
+                rf"medications?|meds|insulin)\b|\bhealed\s+(?:for\s+(?:good|always)|forever|completely)\b|"
                 r"\b(?:function|strength|mobility|speech|memory|movement|feeling|sensation|vision|hearing)\s+"
                 r"(?:is|are|was|were|can\s+be|gets?)\s+(?:\w+\s+)?(?:restored|regained|recovered|returned)\b|"
                 r"\brestor\w*\s+(?:\w+\s+){0,2}?(?:feeling|sensation|vision|hearing)\b", re.IGNORECASE),
@@ -255,7 +270,8 @@ CURE_CLAIMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bproven\s+to\s+(?:treat|work|reverse|help|heal|fix|slow|stop|halt)\b", re.IGNORECASE),
      "claims proven efficacy"),
     (re.compile(rf"\bregain(?:s|ed|ing)?\s+(?:\w+\s+){{0,5}}?(?:full|normal|all|complete|lost)\b|"
-                rf"\b{_DISEASE_SUBJECT}\s+(?:is|are|was|were|can\s+be|gets?)\s+(?:completely\s+|fully\s+)?(?:reversed|"
+                rf"\b{_DISEASE_SUBJECT}\s+(?:is|are|was|were|can\s+be|gets?)\s+(?:completely\s+|fully\s+|effectively\s+|"
+                rf"largely\s+|essentially\s+)?(?:reversed|"
                 rf"cured|halted|stopped|undone|repaired|eliminated|eradicated|erased|defeated|beaten)\b|"
                 rf"\b{_DISEASE_SUBJECT}\s+(?:is|was|are)\s+(?:\w+\s+)?gone\b|\bto\s+the\s+curb\b|"
                 rf"\b(?:can|could|will)\s+be\s+(?:beaten|defeated|cured|reversed|conquered|overcome)\b|"

@@ -26,7 +26,7 @@ ACTIONS = (
     r"steer\s+clear\s+of|receive|get|bother\s+with|reintroduce|layer|leave\s+out|split|"
     r"move\s+(?:from|off|away\s+from)|go\s+back\s+on|get\s+back\s+on|stack|touch|go\s+near|"
     r"push\s+to\s+(?:start|get|try)|"
-    r"finish|complete|make\s+sure\s+(?:they|you)\s+(?:never|always|don't|do\s+not)|"
+    r"finish|complete|make\s+sure\s+(?:they|you)\s+(?:never|always|don't|do\s+not)|drive|operate|drink|limit|"
     r"keep(?!\s+(?:a|an|your)\s+(?:list|diary|record|log|note|notes|journal))|be\s+(?:switched|moved|put|started|"
     r"kept|taken\s+off)\s+(?:on|to|off)"
 )
@@ -64,7 +64,8 @@ _DRUG_LIKE = (
 # imperative only with a treatment as object; the first group also takes a determiner object.
 _AMBIGUOUS_DET = r"change|use|hold|add|mix|double|lower|cut|continue|drop|decline|put|pair|keep"
 _AMBIGUOUS_DRUG = r"get|receive|layer|leave|start|continue|try"
-_FILLER = (r"(?:please\s+|kindly\s+|honestly,?\s+|seriously,?\s+|so\s+|then\s+|now\s+|go\s+ahead\s+and\s+|"
+_FILLER = (r"(?:please\s+(?:to\s+)?|kindly\s+|honestly,?\s+|seriously,?\s+|(?:yes|no|okay|ok|sure),?\s+(?:but\s+)?|"
+           r"so\s+|then\s+|now\s+|go\s+ahead\s+and\s+|"
            r"be\s+sure\s+to\s+|make\s+sure\s+(?:to|you)\s+|"
            r"try\s+to\s+|just\s+|simply\s+|always\s+|never\s+|do\s+not\s+|don't\s+|definitely\s+|"
            r"immediately\s+)*")
@@ -84,23 +85,30 @@ _MODAL = (r"(?:should(?:n't)?|must(?:n't)?|ought\s+to|needs?\s+to|has\s+to|have\
           r"(?:may|might|will|'ll)\s+(?:want|wish|need)\s+to|can\s+safely|may\s+safely)")
 
 DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # advice relayed to the reader, whoever gives it: "my naturopath said to ditch it", "most clinicians
+    # now advise patients to begin X" (what a label tells prescribers is not advice to the reader)
+    (re.compile(rf"\b(?:said|says|told|tells|tell|advised|advises|advise|instructed|urged|urge)\s+"
+                rf"(?!(?:\w+\s+){{0,2}}?(?:clinicians?|prescribers?|doctors?|physicians?|pharmacists?)\b)"
+                rf"(?:(?!(?:what|how|which|when|whether)\b)\w+\s+){{0,3}}?(?:not\s+)?to\s+(?:{ACTIONS})\b",
+                re.IGNORECASE), "relays advice to act on a treatment"),
+    (re.compile(r"(?:^|[.!?]\s+)(?:never|don't|do\s+not)\s+(?:drive|operate\s+machinery)\b|"
+                r"\btake\s+as\s+(?:much|many|often)\s+as\b|"
+                r"(?<=,\s)(?:dissolve|swallow|sprinkle|stir|chew)\b", re.IGNORECASE), _IMPERATIVE),
     (re.compile(rf"(?:{_LEAD}|{_CONDITION_LEAD})(?:start|begin|stop|quit|discontinue|cease|switch|swap|take|try|"
                 rf"avoid|skip|combine|increase|reduce|resume|restart|wean|taper|give|administer|refuse|abandon|"
                 rf"forgo|ditch|halve|substitute|replace|pause|crush|apply|inject|chew|titrate|split|reintroduce|go\s+off|"
-                rf"leave\s+out|cut\s+(?:back|down)(?:\s+on)?|"
+                rf"leave\s+out|cut\s+(?:back|down)(?:\s+on)?|stir|"
                 rf"come\s+off|steer\s+clear\s+of|go\s+(?:up|down)\s+by|step\s+(?:up|down)|bump\s+up|"
                 rf"leave\s+(?:the\s+|your\s+)?[\w-]+\s+(?:out|off)|throw\s+(?:out|away)|go\s+natural|"
                 rf"get\s+(?:on|off)|stay\s+(?:on|off|away\s+from)|hold\s+off|insist\s+on|ask\s+for|opt\s+for|"
                 rf"self-medicate|toss\s+(?:out|away)|exceed|dissolve|swallow|sprinkle|inhale|insert|rub|"
-                rf"up\s+(?:it|the|your)|double\s+up|stick\s+(?:with|to)|hold|"
+                rf"up\s+(?:it|the|your)|double\s+up|stick\s+(?:with|to)|hold|limit|restrict|minimi[sz]e|"
                 rf"(?:instruct|counsel|advise|tell|remind|encourage|ask)\s+(?:your\s+|the\s+)?(?:patients?|them|people)\s+"
                 rf"(?:not\s+)?to\s+(?:{ACTIONS})|step\s+(?:the\s+|your\s+)?(?:dose|dosage)\s+(?:up|down))\b(?!\s+(?:of|in|here|reading|below|dates?|times?|codons?|points?)\b|"
                 rf"\s+to\s+the\s+(?:next|previous|references?|sections?|end|top|bottom|faq|main|page|list)\b|-)",
                 re.IGNORECASE), _IMPERATIVE),
     (re.compile(rf"\b{_MODAL}\s+ask\s+(?:\w+\s+){{0,3}}to\s+(?:{ACTIONS})\b|"
-                # advice relayed to the reader: "my naturopath said to ditch it", "patients are now told to stop"
-                rf"\b(?:said|says|told|tells|advised|advises|instructed|urged)\s+(?:me\s+|us\s+|you\s+|patients\s+|"
-                rf"people\s+)?(?:not\s+)?to\s+(?:{ACTIONS})\b|"
+                rf"\bI(?:'d|\s+would)\s+(?:definitely\s+|probably\s+|just\s+)?(?:{ACTIONS})\b|"
                 rf"\bensure\s+(?:that\s+)?(?:the\s+patient|patients|you|they)\s+(?:(?:{ACTIONS})(?:e?s)?|stops|pauses|holds|"
                 rf"avoids|takes|skips|switches)\b|"
                 rf"\b(?:can|may)\s+(?:simply|safely|just|always)\s+be\s+(?:{_PARTICIPLES})\b|"
@@ -111,7 +119,7 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"check\s+with|keep\s+(?:a|an|your)\s+(?:\w+\s+)?(?:list|diary|record|log))\b)\w+", re.IGNORECASE),
      "tells the reader to act on a treatment"),
     (re.compile(rf"\b{_MODAL}\s+(?:to\s+)?(?:not\s+|never\s+|ever\s+|also\s+|immediately\s+|first\s+|probably\s+|just\s+|"
-                rf"always\s+|"
+                rf"always\s+|simply\s+|def\s+|not\s+to\s+|"
                 rf"really\s+|definitely\s+|seriously\s+|absolutely\s+|totally\s+)?"
                 rf"(?:{ACTIONS})\b",
                 re.IGNORECASE), "tells the reader to act on a treatment"),
@@ -161,12 +169,15 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"(?:next\s+)?(?:step|option|choice|move|idea|approach)|the\s+(?:appropriate|right|best|correct|"
                 rf"sensible|logical|recommended|safest)\s+(?:\w+\s+)?(?:response|step|choice|move|course|option|"
                 rf"approach|thing)|an\s+option\s+worth|worth\s+(?:trying|considering|a\s+try)|recommended|"
-                rf"advisable|advised|the\s+way\s+to\s+go|standard\s+practice|(?:really\s+)?(?:your|the)\s+(?:only\s+)?"
+                rf"advisable|advised|the\s+way\s+to\s+go|the\s+way\s+to|standard\s+practice|"
+                rf"(?:essential|important|crucial|vital|key|necessary)\s+for|"
+                rf"the\s+better\s+(?:choice|option|course)|(?:really\s+)?(?:your|the)\s+(?:only\s+)?"
                 rf"(?:sensible|best|safest|wisest|right)\s+(?:option|choice|move|bet|course))\b|"
                 rf"\b(?:prudent|sensible|wise|safest|best|right|smart|recommended)\s+(?:approach|course|option|choice|move|"
-                rf"plan)\b[^.;]{{0,60}}?\bis\s+to\s+(?:{ACTIONS})\b", re.IGNORECASE), "recommends acting on a treatment"),
-    (re.compile(r"\b(?:don't|do\s+not|never)\s+(?:bother\s+with|let\s+(?:\w+\s+){1,3}(?:talk|push|pressure|"
-                r"rush)\s+you\s+into)\b", re.IGNORECASE), "tells the reader to refuse a treatment"),
+                rf"plan)\b[^.;]{{0,60}}?\bis\s+to\s+(?:{ACTIONS})\b", re.IGNORECASE),
+     "recommends acting on a treatment"),
+    (re.compile(r"\b(?:don't|do\s+not|never)\s+(?:bother\s+with|let\s+(?:\w+\s+){1,3}(?:(?:talk|push|pressure|"
+                r"rush)\s+you\s+into|put\s+you\s+on))\b", re.IGNORECASE), "tells the reader to refuse a treatment"),
 ]
 
 # Where the clause opened by a sentence-initial verb ends.
@@ -254,6 +265,12 @@ def _in_question(text: str, pos: int) -> bool:
     return bool(end and end.group(0) == "?" and _QUESTION_WORD.match(text[start:]))
 
 
+_SUGGESTS = "suggests acting on a treatment"
+# A person named just before "start taking" is doing it, not being told to.
+_DESCRIBED_SUBJECT = re.compile(r"\b(?:they|he|she|we|I|people|patients|someone|who|you)\s+"
+                                r"(?:first\s+|then\s+|later\s+|usually\s+|often\s+)?$", re.IGNORECASE)
+
+
 def find_directives(text: str) -> list[Hit]:
     """Sentences that tell the reader to start, stop, switch, take or avoid a treatment."""
     text = text.strip()
@@ -266,6 +283,8 @@ def find_directives(text: str) -> list[Hit]:
     for hit in sorted(found, key=lambda h: h.start):
         if _in_question(text, hit.start):
             continue  # "Who should not use it? The label lists ...": the question asks
+        if hit.reason == _SUGGESTS and _DESCRIBED_SUBJECT.search(text, 0, hit.start):
+            continue  # "some people feel dizzy when they first start taking it": a description
         if _META.search(text, 0, hit.start) or _RECORD_KEEPING.match(text, hit.start):
             continue  # "I'm not saying anyone should try it"; "keep a symptom diary"
         if "safely" in hit.text.lower() and _NEGATIVE_SUBJECT.search(text, 0, hit.start):

@@ -137,6 +137,8 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 re.IGNORECASE), "dosing schedule"),
     # amounts without a unit in patients' words: "I'm on 4.5 of LDN", "bumped it to 600"
     (re.compile(r"\bon\s+\d+(?:\.\d+)?\s+(?:of\s+(?-i:[A-Z])\w+|at\s+night|a\s+day|daily|in\s+the\s+(?:morning|evening))\b|"
+                r"\b(?:been|am|I'm|is|was|has\s+(?:me|her|him)|have\s+(?:me|her|him)|had\s+(?:me|her|him))\s+on\s+"
+                r"\d+(?:\.\d+)?\s+(?:of\s+)?[a-z]\w+|"
                 r"\b(?:bumped|upped|raised|increased|dropped|cut|lowered|put)\s+(?:it|me|him|her|them|the\s+dose|"
                 r"my\s+dose)\s+(?:up\s+|down\s+)?to\s+\d+(?:\.\d+)?\b", re.IGNORECASE), "dose amount (without a unit)"),
     (re.compile(rf"(?<![\w.]){NUM}\s+(?:hours?|minutes?|mins?)\s+(?:before|after)\s+(?:bed(?:time)?|meals?|eating|food|"
@@ -168,7 +170,10 @@ _REFERRAL = re.compile(r"\b(?:set\s+out|described|given|found|listed|detailed|ex
                        r"\b(?:omits?|omitted|excludes?|excluded|leaves?\s+out|does\s+not\s+(?:give|include|list|"
                        r"provide|state))\s+(?:\w+\s+){0,2}(?:doses?|dosing|dosages?|schedules?|titration)\b|"
                        r"\b(?:this|our)\s+(?:page|summary|article|review|site)\s+(?:does\s+not|doesn't|will\s+not)\s+"
-                       r"(?:list|give|include|repeat|state|provide|cover)\b",
+                       r"(?:list|give|include|repeat|state|provide|cover)\b|"
+                       r"\bnot\s+(?:repeated|given|listed|included|reproduced)\s+(?:on|in|here)\b|"
+                       r"\b(?:label|prescribing\s+information|package\s+insert)\s+(?:describes|sets\s+out|gives|lists|"
+                       r"specifies|explains)\b",
                        re.IGNORECASE)
 _AMOUNTS = ("dose amount (number + unit)", "dose amount (number of doses, tablets, sprays, puffs, patches or "
             "infusions)")
@@ -178,17 +183,26 @@ _AMOUNTS = ("dose amount (number + unit)", "dose amount (number of doses, tablet
 # "the board met twice a year").
 _MONITORING = re.compile(r"\b(?:check\w*|measur\w*|monitor\w*|test(?:s|ed|ing)?|assess\w*|evaluat\w*|examin\w*|"
                          r"review\w*|scan(?:s|ned)?|screen\w*|met|meets?|seen|visits?|visited|diary|counts?|levels?|"
-                         r"function|labs?|blood\s+work|bloods|appointments?|clinic|follow-up)\b", re.IGNORECASE)
+                         r"function|labs?|blood\s+work|bloods|appointments?|follow-up)\b", re.IGNORECASE)
 # ...unless the sentence also speaks of taking the treatment.
 _ADMINISTERING = re.compile(r"\b(?:take|takes|taking|dose|doses|dosing|tablets?|capsules?|inject\w*|infus\w*|apply|"
                             r"applied|administer\w*|sprays?|puffs?|swallow\w*)\b", re.IGNORECASE)
 # "Each bottle holds 60 capsules": a package count, not an amount to take.
 _PACKAGE = re.compile(r"\b(?:bottles?|packs?|packets?|box(?:es)?|packages?|containers?|blisters?|cartons?|jars?|"
                       r"tubes?|syringes?|pens?|vials?|ampoules?|cartridges?|inhalers?)\s+(?:\w+\s+)?"
-                      r"(?:holds?|holding|contains?|containing|has|have|of|with)\s*$|"
-                      r"\b(?:hands?\s+out|dispens\w*|supplie[sd]|comes?\s+in|sold\s+in|available\s+in)\s*$", re.IGNORECASE)
+                      r"(?:holds?|holding|contains?|containing|has|have|of|with|says|said|reads)\s*$|"
+                      r"\b(?:hands?\s+out|dispens\w*|supplie[sd]|comes?\s+in|sold\s+in|available\s+in)\s*$",
+                      re.IGNORECASE)
 _FREQUENCY_REASONS = ("dosing schedule", "dosing frequency")
+_PER_TIME = re.compile(r"\s*(?:a|per|each|every)\s+(?:day|week|night)|\s+daily", re.IGNORECASE)
 _QUESTION = re.compile(r"^(?:how|what|which|when|why|is|are|does|do|can|should)\b.*\?\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def _monitoring_schedule(text: str, start: int) -> bool:
+    """Does the frequency at ``start`` belong to a test or visit named before it, with nothing
+    about taking the treatment in between ("heart rate is checked every hour")?"""
+    before = list(_MONITORING.finditer(text, 0, start))
+    return bool(before) and not _ADMINISTERING.search(text, before[-1].end(), start)
 
 
 def find_dosing(text: str) -> list[Hit]:
@@ -204,12 +218,11 @@ def find_dosing(text: str) -> list[Hit]:
             continue
         if referral and hit.reason not in _AMOUNTS:
             continue
-        if (hit.reason in _FREQUENCY_REASONS and _MONITORING.search(text, 0, hit.start)
-                and not _ADMINISTERING.search(text)):
+        if hit.reason in _FREQUENCY_REASONS and _monitoring_schedule(text, hit.start):
             continue
         if hit.reason not in _AMOUNTS and any(s <= hit.start < e for s, e in quoted_spans(text)):
             continue  # "the 'start low, go slow' saying": mentioned, not advised
-        if hit.reason == _AMOUNTS[1] and _PACKAGE.search(text, 0, hit.start):
+        if hit.reason == _AMOUNTS[1] and _PACKAGE.search(text, 0, hit.start) and not _PER_TIME.match(text, hit.end):
             continue
         out.append(hit)
     return out
