@@ -99,6 +99,11 @@ def test_rejected_after_last_reask_with_every_attempt(workspace: Workspace, fake
     assert record["status"] == "rejected" and len(record["attempt_findings"]) == 3
     assert all(any(f["rule"] == "no-cure-claims" for f in a) for a in record["attempt_findings"])
     assert not (tmp_path / "drafts/ketamine/als.md").exists()
+    # each re-ask carries the original prompt, the last answer and its findings, not every round
+    # (a growing conversation overflowed the local model's context window)
+    roles = [[m["role"] for m in r["messages"]] for r in fake.requests]
+    assert roles[1] == roles[2] == ["system", "user", "assistant", "user"]
+    assert fake.requests[2]["messages"][:2] == fake.requests[0]["messages"]
 
 
 def test_unknown_fact_ids_are_findings_not_dropped(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:

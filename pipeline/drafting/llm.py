@@ -111,7 +111,9 @@ class LLMDrafter:
                 {"role": "user", "content": self.templates[1].render(**context)}], schema
 
     def _again(self, previous: DraftResult, findings: list[Finding]) -> tuple[list[dict[str, str]], dict[str, Any]]:
-        messages = list(previous.state["messages"])
+        # The original prompt, the last answer and its findings: earlier rounds are left out so the
+        # prompt does not grow with every re-ask past a small model's context window.
+        messages = list(previous.state["messages"][:2])
         messages.append({"role": "assistant", "content": previous.state["reply"]})
         errors = [f for f in findings if f.severity.value == "error"]
         messages.append({"role": "user", "content": self.templates[2].render(
@@ -147,8 +149,10 @@ class LLMDrafter:
         usage = self._usage(reply, self.settings.mode)
         if reply.finish_reason == "length":
             usage["reply_tail"] = (reply.content or "")[-400:]
-            raise DrafterError(f"the model's answer was cut off at max_tokens={self.settings.max_tokens}; "
-                               "raise REVIEWGEN_MAX_TOKENS", attempts=[usage])
+            raise DrafterError(f"the model's answer was cut off after {reply.completion_tokens} tokens "
+                               f"(max_tokens={self.settings.max_tokens}, prompt {reply.prompt_tokens} tokens); raise "
+                               "REVIEWGEN_MAX_TOKENS, or the server's context window if prompt + answer exceed it",
+                               attempts=[usage])
         state = {"messages": messages, "reply": reply.content or "", "schema": schema}
         if reply.refusal:
             return DraftResult(None, [schema_finding("refusal", f"the model refused: {reply.refusal}")], usage,
