@@ -109,7 +109,7 @@ def concurrency(tmp: Path, pages: int, workers: int, latency: float) -> None:
     ideal = math.ceil(pages / workers) * latency
     print(f"1. concurrency: {pages} pages, concurrency {workers}, latency {latency * 1000:.0f} ms")
     print(f"   {'wall':>10}{'ideal':>10}{'bare':>10}{'wall/ideal':>12}{'wall/bare':>11}   goal wall/ideal <= 1.15   "
-          f"(saved {saved}, model calls {calls})")
+          f"(saved {saved}; model calls {calls}, baseline included)")
     print(f"   {wall:10.2f}{ideal:10.2f}{bare:10.2f}{wall / ideal:12.2f}{wall / bare:11.2f}")
     print(f"   bare: the same requests through the same client with nothing else done; our CPU per page "
           f"{cpu / pages * 1000:.1f} ms (client, parse, checks, render, atomic save), so N x CPU = {cpu:.2f} s")

@@ -10,6 +10,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from pipeline.checks.spans import CACHE_SIZE
+
 SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("intro", re.compile(r"^Is (?P<compound>.+) Safe for (?P<condition>.+) Patients\?$")),
     ("profile", re.compile(r"^General Safety Profile of (?P<compound>.+)$")),
@@ -55,7 +57,7 @@ class ParsedPage:
     section_text: dict[str, str] = field(default_factory=dict)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def split_sentences(text: str) -> tuple[str, ...]:
     """Split prose into sentences without breaking common abbreviations (memoised: pure)."""
     protected = text
@@ -70,7 +72,7 @@ def split_sentences(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def strip_markers(text: str) -> tuple[str, tuple[int, ...]]:
     """Remove citation markers, returning the plain text and the cited numbers."""
     numbers: list[int] = []
@@ -79,7 +81,7 @@ def strip_markers(text: str) -> tuple[str, tuple[int, ...]]:
     return MARKER.sub("", text).strip(), tuple(numbers)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def plain(text: str) -> str:
     """Markdown emphasis and link syntax removed, whitespace folded."""
     text = re.sub(r"\[([^\]]+)\]\((?:[^)]+)\)", r"\1", text)

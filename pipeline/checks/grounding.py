@@ -22,6 +22,7 @@ from wordfreq import zipf_frequency
 
 from pipeline.checks.document import Unit
 from pipeline.checks.findings import Finding, Severity
+from pipeline.checks.spans import CACHE_SIZE
 from pipeline.knowledge.base import KnowledgeBase
 
 _WORD_NUMBERS = {
@@ -97,7 +98,7 @@ _QUALIFIERS = frozenset([
 RARE_ZIPF = 3.0
 
 
-@functools.lru_cache(maxsize=131072)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def is_rare(word: str) -> bool:
     """True for alphabetic words of 4+ letters that are rare in general English."""
     return len(word) >= 4 and word.isalpha() and zipf_frequency(word, "en") < RARE_ZIPF
@@ -118,7 +119,7 @@ def _singular(word: str) -> str:
     return word
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def tokens(text: str) -> tuple[str, ...]:
     """Lower-case word tokens, possessives dropped and plurals folded, for matching."""
     folded = text.casefold().replace("’", "'").replace("'s ", " ").replace("'", "")
@@ -130,7 +131,7 @@ def normalize(text: str) -> str:
     return " " + " ".join(tokens(text)) + " "
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def numbers_in(text: str) -> frozenset[str]:
     """Numbers a text states, with words and phase numerals folded to digits."""
     found = {m.group(1).replace(",", "") for m in _NUMBER.finditer(text)}
@@ -141,7 +142,7 @@ def numbers_in(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def clauses(text: str) -> tuple[str, ...]:
     """A sentence cut at semicolons, colons and clause-joining conjunctions."""
     parts = [p.strip() for p in _CLAUSE.split(text)]
@@ -183,6 +184,8 @@ class Lexicon:
         """Every term in ``text``, longest match first, without overlaps (memoised per text)."""
         cached = self._found.get(text)
         if cached is None:
+            if len(self._found) >= CACHE_SIZE:
+                self._found.clear()  # bounded: a long batch must not grow without end
             cached = self._found[text] = tuple(self._scan(tokens(text)))
         return cached
 
@@ -325,6 +328,8 @@ def _check_supported(unit: Unit, fact_ids: list[str], ctx: GroundingContext) -> 
     key = (unit.text, facts)
     problems = ctx.lexicon.verdicts.get(key)
     if problems is None:
+        if len(ctx.lexicon.verdicts) >= CACHE_SIZE:
+            ctx.lexicon.verdicts.clear()
         problems = ctx.lexicon.verdicts[key] = tuple(_unsupported(unit.text, facts, ctx.lexicon))
     return [_finding(unit, span, why, fact_ids) for span, why in problems]
 
@@ -355,7 +360,7 @@ class _Support:
     clauses: tuple[_Clause, ...]
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def _negated_words(clause: str) -> frozenset[str]:
     """Content words a negator governs: those after it up to the next comma (a second negator
     undoes it); "non-" governs only the word it prefixes ("non-competitive")."""

@@ -23,7 +23,7 @@ from pipeline.checks.dosing import find_dosing
 from pipeline.checks.findings import Finding, Severity
 from pipeline.checks.grounding import GroundingContext, check_citations, check_grounded, normalize
 from pipeline.checks.language import find_absolute_safety, find_cure_claims, find_directives
-from pipeline.checks.spans import Hit
+from pipeline.checks.spans import CACHE_SIZE, Hit
 from pipeline.settings import SiteSettings
 
 RULES_VERSION = "1"
@@ -66,7 +66,7 @@ class Rule:
 def _text_rule(rule_id: str, detector: Callable[[str], list[Hit]], what: str) -> Callable[[CheckInput], list[Finding]]:
     # Detectors are pure, and the same fact sentences recur across a draft, its page and
     # every page of a batch, so results are memoised per sentence.
-    @functools.lru_cache(maxsize=65536)
+    @functools.lru_cache(maxsize=CACHE_SIZE)
     def detect(text: str) -> tuple[Hit, ...]:
         return tuple(detector(text))
 

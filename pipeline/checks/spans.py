@@ -6,6 +6,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# Entries each per-sentence memo keeps. Pages of one batch share many sentences (a compound's facts
+# recur across its conditions), so recent ones are worth keeping; older ones are let go so that a
+# batch's memory stays flat however many pages it has.
+CACHE_SIZE = 16384
+
 
 @dataclass(frozen=True)
 class Hit:

@@ -27,7 +27,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from pipeline.checks.dosing import find_dosing
-from pipeline.checks.spans import Hit
+from pipeline.checks.spans import CACHE_SIZE, Hit
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.base import KnowledgeBase, normalize_name
 from pipeline.knowledge.merging import PATCHES, Doc, LocatedFact, imported_releases, merge_entity, merge_pairs
@@ -363,7 +363,7 @@ def _check_fact(c: _Collector, kb: KnowledgeBase, fact: Fact, path: Path, where:
               f"contains dosing ({hit.text!r}); facts never carry doses, frequencies or titration")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def _dosing(text: str) -> tuple[Hit, ...]:
     """The dosing detector is pure and slow on thousands of imported facts: re-loads in one process reuse it."""
     return tuple(find_dosing(text))
