@@ -7,6 +7,7 @@ answers are prepared before it starts serving. Run in its own process by bench_b
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import socket
 from multiprocessing.connection import Connection
@@ -54,8 +55,6 @@ def serve(answers: dict[tuple[str, str], bytes], latency: float, conn: Connectio
 
 def prepared_answers(kb_dir: Path, prompts: Path, pages: int) -> dict[tuple[str, str], bytes]:
     """What a well-behaved model answers for each of the first ``pages`` pairs."""
-    import json
-
     from pipeline import Workspace
     from pipeline.generation import all_pairs
     from tests.fake_openai import completion

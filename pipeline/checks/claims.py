@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.checks.spans import Hit, is_negated, quoted_spans, scan
+from pipeline.checks.spans import Hit, inside, is_negated, quoted_spans, scan
 
 # The condition or what it does to a person: the object of a cure claim.
 DISEASE = (
@@ -197,10 +197,9 @@ def find_absolute_safety(text: str) -> list[Hit]:
     """Claims that a compound is safe (or unsafe) for every patient, or has no risk."""
     if _DEBUNK.search(text) or _HEDGE.search(text):
         return []
-    quoted = quoted_spans(text)  # "the advert's 'completely safe' wording"
     return [
         hit for hit in scan(text, SAFETY_CLAIMS)
-        if not any(s <= hit.start < e for s, e in quoted)
+        if not inside(hit.start, quoted_spans(text))  # "the advert's 'completely safe' wording"
         and not (hit.reason == _NO_RISK and _FOUND_IN_STUDY.search(text, 0, hit.start) and _STUDY.search(text))
         and not _question(text, hit.start) and not is_negated(text, hit.start)
         and not (hit.reason == _NO_RISK and _OBSERVED.match(text, hit.end))
@@ -325,12 +324,12 @@ def find_cure_claims(text: str) -> list[Hit]:
     if _DEBUNK.search(text):
         return []
     # quoted words are mentioned, not used ("the phrase 'miracle drug'")
-    benign = [m.span() for m in _CURE_BENIGN.finditer(text)] + quoted_spans(text)
+    benign = [m.span() for m in _CURE_BENIGN.finditer(text)] + list(quoted_spans(text))
     hits = []
     for hit in scan(text, CURE_CLAIMS):
         # a negator just before the claim negates it; farther away it governs another verb
         # ("doctors don't want you to know X undoes nerve damage")
-        if any(s <= hit.start < e for s, e in benign) or is_negated(text, hit.start, max_words=4):
+        if inside(hit.start, benign) or is_negated(text, hit.start, max_words=4):
             continue
         if hit.reason in _ASKABLE and (_question(text, hit.start) or _HYPOTHETICAL.search(text, 0, hit.start)):
             continue

@@ -76,6 +76,7 @@ _LEAD = (r"(?:^(?:[\w' ]{1,30},\s+)?|(?<=[:•\-*;]\s)|(?<=[.!?]\s)|(?<=—\s)|(
 _CONDITION_LEAD = (r"^(?:if|when|whenever|once|after|before|while|unless|until|in\s+case)\b[^,;.]{1,80},\s+"
                    + _FILLER)
 _IMPERATIVE = "imperative telling the reader to act on a treatment"
+_SUGGESTS = "suggests acting on a treatment"
 _PARTICIPLES = (r"avoided|stopped|discontinued|started|taken|used|withheld|held|combined|switched|initiated|added|"
                 r"swallowed|chewed|applied|dissolved|injected|finished|paused|"
                 r"reduced|increased|skipped|paused|replaced|given|tried|halted|crushed|swapped|restarted|resumed|"
@@ -159,7 +160,7 @@ DIRECTIVE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"dose)\b", re.IGNORECASE), "recommends acting on a treatment"),
     (re.compile(rf"\b(?:consider|try|avoid|keep|stop|start|think\s+about|thinking\s+about|why\s+not\s+try)\s+"
                 rf"(?:{ACTIONS_ING})\b|\bwhy\s+not\s+(?:{ACTIONS})\b|\bgive\s+(?:\w+\s+){{0,2}}a\s+"
-                rf"(?:try|go|shot)\b", re.IGNORECASE), "suggests acting on a treatment"),
+                rf"(?:try|go|shot)\b", re.IGNORECASE), _SUGGESTS),
     (re.compile(rf"\byou\s+(?:can|could|may|might)\s+(?:safely\s+|also\s+|then\s+|just\s+|always\s+|simply\s+)?"
                 rf"(?:{ACTIONS})\b",
                 re.IGNORECASE), "tells the reader they may act on a treatment"),
@@ -265,7 +266,6 @@ def _in_question(text: str, pos: int) -> bool:
     return bool(end and end.group(0) == "?" and _QUESTION_WORD.match(text[start:]))
 
 
-_SUGGESTS = "suggests acting on a treatment"
 # A person named just before "start taking" is doing it, not being told to.
 _DESCRIBED_SUBJECT = re.compile(r"\b(?:they|he|she|we|I|people|patients|someone|who|you)\s+"
                                 r"(?:first\s+|then\s+|later\s+|usually\s+|often\s+)?$", re.IGNORECASE)

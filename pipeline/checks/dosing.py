@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.checks.spans import Hit, quoted_spans, scan
+from pipeline.checks.spans import Hit, inside, quoted_spans, scan
 
 # Longest first, so that "sixteen" is not read as "six" followed by a non-unit.
 _WORD_NUMBERS = (
@@ -220,7 +220,7 @@ def find_dosing(text: str) -> list[Hit]:
             continue
         if hit.reason in _FREQUENCY_REASONS and _monitoring_schedule(text, hit.start):
             continue
-        if hit.reason not in _AMOUNTS and any(s <= hit.start < e for s, e in quoted_spans(text)):
+        if hit.reason not in _AMOUNTS and inside(hit.start, quoted_spans(text)):
             continue  # "the 'start low, go slow' saying": mentioned, not advised
         if hit.reason == _AMOUNTS[1] and _PACKAGE.search(text, 0, hit.start) and not _PER_TIME.match(text, hit.end):
             continue

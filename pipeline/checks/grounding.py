@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from wordfreq import zipf_frequency
 
@@ -149,6 +150,21 @@ def clauses(text: str) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _remember(memo: dict[K, V], key: K, compute: Callable[[], V]) -> V:
+    """``memo[key]``, computed on first use; the memo is emptied when full, so a long batch's
+    memory stays bounded."""
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= CACHE_SIZE:
+            memo.clear()
+        found = memo[key] = compute()
+    return found
+
+
 @dataclass(frozen=True)
 class Term:
     """A recognised term: what kind it is and the key it resolves to."""
@@ -182,12 +198,7 @@ class Lexicon:
 
     def find(self, text: str) -> tuple[Term, ...]:
         """Every term in ``text``, longest match first, without overlaps (memoised per text)."""
-        cached = self._found.get(text)
-        if cached is None:
-            if len(self._found) >= CACHE_SIZE:
-                self._found.clear()  # bounded: a long batch must not grow without end
-            cached = self._found[text] = tuple(self._scan(tokens(text)))
-        return cached
+        return _remember(self._found, text, lambda: tuple(self._scan(tokens(text))))
 
     def _scan(self, words: Sequence[str]) -> list[Term]:
         out: list[Term] = []
@@ -326,11 +337,7 @@ def _check_framing(unit: Unit, ctx: GroundingContext) -> list[Finding]:
 def _check_supported(unit: Unit, fact_ids: list[str], ctx: GroundingContext) -> list[Finding]:
     facts = tuple((fid, ctx.facts[fid].text, ctx.facts[fid].tags) for fid in fact_ids)
     key = (unit.text, facts)
-    problems = ctx.lexicon.verdicts.get(key)
-    if problems is None:
-        if len(ctx.lexicon.verdicts) >= CACHE_SIZE:
-            ctx.lexicon.verdicts.clear()
-        problems = ctx.lexicon.verdicts[key] = tuple(_unsupported(unit.text, facts, ctx.lexicon))
+    problems = _remember(ctx.lexicon.verdicts, key, lambda: tuple(_unsupported(unit.text, facts, ctx.lexicon)))
     return [_finding(unit, span, why, fact_ids) for span, why in problems]
 
 
@@ -454,9 +461,10 @@ def _unsupported(text: str, facts: tuple[tuple[str, str, tuple[str, ...]], ...],
         if word not in covered and not any(f" {word} " in s.norm for s in support):
             out.append((word, "uses a technical word (drug, effect or other term) that its cited facts do "
                         "not contain; keep to the facts' wording"))
-    out += _novel_modifiers(text, statement_terms, support)
-    out += _novel_scope(text, support)
-    out += _reversed_directions(text, support)
+    fact_words: set[str] = set().union(*(set(s.norm.split()) for s in support))
+    out += _novel_modifiers(text, statement_terms, fact_words)
+    out += _novel_scope(text, fact_words)
+    out += _reversed_directions(text, fact_words)
     if out:
         return out
     # A clause that names nothing continues the subject of the clause before it; a leading clause
@@ -489,9 +497,8 @@ def _speaks_of(names: list[Term], fact: _Support, clause: _Clause) -> bool:
     return False
 
 
-def _reversed_directions(text: str, support: list[_Support]) -> list[tuple[str, str]]:
+def _reversed_directions(text: str, fact_words: set[str]) -> list[tuple[str, str]]:
     """A direction word the facts do not use whose opposite they do ("lowered" for "elevated")."""
-    fact_words = set().union(*(set(s.norm.split()) for s in support))
     out = []
     for word in dict.fromkeys(tokens(text)):
         opposite = sorted(o for o in _OPPOSITES.get(word, ()) if _singular(o) in fact_words)
@@ -510,8 +517,7 @@ _ALL_PEOPLE = re.compile(r"\ball\s+(?:people|patients|persons|adults|children|ca
                          re.IGNORECASE)
 
 
-def _novel_scope(text: str, support: list[_Support]) -> list[tuple[str, str]]:
-    fact_words = set().union(*(set(s.norm.split()) for s in support))
+def _novel_scope(text: str, fact_words: set[str]) -> list[tuple[str, str]]:
     why = "widens or narrows the claim with a word its cited facts do not use; keep the facts' scope"
     out = [(word, why) for word in dict.fromkeys(tokens(text)) if word in _SCOPE and word not in fact_words]
     if "all" not in fact_words:
@@ -519,11 +525,10 @@ def _novel_scope(text: str, support: list[_Support]) -> list[tuple[str, str]]:
     return out
 
 
-def _novel_modifiers(text: str, terms: tuple[Term, ...], support: list[_Support]) -> list[tuple[str, str]]:
+def _novel_modifiers(text: str, terms: tuple[Term, ...], fact_words: set[str]) -> list[tuple[str, str]]:
     """Disease qualifiers the facts do not use ("primary progressive" where they say "secondary
     progressive", "severe" where they say "mild"): the qualifier changes who the claim is about."""
     words = tokens(text)
-    fact_words = set().union(*(set(s.norm.split()) for s in support))
     named = {w for t in terms for w in t.surface.split()}
     out = []
     for i, word in enumerate(words):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -77,6 +78,12 @@ _NAMED_QUOTE = re.compile(r"\b(?:slogan|phrase|wording|words|tagline|term|expres
                           r"(?:'[^']{1,80}'|\"[^\"]{1,80}\"|‘[^’]{1,80}’|“[^”]{1,80}”)", re.IGNORECASE)
 
 
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Where text is quoted in order to mention it, not to say it."""
-    return [m.span() for m in _QUOTED.finditer(text)] + [m.span() for m in _NAMED_QUOTE.finditer(text)]
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where text is quoted in order to mention it, not to say it (memoised: several rules ask)."""
+    return tuple(m.span() for pattern in (_QUOTED, _NAMED_QUOTE) for m in pattern.finditer(text))
+
+
+def inside(pos: int, spans: Iterable[tuple[int, int]]) -> bool:
+    """Does ``pos`` fall within one of ``spans``?"""
+    return any(start <= pos < end for start, end in spans)
