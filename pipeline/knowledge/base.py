@@ -14,6 +14,7 @@ from pipeline.knowledge.models import (
     Evidence,
     Fact,
     Interaction,
+    Pharmacology,
     Source,
     Treatment,
     Vocabulary,
@@ -41,6 +42,7 @@ class KnowledgeBase:
     facts: dict[str, Fact] = field(default_factory=dict)
     medical_terms: dict[str, str] = field(default_factory=dict)  # term -> category
     fact_files: dict[str, str] = field(default_factory=dict)
+    pharmacology: Pharmacology = field(default_factory=Pharmacology)
 
     def resolve_compound(self, name: str) -> Compound:
         """Find a compound by id, name or alias, case-insensitively."""

@@ -3,7 +3,8 @@
 Layout (one entity per file so that reviews diff cleanly):
 
     vocabulary.yaml            organ-system tags, effect and claim terms
-    sources.yaml               the bibliography
+    sources.yaml, sources/*.yaml  the bibliography
+    pharmacology.yaml          drug classes, pharmacological properties and their combinations
     compounds/<id>.yaml        one compound and its facts
     conditions/<id>.yaml       one condition, its standard treatments and facts
     treatments/<id>.yaml       one standard treatment and its facts
@@ -36,7 +37,10 @@ from pipeline.knowledge.models import (
     Condition,
     EvidenceFile,
     Fact,
+    FactKind,
     InteractionFile,
+    LabelSection,
+    Pharmacology,
     Source,
     SourceType,
     Treatment,
@@ -57,7 +61,9 @@ REQUIRED_SOURCE_FIELDS: dict[SourceType, tuple[str, ...]] = {
     SourceType.GUIDELINE: ("publisher", "year"),
     SourceType.DATASET: ("release", "license"),
     SourceType.PAPER: ("journal", "year"),
+    SourceType.AGENCY: ("publisher",),
 }
+PHARMACOLOGY = "pharmacology.yaml"
 
 
 class _Collector:
@@ -138,6 +144,7 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
             [KnowledgeIssue(str(root), "(directory)", "not a directory; pass --knowledge DIR")]
         )
     vocab = _load_vocabulary(c, root / "vocabulary.yaml")
+    pharmacology = _load_pharmacology(c, root / PHARMACOLOGY)
     sources = _load_sources(c, root / "sources.yaml")
     releases = imported_releases(root)
     located: list[LocatedFact] = []
@@ -158,12 +165,15 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
         interactions=_unpaired(interactions),
         evidence=_unpaired(evidence),
         medical_terms=read_medical_terms(root / "lexicon" / "medical-terms.txt"),
+        pharmacology=pharmacology,
     )
     if vocab is not None:
         _check_conditions(c, root, conditions, treatments, vocab)
         _check_organ_table(c, root / ORGAN_TABLE, vocab)
     _check_aliases(c, root, compounds, conditions, treatments)
     _check_specialists(c, conditions)
+    located += [LocatedFact(combo.fact, root / PHARMACOLOGY, f"combinations[{i}].fact ({combo.fact.id})")
+                for i, combo in enumerate(pharmacology.combinations)]
     _index_facts(c, kb, root, located)
     if c.issues:
         raise KnowledgeError(c.issues)
@@ -177,28 +187,55 @@ def _load_vocabulary(c: _Collector, path: Path) -> Vocabulary | None:
     return c.model(path, c.read(path), Vocabulary)
 
 
+def _load_pharmacology(c: _Collector, path: Path) -> Pharmacology:
+    """Drug classes, properties and combinations; a knowledge base without the file has none."""
+    if not path.is_file():
+        return Pharmacology()
+    data = c.read(path)
+    ph = c.model(path, data if data is not None else {}, Pharmacology)
+    if ph is None:
+        return Pharmacology()
+    for cid, cls in ph.classes.items():
+        for parent in cls.parents:
+            if parent not in ph.classes:
+                c.add(path, f"classes.{cid}.parents", f"unknown class {parent!r}; define it under 'classes'")
+    for i, combo in enumerate(ph.combinations):
+        for side in ("a", "b"):
+            for name in getattr(combo, side):
+                if name not in ph.properties and name not in ph.classes:
+                    c.add(path, f"combinations[{i}].{side}",
+                          f"{name!r} is neither a property nor a class; define it first")
+    return ph
+
+
 def _load_sources(c: _Collector, path: Path) -> dict[str, Source]:
+    """``sources.yaml`` and every ``sources/*.yaml`` beside it (one file per curation batch diffs cleanly)."""
     if not path.is_file():
         c.add(path.name, "(file)", "missing; every fact must cite a source listed here")
         return {}
+    out: dict[str, Source] = {}
+    for file in [path, *_yaml_files(path.parent / "sources")]:
+        _read_source_file(c, file, out)
+    return out
+
+
+def _read_source_file(c: _Collector, path: Path, out: dict[str, Source]) -> None:
     data = c.read(path)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         c.add(path, "sources", "expected a top-level 'sources:' list")
-        return {}
-    out: dict[str, Source] = {}
+        return
     for i, raw in enumerate(data["sources"]):
         src = c.model(path, raw, Source, prefix=f"sources[{i}]")
         if src is None:
             continue
         where = f"sources[{i}] ({src.id})"
         if src.id in out:
-            c.add(path, f"{where}.id", f"duplicate source id {src.id!r}; ids must be unique")
+            c.add(path, f"{where}.id", f"duplicate source id {src.id!r}; ids must be unique across source files")
         for needed in REQUIRED_SOURCE_FIELDS[src.type]:
             if getattr(src, needed) in (None, ""):
                 c.add(path, f"{where}.{needed}",
                       f"a {src.type.value} source needs '{needed}' so readers can find it")
         out[src.id] = src
-    return out
 
 
 def _read_docs(c: _Collector, directory: Path, cls: type[M], dataset: str | None) -> list[Doc]:
@@ -361,6 +398,31 @@ def _check_fact(c: _Collector, kb: KnowledgeBase, fact: Fact, path: Path, where:
     for hit in _dosing(fact.text):
         c.add(path, f"{where}.text",
               f"contains dosing ({hit.text!r}); facts never carry doses, frequencies or titration")
+    _check_pharmacology_fields(c, kb, fact, path, where)
+
+
+def _check_pharmacology_fields(c: _Collector, kb: KnowledgeBase, fact: Fact, path: Path, where: str) -> None:
+    """Classes, properties and targets come from the controlled vocabulary; label facts name their section."""
+    ph = kb.pharmacology
+    for name in fact.classes:
+        if name not in ph.classes:
+            c.add(path, f"{where}.classes", f"unknown class {name!r}; use one from {PHARMACOLOGY} or add it there")
+    for name in fact.properties:
+        if name not in ph.properties:
+            c.add(path, f"{where}.properties",
+                  f"unknown property {name!r}; use one from {PHARMACOLOGY} or add it there")
+    for name in fact.targets:
+        if not (name in ph.classes or name in ph.properties or name in kb.compounds or name in kb.treatments):
+            c.add(path, f"{where}.targets", f"unknown target {name!r}: not a class or property in {PHARMACOLOGY}, "
+                  "nor a compound or treatment id")
+    labels = [s for s in fact.sources if s in kb.sources and kb.sources[s].type is SourceType.LABEL]
+    if fact.kind is FactKind.BOXED_WARNING and (not labels or fact.section is not LabelSection.BOXED_WARNING):
+        c.add(path, f"{where}.section", "a boxed-warning fact cites a label and has section: boxed-warning")
+    if (fact.kind is FactKind.CONTRAINDICATION and labels
+            and fact.section not in (LabelSection.CONTRAINDICATIONS, LabelSection.BOXED_WARNING)):
+        c.add(path, f"{where}.section", "a contraindication from a label has section: contraindications")
+    if fact.section is not None and not labels:
+        c.add(path, f"{where}.section", "only a fact citing a label source names a label section")
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

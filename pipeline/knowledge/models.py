@@ -31,6 +31,7 @@ class SourceType(StrEnum):
     GUIDELINE = "guideline"
     DATASET = "dataset"
     PAPER = "paper"
+    AGENCY = "agency"  # a named publication of a regulator or public-health agency (FDA, NIH ODS), not a label
 
 
 class FactKind(StrEnum):
@@ -45,6 +46,29 @@ class FactKind(StrEnum):
     MONITORING = "monitoring"
     INDICATION = "indication"
     DISEASE = "disease"
+    BOXED_WARNING = "boxed-warning"
+    CONTRAINDICATION = "contraindication"
+    PROPERTY = "property"  # a pharmacological property (CYP inhibition, renal clearance) that drives interactions
+
+
+class LabelSection(StrEnum):
+    """The section of a US prescribing information a label fact comes from."""
+
+    BOXED_WARNING = "boxed-warning"
+    INDICATIONS = "indications"
+    CONTRAINDICATIONS = "contraindications"
+    WARNINGS = "warnings-and-precautions"
+    ADVERSE_REACTIONS = "adverse-reactions"
+    DRUG_INTERACTIONS = "drug-interactions"
+    SPECIFIC_POPULATIONS = "specific-populations"
+    DRUG_ABUSE = "drug-abuse-and-dependence"
+    OVERDOSAGE = "overdosage"
+    DESCRIPTION = "description"
+    CLINICAL_PHARMACOLOGY = "clinical-pharmacology"
+    CLINICAL_STUDIES = "clinical-studies"
+    DOSAGE_AND_ADMINISTRATION = "dosage-and-administration"  # for monitoring requirements only, never doses
+    PATIENT_COUNSELING = "patient-counseling"
+    DRUG_FACTS = "drug-facts"  # the Drug Facts panel of an over-the-counter product
 
 
 class EvidenceTier(StrEnum):
@@ -54,17 +78,24 @@ class EvidenceTier(StrEnum):
     CURATED_INDICATION = "curated-indication"
     RCT = "randomized-controlled-trials"
     PHASE_2 = "phase-2"
+    PILOT = "pilot-studies"
     OBSERVATIONAL = "observational"
     CASE_REPORTS = "case-reports"
     PRECLINICAL = "preclinical"
+    NEGATIVE = "negative-trials"  # controlled trials found no benefit
+    HARM = "harm-in-trials"  # a controlled trial found the compound worse than placebo
     NONE = "no-condition-specific-data"
 
 
 class TreatmentRole(StrEnum):
-    """Whether a standard treatment changes the disease course or eases symptoms."""
+    """What a standard treatment does for the condition, as the guideline it comes from puts it."""
 
     DISEASE_MODIFYING = "disease-modifying"
     SYMPTOMATIC = "symptomatic"
+    ACUTE = "acute"
+    MAINTENANCE = "maintenance"
+    PREVENTIVE = "preventive"
+    RESCUE = "rescue"
 
 
 class InteractionStatus(StrEnum):
@@ -129,6 +160,11 @@ class Origin(Strict):
 class Fact(Strict):
     """One curated, cited statement; the unit every page statement rests on.
 
+    ``section`` names the label section a label fact comes from. ``classes`` and ``properties``
+    are the drug classes and pharmacological properties (knowledge/pharmacology.yaml) the fact
+    establishes for its drug. ``targets`` name what the fact is about besides its own entity: for
+    an interaction or contraindication, the drugs, classes or properties the label names; for a
+    condition's disease fact, the properties the condition is vulnerable to.
     ``origin`` is set on imported facts (never by hand). A ``detail`` fact is shown only where
     its organ-system tags meet the condition's, not in the general profile, so that a compound
     with hundreds of dataset side effects keeps a readable profile.
@@ -139,6 +175,10 @@ class Fact(Strict):
     text: Text
     tags: tuple[Slug, ...] = ()
     sources: tuple[SourceId, ...] = ()
+    section: LabelSection | None = None
+    classes: tuple[Slug, ...] = ()
+    properties: tuple[Slug, ...] = ()
+    targets: tuple[Slug, ...] = ()
     stage: Slug | None = None
     detail: bool = False
     origin: Origin | None = None
@@ -231,6 +271,36 @@ class EvidenceFile(Strict):
 
     compound: Slug
     conditions: tuple[Evidence, ...]
+
+
+class DrugClass(Strict):
+    """A drug class a label statement may name; members of a narrower class belong to its parents."""
+
+    label: Text
+    plural: Text | None = None
+    parents: tuple[Slug, ...] = ()
+
+
+class Property(Strict):
+    """A pharmacological property from the controlled vocabulary (CNS depressant, CYP1A2 inhibitor...)."""
+
+    label: Text
+
+
+class Combination(Strict):
+    """What follows when one drug has a property in ``a`` and the other one in ``b`` (cited)."""
+
+    a: tuple[Slug, ...] = Field(min_length=1)
+    b: tuple[Slug, ...] = Field(min_length=1)
+    fact: Fact
+
+
+class Pharmacology(Strict):
+    """Drug classes, pharmacological properties and the cited consequences of combining them."""
+
+    classes: dict[Slug, DrugClass] = Field(default_factory=dict)
+    properties: dict[Slug, Property] = Field(default_factory=dict)
+    combinations: tuple[Combination, ...] = ()
 
 
 class OrganSystem(Strict):
