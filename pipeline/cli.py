@@ -33,6 +33,7 @@ from pipeline.evaluation import (
     load_text_cases,
 )
 from pipeline.generation import Outcome, PageResult, Workspace, all_pairs, check_page, generate_page
+from pipeline.knowledge.completeness import knowledge_gaps
 from pipeline.knowledge.importers.cli import import_command
 from pipeline.knowledge.loading import load_knowledge
 from pipeline.knowledge.terms import write_medical_terms
@@ -254,6 +255,26 @@ def validate(directory: str | None) -> None:
         raise CliError(f"{len(exc.issues)} issue(s) in {root}") from exc
     click.echo(f"ok: {root}: {len(kb.compounds)} compounds, {len(kb.conditions)} conditions, "
                f"{len(kb.treatments)} treatments, {len(kb.facts)} facts, {len(kb.sources)} sources")
+
+
+@knowledge.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the gaps and held-back pairs as JSON.")
+@click.option("--knowledge", "knowledge_dir", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE)
+def gaps(as_json: bool, knowledge_dir: str | None) -> None:
+    """What the knowledge base lacks, per compound, treatment and condition, and the pairs held back.
+
+    Blocking gaps hold pages back (the `completeness` rule refuses them); the others are the next
+    things to curate. Example: reviewgen knowledge gaps --json > gaps.json
+    """
+    report = knowledge_gaps(load_knowledge(resolve_knowledge_dir(knowledge_dir)))
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2))
+        return
+    for gap in report.gaps:
+        click.echo(f"{'BLOCKING' if gap.blocking else 'gap':8} {gap.subject}: {gap.what}")
+    click.echo(f"held back: {len(report.held_back)} pair(s)")
+    for (cid, did), reasons in sorted(report.held_back.items()):
+        click.echo(f"  {cid} x {did}: {'; '.join(reasons)}")
 
 
 @knowledge.command(name="build-terms")

@@ -242,6 +242,7 @@ def build_sidecar(ws: Workspace, sel: Selection, draft: Draft, drafter: str, mar
         "licenses": licenses,
         "excluded_sources": sorted(getattr(sel, "excluded_sources", ())),
         "references": {str(n): sid for n, sid in references},
+        "completeness": {"required": dict(sel.required), "gaps": list(sel.gaps)},
         "statements": statements,
         "attempts": 1,
     }

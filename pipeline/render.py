@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from pipeline.checks.document import headline
 from pipeline.draft import Draft, SectionId, Statement
 from pipeline.errors import TemplateError
 from pipeline.knowledge.selection import Selection
@@ -35,12 +36,14 @@ class RenderedPage:
 
 def make_environment(prompts_dir: Path) -> jinja2.Environment:
     """A strict jinja2 environment: an undefined variable is an error, never blank text."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(prompts_dir)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
     )
+    env.filters["headline"] = headline
+    return env
 
 
 def template_digest(prompts_dir: Path) -> str:

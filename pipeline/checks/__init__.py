@@ -87,7 +87,8 @@ def check_draft(draft: Draft, selection: Selection, settings: SiteSettings,
               for st in section.statements if st.label]
     ctx = grounding_context(selection, lexicon, settings)
     ctx.allowed_words = ctx.allowed_words | extra_words
-    doc = CheckInput(units, settings, grounding=ctx, names=page_names(selection), is_draft=True)
+    doc = CheckInput(units, settings, grounding=ctx, names=page_names(selection), is_draft=True,
+                     required=dict(selection.required), gaps=selection.gaps)
     return run_rules(doc)
 
 
@@ -111,7 +112,9 @@ def check_markdown(markdown: str, settings: SiteSettings, sidecar: Mapping[str, 
     units = _attach_citations(page.units, sidecar, facts)
     names = PageNames(sidecar["compound"]["name"], sidecar["condition"]["name"],
                       sidecar["condition"]["short_name"])
-    doc = CheckInput(units, settings, page=page, grounding=ctx, names=names)
+    completeness = sidecar.get("completeness") or {}
+    doc = CheckInput(units, settings, page=page, grounding=ctx, names=names,
+                     required=dict(completeness.get("required") or {}), gaps=tuple(completeness.get("gaps") or ()))
     return run_rules(doc), True
 
 

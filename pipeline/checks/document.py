@@ -28,6 +28,12 @@ REQUIRED_SECTIONS = ("intro", "profile", "condition", "literature", "bottom_line
 DRAFTED_SECTIONS = ("profile", "condition", "personal", "literature", "bottom_line", "faq")
 TITLE = re.compile(r"^Is (?P<compound>.+) Safe for (?P<condition>.+) Patients\? — Research Review$")
 
+def headline(name: str) -> str:
+    """A condition's short name as a heading word: 'hypertension' -> 'Hypertension', 'bipolar disorder' ->
+    'Bipolar Disorder'; acronyms and names already capitalised stay as written ('ALS', "Crohn's disease")."""
+    return " ".join(w[:1].upper() + w[1:] if w[:1].islower() else w for w in name.split(" "))
+
+
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _ABBREVIATIONS = ("e.g.", "i.e.", "U.S.", "vs.", "Dr.", "al.", "approx.", "No.", "Inc.", "Ltd.", "etc.")
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(*])")

@@ -16,6 +16,7 @@ from pipeline.checks.document import (
     TITLE,
     ParsedPage,
     Unit,
+    headline,
     plain,
     section_of,
 )
@@ -53,6 +54,8 @@ class CheckInput:
     grounding: GroundingContext | None = None
     names: PageNames | None = None
     is_draft: bool = False
+    required: dict[str, str] | None = None  # fact id -> what the page must state (completeness)
+    gaps: tuple[str, ...] = ()  # what the knowledge base lacks for this page
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,7 @@ def _page_structure(page: ParsedPage, names: PageNames | None, settings: SiteSet
             out.append(_structure_finding(sid or "page", text, f"heading names {groups['condition']!r}; "
                                           f"the page is about {condition!r}"))
         short = names.condition_short if names else None
-        if "short" in groups and ((short and groups["short"] != short)
+        if "short" in groups and ((short and groups["short"] not in (short, headline(short)))
                                   or (not short and condition and groups["short"] not in condition)):
             out.append(_structure_finding(sid or "page", text, f"heading names {groups['short']!r}, "
                                           f"which is not how this page names {condition!r}"))
@@ -213,8 +216,10 @@ def _draft_structure(units: list[Unit], names: PageNames) -> list[Finding]:
 
 # Which kinds of fact belong under each sub-heading: a monitoring bullet rests on monitoring facts.
 GROUP_KINDS: dict[str, frozenset[str]] = {
-    "interactions": frozenset({"indication", "interaction", "evidence", "safety"}),
-    "disease-risks": frozenset({"safety", "disease"}),
+    "interactions": frozenset({"indication", "interaction", "evidence", "safety", "boxed-warning",
+                               "contraindication", "property", "class", "monitoring", "regulatory"}),
+    "disease-risks": frozenset({"safety", "disease", "boxed-warning", "contraindication", "property", "class",
+                                "interaction", "regulatory"}),
     "monitoring": frozenset({"monitoring"}),
     "evidence": frozenset({"evidence"}),
     "mechanism": frozenset({"mechanism", "class"}),
@@ -247,6 +252,20 @@ def _placement(units: list[Unit], grounding: GroundingContext | None) -> list[Fi
     return out
 
 
+def _check_completeness(doc: CheckInput) -> list[Finding]:
+    """What a pharmacist checks first is on the page, or the page is held back with the reason."""
+    out = [Finding(rule="completeness", severity=Severity.ERROR, section="page", text=gap,
+                   message="knowledge gap: the page is held back until it is curated; "
+                           "`reviewgen knowledge gaps` lists what to add")
+           for gap in doc.gaps]
+    if doc.required:
+        cited = {fid for unit in doc.units if unit.fact_ids for fid in unit.fact_ids}
+        out += [Finding(rule="completeness", severity=Severity.ERROR, section="page", text=fid, fact_ids=[fid],
+                        message=f"the page does not state {why}; restore the statement citing it")
+                for fid, why in doc.required.items() if fid not in cited]
+    return out
+
+
 def _grounding_rule(fn: Callable[..., list[Finding]]) -> Callable[[CheckInput], list[Finding]]:
     def check(doc: CheckInput) -> list[Finding]:
         return fn(doc.units, doc.grounding) if doc.grounding is not None else []
@@ -270,6 +289,8 @@ RULES: tuple[Rule, ...] = (
          _grounding_rule(check_grounded)),
     Rule("structure", Severity.ERROR, "required sections in order, allowed links, consistent names",
          _check_structure),
+    Rule("completeness", Severity.ERROR, "boxed warnings, approval status, required monitoring and the "
+         "interactions that apply to the standard treatments are on the page", _check_completeness),
 )
 RULE_IDS = tuple(rule.id for rule in RULES)
 

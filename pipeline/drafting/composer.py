@@ -1,36 +1,50 @@
-"""The built-in drafter: deterministic, no model, cross-references curated facts.
+"""The built-in drafter: deterministic, no model, reasons over curated facts.
 
-It never writes a medical claim of its own. Fact statements reuse curated fact
-text verbatim (so grounding holds by construction) and framing statements only
-connect, name the page's compound, condition and treatments, or point the
-reader to their clinicians.
+It never writes a medical claim of its own. Fact statements reuse curated fact text verbatim
+(so grounding holds by construction); the few composed statements (a shared-property inference,
+summaries) only connect cited facts, and framing statements only name the page's compound,
+condition and treatments, state what the sources do not record, or point the reader to their
+clinicians. A gap in the data is always written as a gap, never as reassurance.
 """
 
 from __future__ import annotations
 
 from pipeline.draft import Draft, Section, SectionId, Statement, StatementKind
-from pipeline.knowledge.models import EvidenceTier, Fact, FactKind, InteractionStatus
+from pipeline.knowledge.models import EvidenceTier, Fact, FactKind
+from pipeline.knowledge.reasoning import Basis, Note, no_record_facts
 from pipeline.knowledge.selection import Selection, TreatmentFacts
 
 TIER_WORDING: dict[EvidenceTier, str] = {
-    EvidenceTier.APPROVED: "approved for this condition",
+    EvidenceTier.APPROVED: "an approved indication",
     EvidenceTier.CURATED_INDICATION: "listed as a treatment for this condition in a physician-curated catalogue",
     EvidenceTier.RCT: "randomized controlled trials",
     EvidenceTier.PHASE_2: "phase 2 trials",
+    EvidenceTier.PILOT: "small pilot studies only",
     EvidenceTier.OBSERVATIONAL: "observational studies",
     EvidenceTier.CASE_REPORTS: "case reports",
     EvidenceTier.PRECLINICAL: "preclinical studies only",
+    EvidenceTier.NEGATIVE: "controlled trials that found no benefit",
+    EvidenceTier.HARM: "a controlled trial that found harm",
     EvidenceTier.NONE: "no condition-specific clinical data",
 }
+PROFILE_GROUPS: tuple[tuple[str, frozenset[FactKind]], ...] = (
+    ("boxed-warning", frozenset({FactKind.BOXED_WARNING})),
+    ("contraindications", frozenset({FactKind.CONTRAINDICATION})),
+    ("safety", frozenset({FactKind.SAFETY})),
+    ("label-interactions", frozenset({FactKind.INTERACTION})),
+    ("properties", frozenset({FactKind.PROPERTY})),
+    ("regulatory", frozenset({FactKind.REGULATORY})),
+)
+RISK_KINDS = (FactKind.BOXED_WARNING, FactKind.CONTRAINDICATION, FactKind.SAFETY)
 
 
 def _fact(fact: Fact, group: str | None = None, label: str | None = None) -> Statement:
     return Statement(text=fact.text, fact_ids=[fact.id], group=group, label=label)
 
 
-def _cited(text: str, facts: list[Fact], group: str | None = None,
+def _cited(text: str, facts: list[Fact] | tuple[Fact, ...], group: str | None = None,
            label: str | None = None) -> Statement:
-    return Statement(text=text, fact_ids=[f.id for f in facts], group=group, label=label)
+    return Statement(text=text, fact_ids=list(dict.fromkeys(f.id for f in facts)), group=group, label=label)
 
 
 def _framing(text: str, group: str | None = None, label: str | None = None) -> Statement:
@@ -48,8 +62,9 @@ def _list(labels: list[str]) -> str:
     return "; ".join(labels)
 
 
-def _tagged(facts: list[Fact], tag: str) -> list[Fact]:
-    return [f for f in facts if tag in f.tags]
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
 
 
 class Composer:
@@ -78,16 +93,15 @@ class Composer:
     # -- sections ---------------------------------------------------------------
 
     def _profile(self, sel: Selection) -> list[Statement]:
-        """Class, safety and regulatory facts; detail facts (one organ system each) wait for the
-        disease-specific risks, so a compound with hundreds of dataset side effects stays readable."""
-        facts = sel.compound.facts
-        out = [_fact(f, "class") for f in sel.of_kind(facts, FactKind.CLASS)]
-        safety = [f for f in sel.of_kind(facts, FactKind.SAFETY) if not f.detail]
-        out += [_fact(f, "safety") for f in safety]
-        if not safety:
+        """Class, boxed warnings, contraindications, warnings, label interactions, properties, approval.
+        Detail facts (one organ system each, from datasets) stay out: the profile must stay readable."""
+        facts = [f for f in sel.compound.facts if not f.detail]
+        out = [_fact(f, "class") for f in sel.of_kind(tuple(facts), FactKind.CLASS)]
+        for group, kinds in PROFILE_GROUPS:
+            out += [_fact(f, group) for f in facts if f.kind in kinds]
+        if not any(f.kind in RISK_KINDS for f in facts):
             out.append(_framing(f"The sources used for this page hold no general safety summary for "
                                 f"{sel.compound.short_name}.", "safety"))
-        out += [_fact(f, "regulatory") for f in sel.of_kind(facts, FactKind.REGULATORY)]
         return out
 
     def _condition(self, sel: Selection) -> list[Statement]:
@@ -96,19 +110,58 @@ class Composer:
 
     def _interactions(self, sel: Selection) -> list[Statement]:
         cname, dname = sel.compound.short_name, sel.condition.short_name
-        out = [_framing(f"Each standard {dname} treatment below is listed with what curated "
-                        f"sources record about its use alongside {cname}.", "interactions")]
+        out = [_framing(f"Each standard {dname} treatment below is listed with what its label, {cname}'s "
+                        "label and the curated datasets say about combining them, most specific "
+                        "first.", "interactions")]
         for tf in sel.treatments:
-            label = self.treatment_label(tf)
-            out += [_fact(f, "interactions", label) for f in tf.indication()]
-            if tf.interaction is not None:
-                out += [_fact(f, "interactions", label) for f in tf.interaction.facts]
-        if any(tf.interaction is None for tf in sel.treatments):
-            # Said once, without naming treatments: an uncited sentence may only name the page's compound,
-            # and a treatment's name may also be another compound's.
-            out.append(_framing(f"Where a treatment above has no interaction statement, the sources used for this "
-                                f"page hold no curated interaction data for it with {cname}.", "interactions"))
+            out += self.treatment_statements(sel, tf)
         return out
+
+    def treatment_statements(self, sel: Selection, tf: TreatmentFacts) -> list[Statement]:
+        """One treatment's bullet: what it is for, then label statements, curated and dataset records,
+        shared-property inferences, or an honest coverage sentence when there is nothing."""
+        group, label = "interactions", self.treatment_label(tf)
+        out = [_fact(f, group, label) for f in tf.indication()]
+        shown = {f.id for f in tf.indication()}
+
+        def emit(fact: Fact) -> None:
+            if fact.id not in shown:
+                shown.add(fact.id)
+                out.append(_fact(fact, group, label))
+
+        for note in tf.notes_by(Basis.LABEL, Basis.CURATED, Basis.DATASET):
+            for fact in note.facts:
+                emit(fact)
+        for note in tf.notes_by(Basis.INFERENCE):
+            out.append(self._inference(sel, tf, note, group, label))
+        if not tf.notes:
+            out.append(self._coverage(sel, tf, group, label))
+        return out
+
+    def _inference(self, sel: Selection, tf: TreatmentFacts, note: Note, group: str, label: str) -> Statement:
+        """'X is a CNS depressant and Y is a CNS depressant, according to the cited sources; <combination>'."""
+        says = sel.property_says or {}
+        classes = sel.class_labels or {}
+
+        def phrase(name: str) -> str:
+            return says.get(name) or f"is among {classes.get(name, name)}"
+
+        first, second = note.matched
+        cview = sel.compound_view
+        c_first = cview is not None and (first in cview.properties or first in cview.classes)
+        mine, theirs = (first, second) if c_first else (second, first)
+        text = (f"{_cap(sel.compound.short_name)} {phrase(mine)} and {tf.treatment.name.lower()} {phrase(theirs)}, "
+                f"according to the sources cited here. {note.statement.text if note.statement else ''}").strip()
+        return _cited(text, note.facts, group, label)
+
+    def _coverage(self, sel: Selection, tf: TreatmentFacts, group: str, label: str) -> Statement:
+        cname, tname = sel.compound.short_name, tf.treatment.name.lower()
+        missing = no_record_facts(tf.interaction)
+        text = (f"The sources consulted for {cname} and {tname} record no interaction between them: neither "
+                f"drug's curated label facts name the other drug, its class or a shared property"
+                + (", and the interaction dataset has no record of the pair" if missing else "")
+                + "; the absence of a record does not show that the combination is safe.")
+        return _cited(text, missing, group, label) if missing else _framing(text, group, label)
 
     @staticmethod
     def treatment_label(tf: TreatmentFacts) -> str:
@@ -119,46 +172,27 @@ class Composer:
         return f"{tf.treatment.name} ({detail})"
 
     def _risk_facts(self, sel: Selection) -> list[Fact]:
-        return sel.of_kind(sel.compound.facts, FactKind.SAFETY)
+        return sel.of_kind(sel.compound.facts, *RISK_KINDS)
 
     def _disease_risks(self, sel: Selection) -> list[Statement]:
-        """Bullets where the compound's risks meet an organ system; each fact appears once."""
+        """Bullets where a compound property or warning meets a cited vulnerability of the condition."""
         group = "disease-risks"
-        risks = self._risk_facts(sel)
-        disease = sel.of_kind(sel.condition.facts, FactKind.DISEASE)
         out: list[Statement] = []
-        used: set[str] = set()
-
-        def fresh(facts: list[Fact]) -> list[Fact]:
-            return [f for f in facts if f.id not in used]
-
-        for organ in sel.condition.organ_systems:
-            mine, theirs = fresh(_tagged(risks, organ)), _tagged(disease, organ)
-            if mine and theirs:
-                label = sel.organ_labels[organ]
-                out += [_fact(f, group, label) for f in fresh(theirs) + mine]
-                used.update(f.id for f in theirs + mine)
-        covered = set(sel.condition.organ_systems)
-        shared: dict[str, list[TreatmentFacts]] = {}
-        for tf in sel.treatments:
-            tags = {t for f in sel.of_kind(tf.treatment.facts, FactKind.SAFETY) for t in f.tags}
-            for organ in sorted(tags - covered):
-                if _tagged(risks, organ):
-                    shared.setdefault(organ, []).append(tf)
-        for organ, tfs in sorted(shared.items()):
-            theirs = fresh([f for tf in tfs for f in _tagged(sel.of_kind(tf.treatment.facts, FactKind.SAFETY), organ)])
-            mine = fresh(_tagged(risks, organ))
-            if not theirs or not mine:
-                continue
-            names = _join([tf.treatment.name.lower() for tf in tfs])
-            label = f"{sel.organ_labels[organ]}: shared with {names}"
-            out += [_fact(f, group, label) for f in theirs + mine]
-            used.update(f.id for f in theirs + mine)
+        for v in sel.vulnerabilities:
+            label = self._vulnerability_label(sel, v.disease, v.matched)
+            out.append(_fact(v.disease, group, label))
+            out += [_fact(f, group, label) for f in v.compound_facts]
         if not out:
             out.append(_framing(
-                f"No documented {sel.compound.short_name} risk in this knowledge base is tagged to "
-                f"the body systems that {sel.condition.short_name} affects.", group))
+                f"This knowledge base records no point where a documented property of {sel.compound.short_name} "
+                f"meets a known vulnerability of {sel.condition.short_name}; that is a limit of the data, and "
+                f"your {sel.condition.specialist} can judge the risks for you.", group))
         return out
+
+    @staticmethod
+    def _vulnerability_label(sel: Selection, disease: Fact, matched: tuple[str, ...]) -> str:
+        organ = next((sel.organ_labels[t] for t in disease.tags if t in sel.organ_labels), None)
+        return organ or _cap(sel.condition.short_name)
 
     def _monitoring(self, sel: Selection) -> list[Statement]:
         """The compound's monitoring, and the condition's and treatments' where they concern its risks
@@ -173,14 +207,15 @@ class Composer:
         for tf in sel.treatments:
             facts += [f for f in sel.of_kind(tf.treatment.facts, FactKind.MONITORING)
                       if risk_tags & set(f.tags)]
+        facts = list({f.id: f for f in facts}.values())
         out = [_fact(f, group) for f in facts]
         if out:
             out.append(_framing(f"Your {sel.condition.specialist} can advise which of these checks "
                                 "apply to you.", group))
         else:
-            out.append(_framing(f"The sources used for this page describe no monitoring specific to "
-                                f"{sel.compound.short_name}; your {sel.condition.specialist} can advise on "
-                                "monitoring.", group))
+            out.append(_framing(f"The sources used for this page name no monitoring test specific to "
+                                f"{sel.compound.short_name}; that is a gap in the data, and your "
+                                f"{sel.condition.specialist} can advise on monitoring.", group))
         return out
 
     def _evidence_quality(self, sel: Selection) -> list[Statement]:
@@ -208,6 +243,10 @@ class Composer:
     def _bottom_line(self, sel: Selection) -> list[Statement]:
         dname = sel.condition.short_name
         out = [_framing(f"No compound can be declared universally safe for all {dname} patients.")]
+        boxed = sel.of_kind(sel.compound.facts, FactKind.BOXED_WARNING)
+        if boxed:
+            out.append(_cited(f"The {sel.compound.short_name} label carries a boxed warning, set out in the "
+                              "safety profile above.", boxed))
         overlap = self._overlap_summary(sel)
         if overlap:
             out.append(overlap)
@@ -222,49 +261,48 @@ class Composer:
         return out
 
     def _overlap_summary(self, sel: Selection) -> Statement | None:
-        risks = self._risk_facts(sel)
-        disease = sel.of_kind(sel.condition.facts, FactKind.DISEASE)
-        organs = [o for o in sel.condition.organ_systems if _tagged(risks, o) and _tagged(disease, o)]
-        if not organs:
+        if not sel.vulnerabilities:
             return None
-        cited = [f for o in organs for f in _tagged(disease, o) + _tagged(risks, o)]
-        labels = [sel.organ_labels[o].lower() for o in organs]
-        return _cited(f"Where {sel.compound.short_name}'s documented risks meet "
-                      f"{sel.condition.short_name}, they concern: {_list(labels)}.",
-                      list(dict.fromkeys(cited)))
+        labels = list(dict.fromkeys(self._vulnerability_label(sel, v.disease, v.matched).lower()
+                                    for v in sel.vulnerabilities))
+        cited = [f for v in sel.vulnerabilities for f in (v.disease, *v.compound_facts)]
+        return _cited(f"Where {sel.compound.short_name}'s documented properties meet "
+                      f"{sel.condition.short_name}, they concern: {_list(labels)}.", cited)
 
     def _interaction_summary(self, sel: Selection, group: str | None = None) -> list[Statement]:
-        """The cited summary of documented and no-data entries, then, uncited, the treatments the
-        sources used have nothing on (named only by the bullets above)."""
-        out: list[Statement] = []
-        cited = self._cited_interaction_summary(sel, group)
-        if cited:
-            out.append(cited)
-        if any(tf.interaction is None for tf in sel.treatments):
-            which = "the other" if cited else "the"
-            out.append(_framing(f"For {which} standard {sel.condition.short_name} treatments listed above, the "
-                                f"sources used for this page hold no curated interaction data with "
-                                f"{sel.compound.short_name}.", group))
-        return out
-
-    def _cited_interaction_summary(self, sel: Selection, group: str | None) -> Statement | None:
-        documented = [tf for tf in sel.treatments if tf.interaction
-                      and tf.interaction.status is InteractionStatus.DOCUMENTED]
-        missing = [tf for tf in sel.treatments if tf.interaction
-                   and tf.interaction.status is InteractionStatus.NO_CURATED_DATA]
-        if not documented and not missing:
-            return None
-        parts = []
+        """Which treatments have label statements, dataset grades or shared properties (cited), and
+        which have no record in any source consulted (said as a gap)."""
         cname = sel.compound.short_name
-        if documented:
-            names = _join([tf.treatment.name.lower() for tf in documented])
-            parts.append(f"curated sources document an interaction of {cname} with {names}")
-        if missing:
-            names = _join([tf.treatment.name.lower() for tf in missing])
-            parts.append(f"there is no curated interaction data for {cname} with {names}")
-        text = "; ".join(parts)
-        facts = [f for tf in documented + missing if tf.interaction for f in tf.interaction.facts]
-        return _cited(text[0].upper() + text[1:] + ".", facts, group)
+        out: list[Statement] = []
+
+        def names(tfs: list[TreatmentFacts]) -> str:
+            return _join([tf.treatment.name.lower() for tf in tfs])
+
+        labelled = [tf for tf in sel.treatments if tf.notes_by(Basis.LABEL, Basis.CURATED)]
+        if labelled:
+            facts = [f for tf in labelled for n in tf.notes_by(Basis.LABEL, Basis.CURATED) for f in n.facts]
+            out.append(_cited(f"Label or curated interaction statements apply to {cname} with "
+                              f"{names(labelled)}.", facts, group))
+        levels: dict[str, list[TreatmentFacts]] = {}
+        for tf in sel.treatments:
+            for note in tf.notes_by(Basis.DATASET):
+                levels.setdefault(note.level or "no severity", [])
+                if tf not in levels[note.level or "no severity"]:
+                    levels[note.level or "no severity"].append(tf)
+        for level, tfs in levels.items():
+            facts = [f for tf in tfs for n in tf.notes_by(Basis.DATASET) for f in n.facts]
+            out.append(_cited(f"DDInter 1.0 grades the interaction of {cname} with {names(tfs)} as "
+                              f"{level}.", facts, group))
+        inferred = [tf for tf in sel.treatments if tf.notes_by(Basis.INFERENCE)]
+        if inferred:
+            facts = [f for tf in inferred for n in tf.notes_by(Basis.INFERENCE) for f in n.facts]
+            out.append(_cited(f"Shared pharmacological properties apply to {cname} with {names(inferred)}.",
+                              facts, group))
+        silent = [tf for tf in sel.treatments if not tf.notes]
+        if silent:
+            out.append(_framing(f"For {names(silent)}, the sources consulted record no interaction with "
+                                f"{cname}; that does not show the combination is safe.", group))
+        return out
 
     def _faq(self, sel: Selection) -> list[Statement]:
         specialist = sel.condition.specialist
@@ -274,16 +312,21 @@ class Composer:
         out.append(_framing(f"Your {specialist}, or a pharmacist, can review your full "
                             "medication list for interactions.", "q-interactions"))
         monitoring = sel.of_kind(sel.compound.facts, FactKind.MONITORING)
-        tags = list(dict.fromkeys(t for f in monitoring for t in f.tags))
-        if tags:
-            labels = _list([sel.organ_labels[t].lower() for t in tags])
-            out.append(_cited(f"Monitoring described in the curated sources for {cname} "
-                              f"covers: {labels}.", monitoring, "q-monitoring"))
+        out += [_fact(f, "q-monitoring") for f in monitoring[:3]]
+        if not monitoring:
+            out.append(_framing(f"The sources used for this page name no monitoring test specific to "
+                                f"{cname}.", "q-monitoring"))
         out.append(_framing(f"Your {specialist} can decide which monitoring applies to you.",
                             "q-monitoring"))
+        labels = [s for s in sel.sources.values() if s.type.value == "label"]
+        compound_sources = {sid for f in sel.compound.facts for sid in f.sources}
+        if any(s.id in compound_sources for s in labels):
+            out.append(_framing(f"The prescribing information listed in the References is the primary "
+                                f"source for {cname} safety warnings.", "q-sources"))
+        else:
+            out.append(_framing(f"No prescribing information for {cname} is among this page's sources; "
+                                "the References list what was used.", "q-sources"))
         out += [
-            _framing(f"The prescribing information listed in the References is the primary "
-                     f"source for {cname} safety warnings.", "q-sources"),
             _framing("PubMed (pubmed.ncbi.nlm.nih.gov) indexes peer-reviewed studies, and "
                      "ClinicalTrials.gov (clinicaltrials.gov) lists registered trials.", "q-sources"),
             _framing(f"Your {specialist} can help you interpret new findings for your situation.",

@@ -10,8 +10,9 @@ are written by ``reviewgen knowledge import`` and never edited by hand. The prec
   hand fact about the same entity cites the same dataset (any release): the curator has taken over
   what that dataset says about it;
 - a hand list of standard treatments wins (which treatments, their order and roles); imported
-  facts attach to its entries for the same treatment unless the hand entry has facts from the
-  same dataset (a treatment's own facts do not count here: they may be about another condition);
+  facts attach to its entries for the same treatment only when the hand entry has no facts of its
+  own (a curated entry has been reviewed against a guideline; a treatment's own facts do not count
+  here: they may be about another condition);
 - a hand interaction (compound x treatment) or evidence (compound x condition) entry replaces the
   imported entry for that pair.
 """
@@ -193,7 +194,8 @@ def _merge_treatments(docs: list[Doc], hand: Doc | None,
         hand_ids, hand_families = {f.id for f in curated}, _families(curated)
         kept: list[Fact] = []
         for fact, doc, si, fj in own + imported.get(st.treatment, []):
-            if doc.dataset is not None and not _keep(fact, hand_ids, hand_families):
+            # A curated entry with facts has been reviewed: catalogue listings do not ride along with it.
+            if doc.dataset is not None and (curated or not _keep(fact, hand_ids, hand_families)):
                 dropped.append(fact.id)
                 continue
             kept.append(fact)

@@ -282,9 +282,17 @@ class DrugClass(Strict):
 
 
 class Property(Strict):
-    """A pharmacological property from the controlled vocabulary (CNS depressant, CYP1A2 inhibitor...)."""
+    """A pharmacological property from the controlled vocabulary (CNS depressant, CYP1A2 inhibitor...).
+
+    ``predicate`` completes "<drug> ..." on a page ("is a CNS depressant", "can depress breathing").
+    """
 
     label: Text
+    predicate: Text | None = None
+
+    def says(self) -> str:
+        """The predicate a page uses for a drug with this property."""
+        return self.predicate or f"is {self.label}"
 
 
 class Combination(Strict):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from pipeline.knowledge.base import KnowledgeBase
@@ -25,6 +25,16 @@ from pipeline.knowledge.models import (
     StandardTreatment,
     Treatment,
 )
+from pipeline.knowledge.reasoning import (
+    Basis,
+    DrugView,
+    Note,
+    Vulnerability,
+    dataset_source_ids,
+    drug_view,
+    pair_notes,
+    vulnerabilities,
+)
 from pipeline.settings import SiteSettings, env_exclude_noncommercial
 
 
@@ -35,11 +45,19 @@ class TreatmentFacts:
     standard: StandardTreatment
     treatment: Treatment
     interaction: Interaction | None
+    notes: tuple[Note, ...] = ()
 
     @property
     def facts(self) -> tuple[Fact, ...]:
-        """The treatment's own facts, what is listed for it in this condition, then its interaction facts."""
-        return self.treatment.facts + self.standard.facts + (self.interaction.facts if self.interaction else ())
+        """The treatment's own facts, what is listed for it in this condition, then what the notes rest on."""
+        own = self.treatment.facts + self.standard.facts + (self.interaction.facts if self.interaction else ())
+        seen = {f.id for f in own}
+        extra = tuple({f.id: f for n in self.notes for f in n.facts if f.id not in seen}.values())
+        return own + extra
+
+    def notes_by(self, *bases: Basis) -> list[Note]:
+        """The notes of the given kinds, in order."""
+        return [n for n in self.notes if n.basis in bases]
 
     def indication(self) -> list[Fact]:
         """What sources say about this treatment for this condition, else its own first indication fact."""
@@ -60,6 +78,12 @@ class Selection:
     sources: dict[str, Source]
     organ_labels: dict[str, str]
     excluded_sources: tuple[str, ...] = ()  # non-commercial sources left out by the site settings
+    compound_view: DrugView | None = None
+    vulnerabilities: tuple[Vulnerability, ...] = ()
+    property_says: dict[str, str] | None = None  # property id -> "is a CNS depressant"
+    class_labels: dict[str, str] | None = None  # class id -> "MAOIs"
+    required: dict[str, str] = field(default_factory=dict)  # fact id -> why the page must cite it
+    gaps: tuple[str, ...] = ()  # what the knowledge base lacks for this page (it is then held back)
 
     def of_kind(self, facts: tuple[Fact, ...], *kinds: FactKind) -> list[Fact]:
         """Facts among ``facts`` of the given kinds, in curated order."""
@@ -95,23 +119,48 @@ def select_facts(kb: KnowledgeBase, compound: Compound, condition: Condition,
     condition = _keep_facts(condition, usable)
     condition = condition.model_copy(update={"standard_treatments": tuple(
         st.model_copy(update={"facts": tuple(filter(usable, st.facts))}) for st in condition.standard_treatments)})
-    treatments = tuple(
-        TreatmentFacts(st, _keep_facts(kb.treatments[st.treatment], usable),
-                       _keep_facts_or_none(kb.interactions.get((compound.id, st.treatment)), usable))
-        for st in condition.standard_treatments
-        if not _same_drug(compound, kb.treatments[st.treatment])
-    )
+    datasets = dataset_source_ids(kb)
+    cview = _usable_view(drug_view(kb, compound), usable)
+    treatments = []
+    for st in condition.standard_treatments:
+        treatment = kb.treatments[st.treatment]
+        if _same_drug(compound, treatment):
+            continue
+        treatment = _keep_facts(treatment, usable)
+        interaction = _keep_facts_or_none(kb.interactions.get((compound.id, st.treatment)), usable)
+        tview = _usable_view(drug_view(kb, treatment), usable)
+        notes = tuple(n for n in pair_notes(kb, cview, tview, interaction, datasets) if all(map(usable, n.facts)))
+        treatments.append(TreatmentFacts(st, treatment, interaction, notes))
     evidence = _keep_facts_or_none(kb.evidence.get((compound.id, condition.id)), usable)
+    weak = tuple(v for v in vulnerabilities(cview, condition) if usable(v.disease))
     ordered: list[Fact] = [*compound.facts, *condition.facts]
     for tf in treatments:
         ordered += tf.facts
+    for v in weak:
+        ordered += v.compound_facts
     if evidence:
         ordered += evidence.facts
     facts = {f.id: f for f in ordered}
     source_ids = sorted({sid for f in ordered for sid in f.sources})
     organ_labels = {k: v.label for k, v in kb.vocabulary.organ_systems.items()}
-    return Selection(compound, condition, treatments, evidence, facts,
-                     {sid: kb.sources[sid] for sid in source_ids}, organ_labels, tuple(sorted(blocked)))
+    ph = kb.pharmacology
+    sel = Selection(compound, condition, tuple(treatments), evidence, facts,
+                    {sid: kb.sources[sid] for sid in source_ids}, organ_labels, tuple(sorted(blocked)),
+                    cview, weak, {k: p.says() for k, p in ph.properties.items()},
+                    {k: c.plural or c.label for k, c in ph.classes.items()})
+    from pipeline.knowledge.completeness import pair_gaps, required_facts  # completeness reads selections
+
+    gaps = tuple(f"{g.subject}: {g.what}" for g in pair_gaps(kb, sel))
+    return replace(sel, required=required_facts(kb, sel), gaps=gaps)
+
+
+def _usable_view(view: DrugView, usable: Callable[[Fact], bool]) -> DrugView:
+    """A drug view without the facts the site settings leave out."""
+    def keep(index: dict[str, tuple[Fact, ...]]) -> dict[str, tuple[Fact, ...]]:
+        kept = {k: tuple(filter(usable, v)) for k, v in index.items()}
+        return {k: v for k, v in kept.items() if v}
+    return DrugView(view.id, view.name, tuple(filter(usable, view.facts)), keep(view.classes),
+                    keep(view.properties), view.ids)
 
 
 _Entry = TypeVar("_Entry", Interaction, Evidence)

@@ -20,7 +20,7 @@ import yaml
 
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.importers import ddinter, drugbank, drugcentral, mesh, pharmacotherapydb, sider
-from pipeline.knowledge.importers.base import ImportContext, Importer, ImportOutput
+from pipeline.knowledge.importers.base import Correction, ImportContext, Importer, ImportOutput
 from pipeline.knowledge.importers.common import read_entities
 from pipeline.knowledge.importers.diffing import Changes, diff_trees, read_tree
 from pipeline.knowledge.merging import IMPORTED_DIR, dataset_family
@@ -81,8 +81,9 @@ def run_import(source: str, path: Path | str, knowledge: Path | str, *, release:
     _check_bibliography(knowledge, release_id)
     release_dir = resolve_release_dir(Path(path), release_id, importer)
     ctx = ImportContext(release_id, release_dir, release_dir.parent, knowledge,
-                        read_entities(knowledge, importer.family))
+                        read_entities(knowledge, importer.family), read_corrections(knowledge, importer.family))
     output = importer.run(ctx)
+    output.report["corrections_applied"] = ctx.applied
     base = knowledge / IMPORTED_DIR
     previous = sorted(p for p in base.glob("*") if p.is_dir() and dataset_family(p.name) == importer.family)
     old: dict[str, Any] = {}
@@ -94,6 +95,30 @@ def run_import(source: str, path: Path | str, knowledge: Path | str, *, release:
     if not dry_run:
         _write(base, target, previous, release_id, output)
     return ImportResult(release_id, target, changes, output.report, not dry_run)
+
+
+CORRECTIONS = "import-corrections.yaml"
+
+
+def read_corrections(knowledge: Path, family: str) -> tuple[Correction, ...]:
+    """The reviewed corrections for one dataset family; every entry must say why."""
+    path = knowledge / CORRECTIONS
+    if not path.is_file():
+        return ()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeError([KnowledgeIssue(str(path), "(file)", f"cannot read the corrections ({exc})")]) from exc
+    out = []
+    for i, entry in enumerate(data.get("corrections") or []):
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("dataset", "record", "reason")):
+            raise KnowledgeError([KnowledgeIssue(str(path), f"corrections[{i}]",
+                                                 "each correction needs 'dataset', 'record' and 'reason'")])
+        if dataset_family(entry["dataset"]) != family:
+            continue
+        out.append(Correction(entry["record"], str(entry.get("field", "row")),
+                              tuple(str(v) for v in entry.get("drop") or ()), entry["reason"]))
+    return tuple(out)
 
 
 def _check_bibliography(knowledge: Path, release_id: str) -> None:

@@ -172,13 +172,20 @@ def read_drugbank_names(release: Path) -> dict[str, str]:
     return {r["drugbank_id"]: r["name"] for r in read_tsv(need(release, "drugbank.tsv"), ("drugbank_id", "name"))}
 
 
+def read_drugbank_atc(release: Path) -> dict[str, tuple[str, ...]]:
+    """DrugBank id -> its ATC codes, from a DrugBank 4.x tabular extract."""
+    rows = read_tsv(need(release, "drugbank.tsv"), ("drugbank_id", "atc_codes"))
+    return {r["drugbank_id"]: tuple(c for c in r["atc_codes"].split("|") if c) for r in rows}
+
+
 # -- text ---------------------------------------------------------------------------------------
 
 def lower_name(name: str) -> str:
     """Running-text form of a name: 'Valproic Acid' -> 'valproic acid', keeping 'L-DOPA', 'HMG-CoA', 'mTOR'."""
     def fold(word: str) -> str:
         core = word.strip("(),")
-        if len(core) > 1 and (core.isupper() or any(ch.isupper() for ch in core[1:]) or core[:1].islower()):
+        # a capital single letter is part of a name ('GABA A', 'influenza A', 'vitamin B'), not a word to fold
+        if core.isupper() or any(ch.isupper() for ch in core[1:]) or core[:1].islower():
             return word
         return word.lower()
     return " ".join(fold(w) for w in name.split())

@@ -8,9 +8,11 @@ release beside this one) -> the DDInter drug of exactly that name. A curator may
 by similarity: what does not join is reported, and its pairs are stated as having no curated
 interaction data, never as having no interaction.
 
-Wording follows the hand-curated interaction facts: a documented pair is "DDInter 1.0 classifies
-the interaction of X with Y as Moderate; the release records a severity level only, omitting
-mechanism text"; a pair without an entry is "... so there is no curated interaction data ...".
+A documented pair is "DDInter 1.0 grades the interaction of X with Y as Moderate" ("Unknown" and
+"Minor" said as such). A pair without a record is stated ("DDInter 1.0 holds no record for X with
+Y") only where the copy covers it: the copy holds some of DDInter's per-ATC-group files
+(code_A.csv...), so a pair is covered only when one of its drugs has an ATC code (DrugBank 4.2)
+in an imported group. Uncovered and unjoined pairs get no entry at all, and the report lists them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pipeline.knowledge.importers.common import (
     display_release,
     fact,
     join_and,
+    read_drugbank_atc,
     read_drugbank_names,
     read_tsv,
 )
@@ -95,43 +98,32 @@ def components(entity: Entity, drugbank_names: dict[str, str], release: DDInterR
     return out
 
 
-def pair(label: str, comp: Entity, cparts: list[Component], treat: Entity, tparts: list[Component],
-         release: DDInterRelease) -> tuple[str, str | None, str, list[str]]:
-    """(status, level, fact text, records) for one compound x treatment."""
+def pair(label: str, cparts: list[Component], tparts: list[Component],
+         release: DDInterRelease) -> tuple[str, str | None, str, list[str]] | None:
+    """(status, level, fact text, records) for one compound x treatment the copy covers, else None.
+
+    A pair with a record is stated with the grade DDInter gives it ("Unknown" and "Minor" as such).
+    A pair without one is stated as having no record only when every drug of both entities joined:
+    a drug the release does not hold says nothing about the pair.
+    """
     mc, mt = [c for c in cparts if c.ddinter], [t for t in tparts if t.ddinter]
-    unmatched = [x.label for x in cparts + tparts if not x.ddinter]
     found = [(c, t, lvl) for c in mc for t in mt if (lvl := release.level(c.ddinter or "", t.ddinter or ""))]
-    not_matched = [f"{x.label}: not matched ({x.reason})" for x in cparts + tparts if not x.ddinter]
-    records = [f"{c.ddinter} x {t.ddinter}" for c, t, _ in found] + not_matched
     if found:
-        text = f"{label} classifies the interaction " + join_and([f"of {c.label} with {t.label} as {lvl}"
-                                                                 for c, t, lvl in found])
-        missing = [f"{c.label} with {t.label}" for c in mc for t in mt
-                   if not release.level(c.ddinter or "", t.ddinter or "")]
-        if missing:
-            text += " and has no entry for " + join_and(missing, "or")
-        if unmatched:
-            text += f", and it has no drug matched to {join_and(unmatched)}"
+        records = [f"{c.ddinter} x {t.ddinter}" for c, t, _ in found]
+        text = f"{label} grades the interaction " + join_and([f"of {c.label} with {t.label} as {_graded(lvl)}"
+                                                              for c, t, lvl in found])
         level = min((lvl for _, _, lvl in found), key=_severity)
-        return "documented", level, text + "; the release records a severity level only, omitting mechanism text.", \
-            records
-    cname, tname = comp.label, treat.label
-    records = [f"{c.ddinter} x {t.ddinter} (no entry)" for c in mc for t in mt] + not_matched
-    if not unmatched:
-        if len(mc) == len(mt) == 1:
-            text = (f"{label} lists {mt[0].label} but has no entry for the {mc[0].label} and {mt[0].label} pair, "
-                    "so there is no curated interaction data for this combination.")
-        else:
-            text = (f"{label} lists {join_and([t.label for t in mt])} but has no entry for "
-                    f"{join_and([c.label for c in mc], 'or')} with {join_and([t.label for t in mt], 'or')}, so there "
-                    f"is no curated interaction data for {cname} with {tname}.")
-    else:
-        text = f"{label} has no drug matched to {join_and(unmatched)}"
-        if mc and mt:
-            text += (f" and no entry for {join_and([c.label for c in mc], 'or')} with "
-                     f"{join_and([t.label for t in mt], 'or')}")
-        text += f", so there is no curated interaction data for {cname} with {tname}."
+        return "documented", level, text + ".", records
+    if len(mc) != len(cparts) or len(mt) != len(tparts):
+        return None
+    records = [f"{c.ddinter} x {t.ddinter} (no entry)" for c in mc for t in mt]
+    text = (f"{label} holds no record for {join_and([c.label for c in mc], 'or')} with "
+            f"{join_and([t.label for t in mt], 'or')}.")
     return "no-curated-data", None, text, records
+
+
+def _graded(level: str) -> str:
+    return "Unknown (a record without a severity grade)" if level == "Unknown" else level
 
 
 class DDInterImporter:
@@ -144,7 +136,9 @@ class DDInterImporter:
     def run(self, ctx: ImportContext) -> ImportOutput:
         """One interactions file per compound, one entry per standard treatment of any condition."""
         release = DDInterRelease.read(ctx)
-        names = read_drugbank_names(ctx.sibling("drugbank", "drugbank-4.2", "join drugs by their DrugBank names"))
+        drugbank_dir = ctx.sibling("drugbank", "drugbank-4.2", "join drugs by their DrugBank names")
+        names, atc = read_drugbank_names(drugbank_dir), read_drugbank_atc(drugbank_dir)
+        files = sorted(p.stem.removeprefix("code_") for p in ctx.release_dir.glob("code_*.csv"))
         label = display_release(ctx.release_id)
         ents = ctx.entities
         treatment_ids = sorted({tid for cond in ents.conditions for tid, _ in ents.effective_treatments(cond)
@@ -153,7 +147,10 @@ class DDInterImporter:
         out = ImportOutput()
         unjoined: dict[str, list[dict[str, str]]] = {}
         self_pairs: list[str] = []
-        counts = {"documented": 0, "no-curated-data": 0, "overridden_by_hand_entries": 0}
+        counts = {"documented": 0, "no-curated-data": 0, "not-covered": 0, "not-joined": 0,
+                  "overridden_by_hand_entries": 0}
+        letters = {e.id: _atc_letters(e, atc) for e in [*ents.compounds.values(), *ents.treatments.values()]}
+        uncovered: list[str] = []
         for comp in sorted(ents.compounds.values(), key=lambda e: e.id):
             cparts = components(comp, names, release)
             entries: list[dict[str, Any]] = []
@@ -162,7 +159,17 @@ class DDInterImporter:
                 if set(comp.drugbank_ids().values()) & set(treat.drugbank_ids().values()):
                     self_pairs.append(f"{comp.id} x {tid}")
                     continue
-                status, level, text, records = pair(label, comp, cparts, treat, parts[tid], release)
+                stated = pair(label, cparts, parts[tid], release)
+                if stated is not None and stated[0] == "no-curated-data" and not (
+                        (letters[comp.id] | letters[tid]) & set(files)):
+                    # Neither drug has an ATC code in a file this copy holds: its silence says nothing.
+                    uncovered.append(f"{comp.id} x {tid}")
+                    counts["not-covered"] += 1
+                    continue
+                if stated is None:
+                    counts["not-joined"] += 1
+                    continue
+                status, level, text, records = stated
                 counts[status] += 1
                 counts["overridden_by_hand_entries"] += (comp.id, tid) in ents.hand_pairs["interactions"]
                 entry: dict[str, Any] = {"treatment": tid, "status": status}
@@ -183,10 +190,18 @@ class DDInterImporter:
                                                                   "reason": part.reason})
         conflicts = sorted(f"{a} x {b}: {', '.join(sorted(lv))}" for (a, b), lv in release.levels.items()
                            if len(lv) > 1)
-        out.report = {"release": ctx.release_id, "pairs": counts, "unjoined": unjoined,
+        out.report = {"release": ctx.release_id, "atc_files_imported": files,
+                      "coverage": "a pair without a record is stated only when one of its drugs has an ATC code "
+                                  "(DrugBank 4.2) whose first letter names an imported file",
+                      "pairs": counts, "pairs_not_covered_by_this_copy": uncovered, "unjoined": unjoined,
                       "pairs_skipped_same_drug": self_pairs,
                       "release_pairs_with_conflicting_levels_most_severe_used": conflicts}
         return out
+
+
+def _atc_letters(entity: Entity, atc: dict[str, tuple[str, ...]]) -> set[str]:
+    """The ATC main groups of an entity's drugs, by its DrugBank ids."""
+    return {code[0] for db in entity.drugbank_ids().values() for code in atc.get(db, ())}
 
 
 IMPORTER = DDInterImporter()

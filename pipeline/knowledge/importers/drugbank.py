@@ -39,6 +39,9 @@ class DrugBankImporter:
                         unjoined.append({"entity": f"{kind}/{entity.id}", "reason": "no DrugBank id"})
                     continue
                 row = rows.get(drugbank)
+                if row is not None:
+                    codes = ctx.corrected(drugbank, "atc_codes", [c for c in row["atc_codes"].split("|") if c])
+                    row = {**row, "atc_codes": "|".join(codes)}
                 if row is None:
                     unjoined.append({"entity": f"{kind}/{entity.id}",
                                      "reason": f"{drugbank} not in the release (added to DrugBank later?)"})

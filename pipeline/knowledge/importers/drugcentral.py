@@ -45,7 +45,8 @@ class DrugCentralImporter:
         classes: dict[str, dict[str, dict[str, str]]] = {}
         for row in read_tsv(need(ctx.release_dir, "pharm_class.tsv"),
                             ("DRUG_ID", "TYPE", "CLASS_SOURCE_ID", "CLASS", "SOURCE")):
-            classes.setdefault(row["DRUG_ID"], {}).setdefault(row["TYPE"], {})[row["CLASS"]] = row["CLASS_SOURCE_ID"]
+            if ctx.corrected(row["DRUG_ID"], "class", [row["CLASS"]]):
+                classes.setdefault(row["DRUG_ID"], {}).setdefault(row["TYPE"], {})[row["CLASS"]] = row["CLASS_SOURCE_ID"]
         label = display_release(ctx.release_id)
         out = ImportOutput()
         unjoined: list[dict[str, Any]] = []

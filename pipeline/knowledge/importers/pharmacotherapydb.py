@@ -56,6 +56,8 @@ def read_rows(ctx: ImportContext) -> list[Row]:
     """Every row of indications.tsv."""
     rows = []
     for r in read_tsv(need(ctx.release_dir, "indications.tsv"), COLUMNS):
+        if ctx.drops_row(f"{r['doid_id']} {r['drugbank_id']}"):
+            continue
         rows.append(Row(r["doid_id"], r["drugbank_id"], r["disease"], r["drug"], r["category"],
                         int(r["n_curators"] or 0), int(r["n_resources"] or 0)))
     return rows

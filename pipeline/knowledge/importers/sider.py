@@ -1,10 +1,12 @@
-"""SIDER 4.1: a compound's side effects from drug labels, with frequencies, placed in organ systems.
+"""SIDER 4.1: a compound's side effects from drug labels, ranked by reported frequency, placed in organ systems.
 
 Join: DrugBank id -> PubChem CID through the release's pubchem-mapping.tsv (or a curator-pinned
 ``identifiers.pubchem``); a SIDER row matches when its flat id (CID1xxxxxxxx: int(id[3:]) -
 100000000) or its stereo id (CID0xxxxxxxx: int(id[3:])) is that CID. Only MedDRA preferred terms
-(PT) count; frequencies come from meddra_freq (placebo rows left out): the highest numeric
-frequency any label gives ("up to 21%"), else the most frequent category ("common").
+(PT) count. Frequencies (meddra_freq, placebo rows left out) only rank the effects: by the median
+of the numeric frequencies the compound's labels give, else by the most frequent category. No
+figure is shown: a single label's highest figure (a high-dose arm, a special population, a
+combination regimen) misleads, and SIDER does not pair drug and placebo rates reliably.
 
 SIDER has no organ system, so effects are placed through the reviewed table
 knowledge/side-effect-organs.yaml (MedDRA term CUI -> organ systems; ``organs: []`` marks a
@@ -56,13 +58,12 @@ class Effect:
 
     cui: str
     name: str
-    value: float = -1.0  # rank: highest numeric upper bound, else the category's lower bound
-    shown: str = ""  # "up to 21%", "common", "" when SIDER gives no frequency
+    value: float = -1.0  # rank: median numeric frequency across labels, else the category's lower bound
+    shown: str = ""  # non-empty when SIDER gives any frequency (used for ranking only, never printed)
 
     def text(self) -> str:
-        """'diarrhoea (up to 53.2%)'."""
-        name = lower_name(self.name)
-        return f"{name} ({self.shown})" if self.shown else name
+        """'diarrhoea'."""
+        return lower_name(self.name)
 
 
 @dataclass
@@ -96,7 +97,7 @@ class SiderRelease:
             for cid in _cids(flat, stereo):
                 effects.setdefault(cid, {})[cui] = name
                 ids.setdefault(cid, set()).add(flat)
-        frequencies: dict[int, dict[str, tuple[float, str]]] = {}
+        seen: dict[int, dict[str, list[tuple[float, str]]]] = {}
         for parts in _rows(need(release, "meddra_freq.tsv.gz"), len(FREQ_COLUMNS)):
             flat, stereo, _, placebo, freq, _lower, upper, kind, cui, _ = parts[:10]
             if kind != "PT" or placebo == "placebo":
@@ -105,9 +106,8 @@ class SiderRelease:
             if ranked is None:
                 continue
             for cid in _cids(flat, stereo):
-                best = frequencies.setdefault(cid, {}).get(cui)
-                if best is None or _better(ranked, best):
-                    frequencies[cid][cui] = ranked
+                seen.setdefault(cid, {}).setdefault(cui, []).append(ranked)
+        frequencies = {cid: {cui: _median(found) for cui, found in by_cui.items()} for cid, by_cui in seen.items()}
         term_drugs = Counter(cui for _, cui in pairs)
         return cls(mapping, effects, ids, frequencies, term_drugs, names)
 
@@ -146,15 +146,15 @@ def _frequency(freq: str, upper: str) -> tuple[float, str] | None:
         return None
     if not 0 < bound <= 1 or "%" not in text:
         return None
-    return bound + 1.0, f"up to {_percent(bound)}%"  # numeric frequencies rank above categories
+    return bound + 1.0, "reported"  # numeric frequencies rank above categories
 
 
-def _percent(bound: float) -> str:
-    return f"{bound * 100:.1f}".rstrip("0").rstrip(".")
-
-
-def _better(a: tuple[float, str], b: tuple[float, str]) -> bool:
-    return a[0] > b[0]
+def _median(found: list[tuple[float, str]]) -> tuple[float, str]:
+    """The median of the numeric frequencies when there are any (they outrank categories), else the best category."""
+    numeric = sorted(f for f in found if f[0] >= 1.0)
+    if numeric:
+        return numeric[(len(numeric) - 1) // 2]
+    return max(found, key=lambda f: f[0])
 
 
 @dataclass(frozen=True)
@@ -291,7 +291,7 @@ class SiderImporter:
         head = f"{label} lists {len(effects)} side effects of {comp.label} from drug labels"
         if frequent:
             items = join_and([e.text() for e in frequent])
-            text = f"{head}; those with the highest reported frequencies include {items}."
+            text = f"{head}; those its labels report most often include {items}."
             used = frequent
         else:
             busiest = sorted(placed, key=lambda o: (-len(placed[o]), list(organs).index(o) if o in organs else 99))
@@ -317,8 +317,8 @@ class SiderImporter:
             text = f"{label} lists {len(effects)} side effects of {comp.label} concerning {where}: {items}."
         elif frequent:
             shown = frequent  # effects are sorted most frequent first: those without a frequency come last
-            text = (f"{label} lists {len(effects)} side effects of {comp.label} concerning {where}; those with the "
-                    f"highest reported frequencies include {join_and([e.text() for e in frequent])}.")
+            text = (f"{label} lists {len(effects)} side effects of {comp.label} concerning {where}; those its labels "
+                    f"report most often include {join_and([e.text() for e in frequent])}.")
         else:
             text = f"{label} lists {len(effects)} side effects of {comp.label} concerning {where}, among them {items}."
         return fact(f"{comp.id}.safety.sider-{organ}", "safety", text, ctx.release_id,
