@@ -135,7 +135,7 @@ class Composer:
         for note in tf.notes_by(Basis.INFERENCE):
             out.append(self._inference(sel, tf, note, group, label))
         if not tf.notes:
-            out.append(self._coverage(sel, tf, group, label))
+            out.append(self.coverage(sel, tf))
         return out
 
     def _inference(self, sel: Selection, tf: TreatmentFacts, note: Note, group: str, label: str) -> Statement:
@@ -154,9 +154,11 @@ class Composer:
                 f"according to the sources cited here. {note.statement.text if note.statement else ''}").strip()
         return _cited(text, note.facts, group, label)
 
-    def _coverage(self, sel: Selection, tf: TreatmentFacts, group: str, label: str) -> Statement:
+    def coverage(self, sel: Selection, tf: TreatmentFacts) -> Statement:
+        """The honest sentence for a treatment about which no source consulted records anything."""
+        group, label = "interactions", self.treatment_label(tf)
         cname, tname = sel.compound.short_name, tf.treatment.name.lower()
-        missing = no_record_facts(tf.interaction)
+        missing = no_record_facts(tf.interactions)
         text = (f"The sources consulted for {cname} and {tname} record no interaction between them: neither "
                 f"drug's curated label facts name the other drug, its class or a shared property"
                 + (", and the interaction dataset has no record of the pair" if missing else "")

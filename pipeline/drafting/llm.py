@@ -142,6 +142,9 @@ class LLMDrafter:
             "list_keys": [key for key in schema["properties"] if key != "interactions"],
             "example_id": next(iter(sel.facts)),
             "allow_text": self.settings.allow_text,
+            # what the completeness rule requires, minus the profile the composer writes itself
+            "required": [{"id": fid, "why": why} for fid, why in sel.required.items()
+                         if sel.facts[fid].kind.value not in ("boxed-warning", "regulatory")],
         }
 
     def _result(self, sel: Selection, messages: list[dict[str, str]], schema: dict[str, Any],

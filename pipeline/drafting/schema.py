@@ -200,6 +200,8 @@ def to_draft(answer: ModelDraft, sel: Selection) -> tuple[Draft, list[Finding]]:
             st = _statement(piece, sel, f"interactions.{tf.treatment.id}", "interactions", label, problems)
             if st:
                 condition.append(st)
+        if not tf.notes:  # nothing recorded: the page says so in fixed words, never by the model's silence
+            condition.append(composer.coverage(sel, tf))
     for name, (section_id, group) in LISTS.items():
         if not slots[name]:
             # Nothing to cite here, so the model was not asked: the page states the absence in

@@ -43,6 +43,13 @@ class KnowledgeBase:
     medical_terms: dict[str, str] = field(default_factory=dict)  # term -> category
     fact_files: dict[str, str] = field(default_factory=dict)
     pharmacology: Pharmacology = field(default_factory=Pharmacology)
+    # Dataset records for pairs whose hand entry cites no dataset: they stand beside the hand entry.
+    dataset_records: dict[tuple[str, str], Interaction] = field(default_factory=dict)
+
+    def pair_entries(self, compound_id: str, treatment_id: str) -> tuple[Interaction, ...]:
+        """Everything curated or imported about a compound with a treatment: the hand entry first."""
+        return tuple(e for e in (self.interactions.get((compound_id, treatment_id)),
+                                 self.dataset_records.get((compound_id, treatment_id))) if e is not None)
 
     def resolve_compound(self, name: str) -> Compound:
         """Find a compound by id, name or alias, case-insensitively."""

@@ -79,7 +79,7 @@ def condition_gaps(kb: KnowledgeBase, condition: Condition) -> list[Gap]:
     return out
 
 
-def pair_gaps(kb: KnowledgeBase, sel: "Selection") -> list[Gap]:
+def pair_gaps(kb: KnowledgeBase, sel: Selection) -> list[Gap]:
     """The blocking gaps that hold this pair's page back."""
     gaps = [g for g in compound_gaps(kb, kb.compounds[sel.compound.id]) if g.blocking]
     for tf in sel.treatments:
@@ -87,7 +87,7 @@ def pair_gaps(kb: KnowledgeBase, sel: "Selection") -> list[Gap]:
     return gaps
 
 
-def required_facts(kb: KnowledgeBase, sel: "Selection") -> dict[str, str]:
+def required_facts(kb: KnowledgeBase, sel: Selection) -> dict[str, str]:
     """Fact id -> why the page must cite it."""
     cname = sel.compound.short_name
     out: dict[str, str] = {}
@@ -103,7 +103,8 @@ def required_facts(kb: KnowledgeBase, sel: "Selection") -> dict[str, str]:
         tname = tf.treatment.name
         for note in tf.notes_by(Basis.LABEL):
             if note.statement is not None:
-                out.setdefault(note.statement.id, f"the label interaction statement that applies to {cname} with {tname}")
+                out.setdefault(note.statement.id,
+                               f"the label interaction statement that applies to {cname} with {tname}")
         for note in tf.notes_by(Basis.INFERENCE):
             if note.statement is not None:
                 out.setdefault(note.statement.id, f"the shared-property inference for {cname} with {tname}")

@@ -31,7 +31,15 @@ from pipeline.checks.dosing import find_dosing
 from pipeline.checks.spans import CACHE_SIZE, Hit
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.base import KnowledgeBase, normalize_name
-from pipeline.knowledge.merging import PATCHES, Doc, LocatedFact, imported_releases, merge_entity, merge_pairs
+from pipeline.knowledge.merging import (
+    PATCHES,
+    Doc,
+    LocatedFact,
+    dataset_family,
+    imported_releases,
+    merge_entity,
+    merge_pairs,
+)
 from pipeline.knowledge.models import (
     Compound,
     Condition,
@@ -57,7 +65,7 @@ ORGAN_TABLE = "side-effect-organs.yaml"
 
 # Fields each source type must fill so that a reader can find the source.
 REQUIRED_SOURCE_FIELDS: dict[SourceType, tuple[str, ...]] = {
-    SourceType.LABEL: ("publisher",),
+    SourceType.LABEL: (),  # the product and "US prescribing information" in the title find it; publisher when known
     SourceType.GUIDELINE: ("publisher", "year"),
     SourceType.DATASET: ("release", "license"),
     SourceType.PAPER: ("journal", "year"),
@@ -151,8 +159,9 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
     treatments = _load_entities(c, root, "treatments", Treatment, releases, located)
     compounds = _load_entities(c, root, "compounds", Compound, releases, located)
     conditions = _load_entities(c, root, "conditions", Condition, releases, located)
+    records: dict[tuple[str, str], tuple[Any, Path]] = {}
     interactions = _load_pairs(c, root, releases, "interactions", InteractionFile, "interactions", "treatment",
-                               compounds, treatments, located)
+                               compounds, treatments, located, records)
     evidence = _load_pairs(c, root, releases, "evidence", EvidenceFile, "conditions", "condition", compounds,
                            conditions, located)
     kb = KnowledgeBase(
@@ -163,6 +172,7 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
         conditions=_unpaired(conditions),
         treatments=_unpaired(treatments),
         interactions=_unpaired(interactions),
+        dataset_records=_unpaired(records),
         evidence=_unpaired(evidence),
         medical_terms=read_medical_terms(root / "lexicon" / "medical-terms.txt"),
         pharmacology=pharmacology,
@@ -284,7 +294,8 @@ def _load_entities(c: _Collector, root: Path, kind: str, cls: type[E], releases:
 
 def _load_pairs(c: _Collector, root: Path, releases: list[tuple[str, Path]], dirname: str, file_model: type[PF],
                 items_field: str, other_field: str, compounds: dict[str, Any], others: dict[str, Any],
-                located: list[LocatedFact]) -> dict[tuple[str, str], tuple[Any, Path]]:
+                located: list[LocatedFact], beside: dict[tuple[str, str], tuple[Any, Path]] | None = None,
+                ) -> dict[tuple[str, str], tuple[Any, Path]]:
     """Load compound x <other> files (interactions with treatments, evidence in conditions)."""
     other_dir = {"treatment": "treatments", "condition": "conditions"}[other_field]
     docs = _read_docs(c, root / dirname, file_model, None)
@@ -304,10 +315,26 @@ def _load_pairs(c: _Collector, root: Path, releases: list[tuple[str, Path]], dir
         c.add(doc.path, f"{items_field}[{i}]", f"duplicate {dirname} entry for {key[0]} x {key[1]}")
 
     out: dict[tuple[str, str], tuple[Any, Path]] = {}
-    for key, (item, doc, _) in merge_pairs(docs, items_field, other_field, duplicate).items():
+    chosen = merge_pairs(docs, items_field, other_field, duplicate)
+    for key, (item, doc, _) in chosen.items():
         out[key] = (item, doc.path)
         located += [LocatedFact(f, doc.path, f"{items_field}[{key[1]}].facts[{j}] ({f.id})")
                     for j, f in enumerate(item.facts)]
+    if beside is not None:
+        # A hand entry that cites no dataset leaves the dataset's record for the pair standing beside it.
+        for doc in docs:
+            if doc.dataset is None:
+                continue
+            for item in getattr(doc.patch, items_field):
+                key = (doc.patch.compound, getattr(item, other_field))
+                hand = chosen.get(key)
+                if hand is None or hand[1].dataset is not None or key in beside:
+                    continue
+                if dataset_family(doc.dataset) in {dataset_family(s) for f in hand[0].facts for s in f.sources}:
+                    continue
+                beside[key] = (item, doc.path)
+                located += [LocatedFact(f, doc.path, f"{items_field}[{key[1]}].facts[{j}] ({f.id})")
+                            for j, f in enumerate(item.facts)]
     return out
 
 
@@ -418,6 +445,9 @@ def _check_pharmacology_fields(c: _Collector, kb: KnowledgeBase, fact: Fact, pat
     labels = [s for s in fact.sources if s in kb.sources and kb.sources[s].type is SourceType.LABEL]
     if fact.kind is FactKind.BOXED_WARNING and (not labels or fact.section is not LabelSection.BOXED_WARNING):
         c.add(path, f"{where}.section", "a boxed-warning fact cites a label and has section: boxed-warning")
+    if fact.kind is FactKind.BOXED_WARNING and "boxed warning" not in fact.text.lower():
+        c.add(path, f"{where}.text", "a boxed-warning fact says 'boxed warning' in its text, so a reader and the "
+              "grounding rule see what it is")
     if (fact.kind is FactKind.CONTRAINDICATION and labels
             and fact.section not in (LabelSection.CONTRAINDICATIONS, LabelSection.BOXED_WARNING)):
         c.add(path, f"{where}.section", "a contraindication from a label has section: contraindications")

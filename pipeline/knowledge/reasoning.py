@@ -146,14 +146,14 @@ def _label_notes(speaker: DrugView, other: DrugView) -> list[Note]:
 
 
 def pair_notes(kb: KnowledgeBase, compound: DrugView, treatment: DrugView,
-               interaction: Interaction | None, dataset_sources: frozenset[str]) -> list[Note]:
+               entries: tuple[Interaction, ...], dataset_sources: frozenset[str]) -> list[Note]:
     """Everything the sources say about the pair, most specific first (see the module docstring)."""
     notes = _label_notes(compound, treatment) + _label_notes(treatment, compound)
-    if interaction is not None and interaction.status is InteractionStatus.DOCUMENTED:
-        for fact in interaction.facts:
-            from_dataset = bool(dataset_sources.intersection(fact.sources))
-            notes.append(Note(Basis.DATASET if from_dataset else Basis.CURATED, fact,
-                              level=interaction.level if from_dataset else None))
+    found = [(e, f) for e in entries if e.status is InteractionStatus.DOCUMENTED for f in e.facts]
+    for entry, fact in sorted(found, key=lambda ef: bool(dataset_sources.intersection(ef[1].sources))):
+        from_dataset = bool(dataset_sources.intersection(fact.sources))
+        notes.append(Note(Basis.DATASET if from_dataset else Basis.CURATED, fact,
+                          level=entry.level if from_dataset else None))
     covered = {m for n in notes if n.basis is Basis.LABEL for m in n.matched}
     covered |= {p for n in notes if n.basis is Basis.LABEL and n.statement for p in n.statement.properties}
     for combo in kb.pharmacology.combinations:
@@ -170,11 +170,9 @@ def pair_notes(kb: KnowledgeBase, compound: DrugView, treatment: DrugView,
     return notes
 
 
-def no_record_facts(interaction: Interaction | None) -> tuple[Fact, ...]:
+def no_record_facts(entries: tuple[Interaction, ...]) -> tuple[Fact, ...]:
     """A source's explicit "no record for this pair" facts (only written where its copy covers the pair)."""
-    if interaction is None or interaction.status is not InteractionStatus.NO_CURATED_DATA:
-        return ()
-    return interaction.facts
+    return tuple(f for e in entries if e.status is InteractionStatus.NO_CURATED_DATA for f in e.facts)
 
 
 def vulnerabilities(compound: DrugView, condition: Condition) -> list[Vulnerability]:

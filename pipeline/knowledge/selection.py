@@ -44,13 +44,18 @@ class TreatmentFacts:
 
     standard: StandardTreatment
     treatment: Treatment
-    interaction: Interaction | None
+    interactions: tuple[Interaction, ...] = ()  # the hand entry first, then a dataset record beside it
     notes: tuple[Note, ...] = ()
+
+    @property
+    def interaction(self) -> Interaction | None:
+        """The first entry about the pair, if any."""
+        return self.interactions[0] if self.interactions else None
 
     @property
     def facts(self) -> tuple[Fact, ...]:
         """The treatment's own facts, what is listed for it in this condition, then what the notes rest on."""
-        own = self.treatment.facts + self.standard.facts + (self.interaction.facts if self.interaction else ())
+        own = self.treatment.facts + self.standard.facts + tuple(f for e in self.interactions for f in e.facts)
         seen = {f.id for f in own}
         extra = tuple({f.id: f for n in self.notes for f in n.facts if f.id not in seen}.values())
         return own + extra
@@ -127,10 +132,11 @@ def select_facts(kb: KnowledgeBase, compound: Compound, condition: Condition,
         if _same_drug(compound, treatment):
             continue
         treatment = _keep_facts(treatment, usable)
-        interaction = _keep_facts_or_none(kb.interactions.get((compound.id, st.treatment)), usable)
+        entries = tuple(e for e in (_keep_facts_or_none(x, usable) for x in kb.pair_entries(compound.id, st.treatment))
+                        if e is not None)
         tview = _usable_view(drug_view(kb, treatment), usable)
-        notes = tuple(n for n in pair_notes(kb, cview, tview, interaction, datasets) if all(map(usable, n.facts)))
-        treatments.append(TreatmentFacts(st, treatment, interaction, notes))
+        notes = tuple(n for n in pair_notes(kb, cview, tview, entries, datasets) if all(map(usable, n.facts)))
+        treatments.append(TreatmentFacts(st, treatment, entries, notes))
     evidence = _keep_facts_or_none(kb.evidence.get((compound.id, condition.id)), usable)
     weak = tuple(v for v in vulnerabilities(cview, condition) if usable(v.disease))
     ordered: list[Fact] = [*compound.facts, *condition.facts]

@@ -111,7 +111,8 @@ def read_corrections(knowledge: Path, family: str) -> tuple[Correction, ...]:
         raise KnowledgeError([KnowledgeIssue(str(path), "(file)", f"cannot read the corrections ({exc})")]) from exc
     out = []
     for i, entry in enumerate(data.get("corrections") or []):
-        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("dataset", "record", "reason")):
+        needed = ("dataset", "record", "reason")
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in needed):
             raise KnowledgeError([KnowledgeIssue(str(path), f"corrections[{i}]",
                                                  "each correction needs 'dataset', 'record' and 'reason'")])
         if dataset_family(entry["dataset"]) != family:

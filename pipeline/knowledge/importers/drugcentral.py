@@ -46,7 +46,8 @@ class DrugCentralImporter:
         for row in read_tsv(need(ctx.release_dir, "pharm_class.tsv"),
                             ("DRUG_ID", "TYPE", "CLASS_SOURCE_ID", "CLASS", "SOURCE")):
             if ctx.corrected(row["DRUG_ID"], "class", [row["CLASS"]]):
-                classes.setdefault(row["DRUG_ID"], {}).setdefault(row["TYPE"], {})[row["CLASS"]] = row["CLASS_SOURCE_ID"]
+                by_type = classes.setdefault(row["DRUG_ID"], {}).setdefault(row["TYPE"], {})
+                by_type[row["CLASS"]] = row["CLASS_SOURCE_ID"]
         label = display_release(ctx.release_id)
         out = ImportOutput()
         unjoined: list[dict[str, Any]] = []
