@@ -26,6 +26,7 @@ from pipeline.evaluation import (  # noqa: E402
     corpus_files,
     evaluate_grounding,
     evaluate_text,
+    load_fact_snapshot,
     load_grounding_cases,
     load_text_cases,
 )
@@ -67,7 +68,7 @@ def main() -> None:
         print(f"{'ms per sentence':22}{ours[1]:16.3f}{base[1]:16.3f}")
         grounding_cases = load_grounding_cases(corpus_files(args.corpus, "grounding", split))
         started = time.perf_counter()
-        report = evaluate_grounding(grounding_cases, ws)
+        report = evaluate_grounding(grounding_cases, ws, load_fact_snapshot(Path(args.corpus)))
         elapsed = (time.perf_counter() - started) * 1000 / max(len(grounding_cases), 1)
         # Baseline: a statement is grounded when it cites at least one fact (citations only).
         print(f"grounding, {split} split: {len(grounding_cases)} statements")

@@ -29,6 +29,7 @@ from pipeline.evaluation import (
     evaluate_text,
     format_grounding_report,
     format_text_report,
+    load_fact_snapshot,
     load_grounding_cases,
     load_text_cases,
 )
@@ -316,7 +317,8 @@ def eval_checks(corpus_dir: str, split: str, show_failures: int, strict: bool, k
         for text, want, got, category in report.failures[:show_failures]:
             click.echo(f"  miss  want={want or 'benign'} got={got or 'nothing'} [{category}] {text}")
         ground_files = corpus_files(Path(corpus_dir), "grounding", name)
-        grounding = evaluate_grounding(load_grounding_cases(ground_files), ws)
+        snapshot = load_fact_snapshot(Path(corpus_dir))
+        grounding = evaluate_grounding(load_grounding_cases(ground_files), ws, snapshot)
         click.echo(format_grounding_report(grounding, f"grounding [{name}: {', '.join(f.name for f in ground_files)}]"))
         for statement, _, supported, perturbation, _ in grounding.failures[:show_failures]:
             click.echo(f"  miss  {'supported' if supported else perturbation} {statement}")

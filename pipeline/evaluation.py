@@ -154,9 +154,32 @@ class GroundingReport:
         return self.flagged_rate >= GOALS["unsupported_flagged"] and self.pass_rate >= GOALS["supported_pass"]
 
 
-def evaluate_grounding(cases: list[GroundingCase], ws: Workspace) -> GroundingReport:
-    """Ground every statement against the knowledge base's facts and score the verdicts."""
+FACT_SNAPSHOT = "grounding.facts.yaml"
+
+
+def load_fact_snapshot(directory: Path) -> dict[str, FactView]:
+    """The fact texts a grounding corpus was labelled against (``eval/grounding.facts.yaml``), if kept."""
+    path = directory / FACT_SNAPSHOT
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return {fid: FactView(f["text"], tuple(f.get("tags") or ()), tuple(f.get("sources") or ()))
+                for fid, f in (data.get("facts") or {}).items()}
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise PipelineError(f"{path}: cannot load the fact snapshot ({exc}); expected 'facts: {{id: {{text: ...}}}}'") \
+            from exc
+
+
+def evaluate_grounding(cases: list[GroundingCase], ws: Workspace,
+                       snapshot: dict[str, FactView] | None = None) -> GroundingReport:
+    """Ground every statement against the facts it cites and score the verdicts.
+
+    A case is judged against the fact text its author labelled it by: the ``snapshot`` when it holds the
+    fact (knowledge edits after the corpus was written must not flip its labels), else the live fact.
+    """
     facts = {fid: FactView(f.text, f.tags, f.sources) for fid, f in ws.kb.facts.items()}
+    facts.update(snapshot or {})
     report = GroundingReport()
     for case in cases:
         unknown = [fid for fid in case.fact_ids if fid not in facts]

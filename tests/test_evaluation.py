@@ -21,6 +21,7 @@ from pipeline.evaluation import (
     evaluate_text,
     format_grounding_report,
     format_text_report,
+    load_fact_snapshot,
     load_grounding_cases,
     load_text_cases,
 )
@@ -50,7 +51,7 @@ def test_text_rules_meet_goals(workspace: Workspace, split: str) -> None:
 def test_grounding_meets_goals(workspace: Workspace, split: str) -> None:
     cases = load_grounding_cases(corpus_files(EVAL, "grounding", split))
     assert len(cases) >= 200
-    report = evaluate_grounding(cases, workspace)
+    report = evaluate_grounding(cases, workspace, load_fact_snapshot(EVAL))
     table = format_grounding_report(report, split)
     target = TARGETS[split]
     assert report.flagged_rate >= target["unsupported_flagged"], table
