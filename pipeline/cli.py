@@ -25,15 +25,26 @@ from pipeline.drafting.transport import Throttle
 from pipeline.errors import KnowledgeError, PipelineError
 from pipeline.evaluation import (
     corpus_files,
+    evaluate_clinical,
     evaluate_grounding,
     evaluate_text,
+    format_clinical_report,
     format_grounding_report,
     format_text_report,
+    load_clinical,
     load_fact_snapshot,
     load_grounding_cases,
     load_text_cases,
 )
-from pipeline.generation import Outcome, PageResult, Workspace, all_pairs, check_page, generate_page
+from pipeline.generation import (
+    Outcome,
+    PageResult,
+    Workspace,
+    all_pairs,
+    build_page,
+    check_page,
+    generate_page,
+)
 from pipeline.knowledge.completeness import knowledge_gaps
 from pipeline.knowledge.importers.cli import import_command
 from pipeline.knowledge.loading import load_knowledge
@@ -326,6 +337,29 @@ def eval_checks(corpus_dir: str, split: str, show_failures: int, strict: bool, k
         met = met and report.meets_goals() and grounding.meets_goals()
     if strict and not met:
         sys.exit(1)
+
+
+@eval_group.command(name="clinical")
+@click.option("--set", "set_path", default="tests/clinical/expectations.yaml", show_default=True,
+              type=click.Path(dir_okay=False, exists=True), help="The clinical acceptance set.")
+@click.option("--min-coverage", type=click.FloatRange(0, 1), default=None,
+              help="Exit 1 when coverage is below this fraction.")
+@data_options
+def eval_clinical(set_path: str, min_coverage: float | None, knowledge: str | None, prompts: str | None,
+                  settings: str | None) -> None:
+    """How many of the items a pharmacist expects are on the composer's pages.
+
+    Example: reviewgen eval clinical --min-coverage 0.95
+    """
+    ws = Workspace.open(knowledge, prompts, settings)
+
+    def page(compound: str, condition: str) -> str | None:
+        return build_page(ws, compound, condition).markdown
+
+    report = evaluate_clinical(load_clinical(Path(set_path)), page)
+    click.echo(format_clinical_report(report))
+    if min_coverage is not None and report.coverage < min_coverage:
+        raise SystemExit(1)
 
 
 def _print_findings(findings: list[Finding]) -> None:
