@@ -28,6 +28,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from pipeline.checks.dosing import find_dosing
+from pipeline.checks.language import find_absolute_safety, find_cure_claims, find_directives
 from pipeline.checks.spans import CACHE_SIZE, Hit
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.base import KnowledgeBase, normalize_name
@@ -425,6 +426,9 @@ def _check_fact(c: _Collector, kb: KnowledgeBase, fact: Fact, path: Path, where:
     for hit in _dosing(fact.text):
         c.add(path, f"{where}.text",
               f"contains dosing ({hit.text!r}); facts never carry doses, frequencies or titration")
+    for rule, hit in _page_rules(fact.text):
+        c.add(path, f"{where}.text", f"the page rule {rule} would reject {hit.text!r} ({hit.reason}); attribute it "
+              "to its source without instructing the reader ('the label contraindicates...', 'the label warns...')")
     _check_pharmacology_fields(c, kb, fact, path, where)
 
 
@@ -453,6 +457,14 @@ def _check_pharmacology_fields(c: _Collector, kb: KnowledgeBase, fact: Fact, pat
         c.add(path, f"{where}.section", "a contraindication from a label has section: contraindications")
     if fact.section is not None and not labels:
         c.add(path, f"{where}.section", "only a fact citing a label source names a label section")
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _page_rules(text: str) -> tuple[tuple[str, Hit], ...]:
+    """The sentence rules a page applies, other than dosing: a fact that trips one can never be shown."""
+    return tuple([("no-directive-advice", h) for h in find_directives(text)]
+                 + [("no-absolute-safety", h) for h in find_absolute_safety(text)]
+                 + [("no-cure-claims", h) for h in find_cure_claims(text)])
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
