@@ -84,6 +84,6 @@ def _show(result: ImportResult) -> None:
         if len(items) > SHOW:
             click.echo(f"  {sign} ... and {len(items) - SHOW} more")
     for key, value in result.report.items():
-        if isinstance(value, list | dict) and value and ("unjoined" in key or "dropped" in key):
+        if isinstance(value, list | dict) and value and any(w in key for w in ("unjoined", "dropped", "corrections")):
             count = sum(len(v) for v in value.values()) if isinstance(value, dict) else len(value)
             click.echo(f"  report: {key}: {count} (see {result.target / 'report.yaml'})")
