@@ -11,7 +11,7 @@ from typing import Any
 
 from pipeline.checks.document import Unit, parse_page, plain, split_sentences, strip_markers
 from pipeline.checks.findings import Finding, Severity, has_errors
-from pipeline.checks.grounding import FactView, GroundingContext, Lexicon, build_lexicon, tokens
+from pipeline.checks.grounding import FactView, GroundingContext, Lexicon, build_lexicon, numbers_in, tokens
 from pipeline.checks.rules import (
     RULE_IDS,
     RULES,
@@ -58,7 +58,8 @@ def page_names(selection: Selection) -> PageNames:
 def allowed_words(settings: SiteSettings, names: list[str]) -> frozenset[str]:
     """Technical words a framing sentence may use: the page's own names and the allowed link domains."""
     text = " ".join([*names, *(d.replace(".", " ") for d in settings.allowed_domains)])
-    return frozenset(tokens(text))
+    # numbers and codes inside names ("interferon beta-1a") are part of the name, not a claim
+    return frozenset(tokens(text)) | {n.lower() for n in numbers_in(" ".join(names))}
 
 
 def grounding_context(selection: Selection, lexicon: Lexicon, settings: SiteSettings) -> GroundingContext:
@@ -66,6 +67,12 @@ def grounding_context(selection: Selection, lexicon: Lexicon, settings: SiteSett
     facts = {fid: FactView(f.text, f.tags, f.sources, f.kind.value) for fid, f in selection.facts.items()}
     entities = {f"compound:{selection.compound.id}", f"condition:{selection.condition.id}"}
     entities |= {f"treatment:{tf.treatment.id}" for tf in selection.treatments}
+    # a treatment that is also a compound, or a form of one (hydroxychloroquine, esketamine), is named on this
+    # page as a treatment: whatever entity the lexicon reads its name as belongs to the page
+    entities |= {f"compound:{tf.treatment.id}" for tf in selection.treatments}
+    entities |= {term.key.split("/")[0] for tf in selection.treatments
+                 for name in (tf.treatment.name, *tf.treatment.aliases)
+                 for term in lexicon.find(name) if term.kind == "entity"}
     names = [selection.compound.name, *selection.compound.aliases, selection.condition.name,
              selection.condition.specialist, *(tf.treatment.name for tf in selection.treatments)]
     return GroundingContext(lexicon, facts, entities, allowed_words(settings, names))
@@ -79,7 +86,8 @@ def check_draft(draft: Draft, selection: Selection, settings: SiteSettings,
     names in a personalized report), on top of the page's names.
     """
     units = [
-        Unit(section.id.value, st.text, tuple(st.fact_ids), st.kind is StatementKind.FRAMING, True, group=st.group)
+        Unit(section.id.value, st.text, tuple(st.fact_ids), st.kind is StatementKind.FRAMING, True, group=st.group,
+             label=st.label)
         for section in draft.sections
         for st in section.statements
     ]

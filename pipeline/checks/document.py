@@ -50,6 +50,7 @@ class Unit:
     drafted: bool = False
     citations: tuple[int, ...] = ()
     group: str | None = None
+    label: str | None = None  # a drafted bullet's label (a treatment): the same fact may recur under another
 
 
 @dataclass

@@ -231,11 +231,11 @@ GROUP_KINDS: dict[str, frozenset[str]] = {
 def _placement(units: list[Unit], grounding: GroundingContext | None) -> list[Finding]:
     """Facts under the wrong sub-heading, and statements a section repeats."""
     out = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for unit in units:
         if not unit.drafted:
             continue
-        key = (unit.section, normalize(unit.text))
+        key = (unit.section, unit.label or "", normalize(unit.text))
         if key in seen:
             out.append(_structure_finding(unit.section, unit.text[:80], "repeats a statement already in this "
                                           "section; say each thing once"))

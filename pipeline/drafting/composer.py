@@ -62,6 +62,15 @@ def _list(labels: list[str]) -> str:
     return "; ".join(labels)
 
 
+_FILLER = frozenset({"a", "an", "the", "is", "can", "has", "its", "of", "by", "to", "among", "mainly"})
+
+
+def _backed(predicate: str, facts: list[Fact]) -> bool:
+    """True when one of a drug's own facts carries every content word of the predicate said of it."""
+    words = [w for w in predicate.lower().replace("-", " ").split() if w not in _FILLER]
+    return any(all(w.rstrip("s") in f.text.lower().replace("-", " ") for w in words) for f in facts)
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -133,13 +142,19 @@ class Composer:
             for fact in note.facts:
                 emit(fact)
         for note in tf.notes_by(Basis.INFERENCE):
-            out.append(self._inference(sel, tf, note, group, label))
+            out += [st for st in self._inference(sel, tf, note, group, label)
+                    if not (len(st.fact_ids) == 1 and st.fact_ids[0] in shown)]
+            shown.update(fid for st in out for fid in st.fact_ids)
         if not tf.notes:
+            out += [_fact(f, group, label) for f in no_record_facts(tf.interactions)]
             out.append(self.coverage(sel, tf))
         return out
 
-    def _inference(self, sel: Selection, tf: TreatmentFacts, note: Note, group: str, label: str) -> Statement:
-        """'X is a CNS depressant and Y is a CNS depressant, according to the cited sources; <combination>'."""
+    def _inference(self, sel: Selection, tf: TreatmentFacts, note: Note, group: str,
+                   label: str) -> list[Statement]:
+        """'X is a CNS depressant and Y is a CNS depressant, according to the sources cited here. <combination>'
+        when each drug's own facts say what its predicate says; otherwise the facts themselves, then the
+        combination, so that nothing is said of a drug that its facts do not say."""
         says = sel.property_says or {}
         classes = sel.class_labels or {}
 
@@ -150,20 +165,29 @@ class Composer:
         cview = sel.compound_view
         c_first = cview is not None and (first in cview.properties or first in cview.classes)
         mine, theirs = (first, second) if c_first else (second, first)
-        text = (f"{_cap(sel.compound.short_name)} {phrase(mine)} and {tf.treatment.name.lower()} {phrase(theirs)}, "
-                f"according to the sources cited here. {note.statement.text if note.statement else ''}").strip()
-        return _cited(text, note.facts, group, label)
+        combo = note.statement
+        own = {f.id for f in sel.compound.facts}
+        mine_facts = [f for f in note.support if f.id in own]
+        theirs_facts = [f for f in note.support if f.id not in own]
+        if combo and _backed(phrase(mine), mine_facts) and _backed(phrase(theirs), theirs_facts):
+            text = (f"{_cap(sel.compound.short_name)} {phrase(mine)} and {tf.treatment.name.lower()} "
+                    f"{phrase(theirs)}, according to the sources cited here. {combo.text}")
+            return [_cited(text, note.facts, group, label)]
+        return [_fact(f, group, label) for f in note.support] + ([_fact(combo, group, label)] if combo else [])
 
     def coverage(self, sel: Selection, tf: TreatmentFacts) -> Statement:
         """The honest sentence for a treatment about which no source consulted records anything."""
         group, label = "interactions", self.treatment_label(tf)
         cname, tname = sel.compound.short_name, tf.treatment.name.lower()
-        missing = no_record_facts(tf.interactions)
-        text = (f"The sources consulted for {cname} and {tname} record no interaction between them: neither "
-                f"drug's curated label facts name the other drug, its class or a shared property"
-                + (", and the interaction dataset has no record of the pair" if missing else "")
-                + "; the absence of a record does not show that the combination is safe.")
-        return _cited(text, missing, group, label) if missing else _framing(text, group, label)
+        if not tf.label_curated:
+            return _framing(f"This knowledge base does not yet hold the {tname} label's warnings and interaction "
+                            f"statements, so this combination with {cname} has not been checked against that label; "
+                            f"a pharmacist can review it.", group, label)
+        consulted = "their curated label facts and the interaction dataset" if no_record_facts(tf.interactions) \
+            else "their curated label facts"
+        return _framing(f"The sources consulted for {cname} and {tname} ({consulted}) record no interaction "
+                        f"between them; the absence of a record does not show that the combination is safe.",
+                        group, label)
 
     @staticmethod
     def treatment_label(tf: TreatmentFacts) -> str:
@@ -180,10 +204,13 @@ class Composer:
         """Bullets where a compound property or warning meets a cited vulnerability of the condition."""
         group = "disease-risks"
         out: list[Statement] = []
+        shown: set[tuple[str, str]] = set()  # (label, fact id): two vulnerabilities under one label share a bullet
         for v in sel.vulnerabilities:
             label = self._vulnerability_label(sel, v.disease, v.matched)
-            out.append(_fact(v.disease, group, label))
-            out += [_fact(f, group, label) for f in v.compound_facts]
+            for fact in (v.disease, *v.compound_facts):
+                if (label, fact.id) not in shown:
+                    shown.add((label, fact.id))
+                    out.append(_fact(fact, group, label))
         if not out:
             out.append(_framing(
                 f"This knowledge base records no point where a documented property of {sel.compound.short_name} "
@@ -265,11 +292,8 @@ class Composer:
     def _overlap_summary(self, sel: Selection) -> Statement | None:
         if not sel.vulnerabilities:
             return None
-        labels = list(dict.fromkeys(self._vulnerability_label(sel, v.disease, v.matched).lower()
-                                    for v in sel.vulnerabilities))
-        cited = [f for v in sel.vulnerabilities for f in (v.disease, *v.compound_facts)]
-        return _cited(f"Where {sel.compound.short_name}'s documented properties meet "
-                      f"{sel.condition.short_name}, they concern: {_list(labels)}.", cited)
+        return _framing(f"Some documented properties of {sel.compound.short_name} meet known vulnerabilities of "
+                        f"{sel.condition.short_name}: see the disease-specific risks above.")
 
     def _interaction_summary(self, sel: Selection, group: str | None = None) -> list[Statement]:
         """Which treatments have label statements, dataset grades or shared properties (cited), and
@@ -282,9 +306,8 @@ class Composer:
 
         labelled = [tf for tf in sel.treatments if tf.notes_by(Basis.LABEL, Basis.CURATED)]
         if labelled:
-            facts = [f for tf in labelled for n in tf.notes_by(Basis.LABEL, Basis.CURATED) for f in n.facts]
-            out.append(_cited(f"Label or curated interaction statements apply to {cname} with "
-                              f"{names(labelled)}.", facts, group))
+            out.append(_framing(f"Label or curated interaction statements apply to {cname} with "
+                                f"{names(labelled)}: see each treatment above.", group))
         levels: dict[str, list[TreatmentFacts]] = {}
         for tf in sel.treatments:
             for note in tf.notes_by(Basis.DATASET):
@@ -293,17 +316,22 @@ class Composer:
                     levels[note.level or "no severity"].append(tf)
         for level, tfs in levels.items():
             facts = [f for tf in tfs for n in tf.notes_by(Basis.DATASET) for f in n.facts]
+            graded = "Unknown (a record without a severity grade)" if level == "Unknown" else level
             out.append(_cited(f"DDInter 1.0 grades the interaction of {cname} with {names(tfs)} as "
-                              f"{level}.", facts, group))
+                              f"{graded}.", facts, group))
         inferred = [tf for tf in sel.treatments if tf.notes_by(Basis.INFERENCE)]
         if inferred:
-            facts = [f for tf in inferred for n in tf.notes_by(Basis.INFERENCE) for f in n.facts]
-            out.append(_cited(f"Shared pharmacological properties apply to {cname} with {names(inferred)}.",
-                              facts, group))
-        silent = [tf for tf in sel.treatments if not tf.notes]
+            out.append(_framing(f"Shared drug properties apply to {cname} with {names(inferred)}: see each "
+                                "treatment above.", group))
+        silent = [tf for tf in sel.treatments if not tf.notes and tf.label_curated]
         if silent:
             out.append(_framing(f"For {names(silent)}, the sources consulted record no interaction with "
                                 f"{cname}; that does not show the combination is safe.", group))
+        unchecked = [tf for tf in sel.treatments if not tf.notes and not tf.label_curated]
+        if unchecked:
+            out.append(_framing(f"For {names(unchecked)}, this knowledge base does not yet hold the label's "
+                                f"interaction statements, so the combination with {cname} has not been checked.",
+                                group))
         return out
 
     def _faq(self, sel: Selection) -> list[Statement]:

@@ -44,8 +44,11 @@ def compound_gaps(kb: KnowledgeBase, compound: Compound) -> list[Gap]:
     out = []
     if not any(f.kind in SAFETY_KINDS for f in facts):
         out.append(Gap(subject, "no label-level safety facts (boxed warning, contraindications, warnings)", True))
-    if not any(f.kind is FactKind.REGULATORY for f in facts):
-        out.append(Gap(subject, "no approval or regulatory status from a label or an agency", True))
+    indications = [f for f in drug_view(kb, compound).facts if f.kind is FactKind.REGULATORY and f.origin
+                   and f.id.endswith(".regulatory.drugcentral-indications")]
+    if not any(f.kind is FactKind.REGULATORY for f in facts) and not indications:
+        out.append(Gap(subject, "no approval or regulatory status from a label, an agency or a label-derived "
+                                "indication table", True))
     if not any(f.kind is FactKind.MONITORING for f in facts):
         out.append(Gap(subject, "no monitoring facts (add what the label requires, or confirm it requires none)",
                        False))
@@ -55,12 +58,14 @@ def compound_gaps(kb: KnowledgeBase, compound: Compound) -> list[Gap]:
 
 
 def treatment_gaps(kb: KnowledgeBase, treatment: Treatment) -> list[Gap]:
-    """A standard treatment with no label-level facts leaves every interaction with it unexamined."""
+    """A standard treatment with no label-level facts leaves its interactions unexamined: pages say so in
+    plain words (the gap is not blocking, because the compound's own label may still name it)."""
     subject = f"treatment:{treatment.id}"
     facts = [f for f in drug_view(kb, treatment).facts if _label_level(kb, f)]
     out = []
-    if not any(f.kind is not FactKind.INDICATION for f in facts):
-        out.append(Gap(subject, "no label-level facts (class, warnings, interactions)", True))
+    if not label_curated(kb, treatment):
+        out.append(Gap(subject, "no label-level facts (class, warnings, interactions): pages say its label has "
+                                "not been curated", False))
     elif not any(f.classes for f in facts):
         out.append(Gap(subject, "no drug class with `classes`: label statements about a class cannot reach it", False))
     return out
@@ -81,10 +86,13 @@ def condition_gaps(kb: KnowledgeBase, condition: Condition) -> list[Gap]:
 
 def pair_gaps(kb: KnowledgeBase, sel: Selection) -> list[Gap]:
     """The blocking gaps that hold this pair's page back."""
-    gaps = [g for g in compound_gaps(kb, kb.compounds[sel.compound.id]) if g.blocking]
-    for tf in sel.treatments:
-        gaps += [g for g in treatment_gaps(kb, kb.treatments[tf.treatment.id]) if g.blocking]
-    return gaps
+    return [g for g in compound_gaps(kb, kb.compounds[sel.compound.id]) if g.blocking]
+
+
+def label_curated(kb: KnowledgeBase, treatment: Treatment) -> bool:
+    """True when the treatment has label-level facts beyond its indication."""
+    facts = [f for f in drug_view(kb, treatment).facts if _label_level(kb, f)]
+    return any(f.kind is not FactKind.INDICATION for f in facts)
 
 
 def required_facts(kb: KnowledgeBase, sel: Selection) -> dict[str, str]:
@@ -97,6 +105,7 @@ def required_facts(kb: KnowledgeBase, sel: Selection) -> dict[str, str]:
         elif fact.kind is FactKind.MONITORING and _label_level(kb, fact):
             out[fact.id] = f"monitoring the {cname} label requires"
     regulatory = [f for f in sel.compound.facts if f.kind is FactKind.REGULATORY and _label_level(kb, f)]
+    regulatory += [f for f in sel.compound.facts if f.id.endswith(".regulatory.drugcentral-indications")]
     for fact in regulatory[:1]:
         out.setdefault(fact.id, f"the approval status of {cname}")
     for tf in sel.treatments:

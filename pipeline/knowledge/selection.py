@@ -46,6 +46,7 @@ class TreatmentFacts:
     treatment: Treatment
     interactions: tuple[Interaction, ...] = ()  # the hand entry first, then a dataset record beside it
     notes: tuple[Note, ...] = ()
+    label_curated: bool = True  # False: the knowledge base holds none of its label's safety or interaction facts
 
     @property
     def interaction(self) -> Interaction | None:
@@ -126,7 +127,7 @@ def select_facts(kb: KnowledgeBase, compound: Compound, condition: Condition,
         st.model_copy(update={"facts": tuple(filter(usable, st.facts))}) for st in condition.standard_treatments)})
     datasets = dataset_source_ids(kb)
     cview = _usable_view(drug_view(kb, compound), usable)
-    treatments = []
+    treatments: list[TreatmentFacts] = []
     for st in condition.standard_treatments:
         treatment = kb.treatments[st.treatment]
         if _same_drug(compound, treatment):
@@ -154,9 +155,12 @@ def select_facts(kb: KnowledgeBase, compound: Compound, condition: Condition,
                     {sid: kb.sources[sid] for sid in source_ids}, organ_labels, tuple(sorted(blocked)),
                     cview, weak, {k: p.says() for k, p in ph.properties.items()},
                     {k: c.plural or c.label for k, c in ph.classes.items()})
-    from pipeline.knowledge.completeness import pair_gaps, required_facts  # completeness reads selections
+    from pipeline.knowledge.completeness import label_curated, pair_gaps, required_facts  # reads selections
 
     gaps = tuple(f"{g.subject}: {g.what}" for g in pair_gaps(kb, sel))
+    curated = tuple(replace(tf, label_curated=label_curated(kb, kb.treatments[tf.treatment.id]))
+                    for tf in sel.treatments)
+    sel = replace(sel, treatments=curated)
     return replace(sel, required=required_facts(kb, sel), gaps=gaps)
 
 

@@ -80,8 +80,11 @@ def components(entity: Entity, drugbank_names: dict[str, str], release: DDInterR
     if not suffixes:
         return [Component(entity.label, None, "no DrugBank id or pinned DDInter id")]
     out = []
+    combination = "" not in suffixes  # a product of several drugs, each under its own id
     for suffix in suffixes:
         label = entity.label if suffix == "" else suffix.replace("-", " ")
+        if combination and label != entity.label:
+            label = f"{label} (in {entity.label})"
         if suffix in pinned:
             out.append(Component(label, pinned[suffix]))
             continue

@@ -31,7 +31,7 @@ class DrugCentralImporter:
 
     family = "drugcentral"
     default_release = "drugcentral-2016"
-    files: tuple[str, ...] = ("identifiers.tsv", "pharm_class.tsv")
+    files: tuple[str, ...] = ("identifiers.tsv", "pharm_class.tsv", "drug_indication.tsv")
 
     def run(self, ctx: ImportContext) -> ImportOutput:
         """One class fact (and a mechanism fact where given) per compound; drug_class for every entity."""
@@ -48,6 +48,10 @@ class DrugCentralImporter:
             if ctx.corrected(row["DRUG_ID"], "class", [row["CLASS"]]):
                 by_type = classes.setdefault(row["DRUG_ID"], {}).setdefault(row["TYPE"], {})
                 by_type[row["CLASS"]] = row["CLASS_SOURCE_ID"]
+        indications: dict[str, list[str]] = {}
+        for row in read_tsv(need(ctx.release_dir, "drug_indication.tsv"), ("DRUG_ID", "INDICATION_FDB")):
+            if row["INDICATION_FDB"] and ctx.corrected(row["DRUG_ID"], "indication", [row["INDICATION_FDB"]]):
+                indications.setdefault(row["DRUG_ID"], []).append(row["INDICATION_FDB"])
         label = display_release(ctx.release_id)
         out = ImportOutput()
         unjoined: list[dict[str, Any]] = []
@@ -83,6 +87,12 @@ class DrugCentralImporter:
                                 f"action {plural} of {entity.label}.")
                         facts.append(fact(f"{entity.id}.mechanism.drugcentral", "mechanism", text, ctx.release_id,
                                           records + [f"MoA {found['MoA'][m]}" for m in moa]))
+                    listed = sorted(dict.fromkeys(indications.get(dcid, [])), key=str.casefold)
+                    if listed:
+                        text = self._indication_text(label, entity, listed)
+                        if not rule_problems(text):
+                            facts.append(fact(f"{entity.id}.regulatory.drugcentral-indications", "regulatory", text,
+                                              ctx.release_id, [*records, "drug_indication.tsv"]))
                     doc["facts"] = facts
                 out.files[f"{kind}/{entity.id}.yaml"] = doc
         out.report = {"release": ctx.release_id, "entities_imported": len(out.files), "unjoined": unjoined,
@@ -108,6 +118,16 @@ class DrugCentralImporter:
             return named[0], ""
         shown = ", ".join(f"{c} ({names[c]})" for c in candidates)
         return None, f"DrugBank id {drugbank} maps to several DrugCentral drugs: {shown}; pin identifiers.drugcentral"
+
+    @staticmethod
+    def _indication_text(label: str, entity: Entity, listed: list[str]) -> str:
+        """'DrugCentral 2016 lists 23 indications of doxycycline, including acne vulgaris, ...'."""
+        shown = [lower_name(i) for i in listed[:MAX_ACTIONS]]
+        if len(listed) == 1:
+            return f"{label} lists {shown[0]} as the indication of {entity.label} in its drug-indication table."
+        more = f"{len(listed)} indications of {entity.label} in its drug-indication table, including" \
+            if len(listed) > MAX_ACTIONS else f"these indications of {entity.label} in its drug-indication table:"
+        return f"{label} lists {more} {join_and(shown)}."
 
     @staticmethod
     def _class_text(label: str, entity: Entity, epc: list[str], pa: list[str]) -> str:
