@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from pipeline.checks.document import headline
+from pipeline.checks.document import escape_markdown, headline
 from pipeline.draft import Draft, SectionId, Statement
 from pipeline.errors import TemplateError
 from pipeline.knowledge.selection import Selection
@@ -57,7 +57,7 @@ def template_digest(prompts_dir: Path) -> str:
 
 def cite(statement: Statement, numbers: list[int]) -> str:
     """The statement text with its citation marker before the final punctuation."""
-    text = statement.text.strip()
+    text = escape_markdown(statement.text.strip())
     if not numbers:
         return text
     marker = f" [{', '.join(str(n) for n in numbers)}]"

@@ -88,11 +88,21 @@ def strip_markers(text: str) -> tuple[str, tuple[int, ...]]:
     return MARKER.sub("", text).strip(), tuple(numbers)
 
 
+_ESCAPED = re.compile(r"\\([*_`])")
+
+
+def escape_markdown(text: str) -> str:
+    """Fact text as Markdown that shows it literally: '*' and '`' escaped ("HLA-B*1502" stays one token)."""
+    return re.sub(r"([*`])", r"\\\1", text)
+
+
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def plain(text: str) -> str:
-    """Markdown emphasis and link syntax removed, whitespace folded."""
+    """Markdown emphasis and link syntax removed, escaped characters kept as written, whitespace folded."""
+    text = _ESCAPED.sub(lambda m: f"\x00{ord(m.group(1))}\x00", text)
     text = re.sub(r"\[([^\]]+)\]\((?:[^)]+)\)", r"\1", text)
     text = re.sub(r"(\*\*|__|\*|_|`)", "", text)
+    text = re.sub("\x00(\\d+)\x00", lambda m: chr(int(m.group(1))), text)
     return re.sub(r"\s+", " ", text).strip()
 
 
