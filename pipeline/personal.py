@@ -32,6 +32,7 @@ from pipeline.errors import PatientInputError
 from pipeline.generation import Workspace, build_page, build_sidecar
 from pipeline.knowledge.base import KnowledgeBase, normalize_name
 from pipeline.knowledge.models import Compound, Fact, FactKind, Treatment
+from pipeline.knowledge.reasoning import dataset_source_ids, drug_view, pair_notes
 from pipeline.knowledge.selection import Selection, select_facts
 from pipeline.render import SECTION_ORDER, render_page
 
@@ -275,14 +276,20 @@ class _PersonalPart:
         self.statements.append(Statement(text=text, kind=StatementKind.FRAMING, group=group, label=label))
 
     def _interaction_facts(self, drug: _Drug) -> list[Fact]:
-        if drug.kind != "treatment":
-            return []  # interactions are curated per compound x treatment
-        entry = self.builder.ws.kb.interactions.get((self.sel.compound.id, drug.entity.id))
-        return [f for f in entry.facts if not self.blocked.intersection(f.sources)] if entry else []
+        """What the page's reasoning finds for the compound with this medication: label statements (with the
+        facts that make them apply), curated and dataset records, shared-property inferences."""
+        kb = self.builder.ws.kb
+        cview = self.sel.compound_view or drug_view(kb, kb.compounds[self.sel.compound.id])
+        entries = kb.pair_entries(self.sel.compound.id, drug.entity.id) if drug.kind == "treatment" else ()
+        notes = pair_notes(kb, cview, drug_view(kb, drug.entity), entries, dataset_source_ids(kb))
+        facts = {f.id: f for n in notes for f in n.facts}
+        return [f for f in facts.values() if not self.blocked.intersection(f.sources)]
 
     def _is_page_compound(self, drug: _Drug) -> bool:
         compound = self.sel.compound
-        return drug.entity.id == compound.id or bool(_drugbank(drug.entity) & _drugbank(compound))
+        forms = {normalize_name(n) for names in compound.forms.values() for n in names}
+        return (drug.entity.id == compound.id or bool(_drugbank(drug.entity) & _drugbank(compound))
+                or normalize_name(drug.entity.name) in forms)
 
     def medications(self, medications: list[str]) -> None:
         """One bullet per medication with its curated interaction facts; one for those with none."""
@@ -310,7 +317,10 @@ class _PersonalPart:
                 self._framing(f"This report is about {cname} itself; the sections above apply to it.", group,
                               drug.entity.name)
             elif not self._facts(self._interaction_facts(drug), group, drug.entity.name):
-                missing.setdefault(drug.entity.name.casefold(), drug.entity.name)
+                # Known to the knowledge base, but no source consulted records anything about the pair.
+                self._framing(f"The sources consulted record no interaction between this medication and {cname}; "
+                              "the absence of a record does not show that the combination is safe; ask your "
+                              "pharmacist.", group, drug.entity.name)
         if missing:
             self.echoed += list(missing.values())
             which = "this medication" if len(missing) == 1 else "these medications"

@@ -21,11 +21,15 @@ def good_answer(ws: Workspace, compound: str = "ketamine", condition: str = "als
     def say(text: str) -> dict[str, Any]:
         return {"fact_ids": [], "text": text}
 
+    def treatment_ids(tf: Any) -> list[str]:
+        """What a careful model cites for a treatment: what it is for, then what the page must state about it."""
+        required = [fid for n in tf.notes if n.statement for fid in (n.statement.id,) if fid in sel.required]
+        return list(dict.fromkeys([f.id for f in tf.indication()][:1] + required)) or [tf.facts[0].id]
+
     answer = {
-        "interactions": {tf.treatment.id: quote(*[f.id for f in tf.facts
-                                                   if f.kind.value in ("indication", "interaction")][:3])
-                         for tf in sel.treatments},
-        "disease_risks": [], "monitoring": [],
+        "interactions": {tf.treatment.id: quote(*treatment_ids(tf)) for tf in sel.treatments},
+        "disease_risks": [],
+        "monitoring": [quote(f.id) for f in sel.compound.facts if f.id in sel.required and f.kind.value == "monitoring"],
         "evidence": [quote(f.id) for f in sel.evidence.facts] if sel.evidence else [],
         "mechanism": [quote(f.id) for f in sel.compound.facts if f.kind.value == "mechanism"],
         "sources_of_data": [],

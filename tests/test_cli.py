@@ -98,8 +98,9 @@ def test_check_without_sidecar_still_catches_directives(generated: Path, tmp_pat
 def test_check_with_sidecar_flags_ungrounded_edit(generated: Path, tmp_path: Path) -> None:
     page = _copy_page(generated, tmp_path)
     text = page.read_text()
-    # Swap the organ in riluzole's liver warning, keeping its citation marker.
-    edited = text.replace("The riluzole label warns of hepatic injury", "The riluzole label warns of kidney injury")
+    # Swap the organ in ketamine's liver warning, keeping its citation marker.
+    edited = text.replace("The ketamine injection label warns of drug-induced liver injury",
+                          "The ketamine injection label warns of drug-induced kidney injury")
     assert edited != text
     page.write_text(edited)
     result = run_cli("check", str(page), "--json", cwd=tmp_path)

@@ -205,7 +205,7 @@ def test_json_schema_mode_sends_strict_schema_with_fact_enum(workspace: Workspac
     ids = props["disease_risks"]["items"]["properties"]["fact_ids"]["items"]["enum"]
     assert "ketamine.safety.respiratory" in ids
     riluzole = props["interactions"]["properties"]["riluzole"]["properties"]["fact_ids"]["items"]["enum"]
-    assert "ketamine.interaction.riluzole.ddinter" in riluzole and "ketamine.safety.respiratory" not in riluzole
+    assert "riluzole.interaction.cyp1a2" in riluzole and "ketamine.safety.respiratory" not in riluzole
     assert set(props["interactions"]["required"]) == {"riluzole", "edaravone", "tofersen",
                                                       "dextromethorphan-quinidine"}
 

@@ -140,9 +140,15 @@ def _label_notes(speaker: DrugView, other: DrugView) -> list[Note]:
             continue
         support: list[Fact] = []
         for name in matched:
-            support += [f for f in other.establishing(name) if f.id != fact.id]
+            support += _briefest([f for f in other.establishing(name) if f.id != fact.id])
         notes.append(Note(Basis.LABEL, fact, tuple(dict.fromkeys(support)), tuple(matched)))
     return notes
+
+
+def _briefest(facts: list[Fact]) -> list[Fact]:
+    """One fact to show that a drug has a class or property: the shortest of those that say so (a class or
+    property fact rather than a whole boxed warning)."""
+    return [min(facts, key=lambda f: len(f.text))] if facts else []
 
 
 def pair_notes(kb: KnowledgeBase, compound: DrugView, treatment: DrugView,
@@ -162,8 +168,8 @@ def pair_notes(kb: KnowledgeBase, compound: DrugView, treatment: DrugView,
             theirs = [p for p in combo.b if p in second.properties or p in second.classes]
             if not mine or not theirs or covered.intersection(mine + theirs):
                 continue
-            support = [f for p in mine for f in first.establishing(p)]
-            support += [f for p in theirs for f in second.establishing(p)]
+            support = _briefest([f for p in mine for f in first.establishing(p)])
+            support += _briefest([f for p in theirs for f in second.establishing(p)])
             notes.append(Note(Basis.INFERENCE, combo.fact, tuple(dict.fromkeys(support)),
                               (mine[0], theirs[0])))
             break  # a symmetric combination is one note, not two

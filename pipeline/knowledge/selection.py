@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from pipeline.knowledge.base import KnowledgeBase
+from pipeline.knowledge.base import KnowledgeBase, normalize_name
 from pipeline.knowledge.models import (
     Compound,
     Condition,
@@ -195,5 +195,7 @@ def _drugbank_ids(identifiers: dict[str, str]) -> set[str]:
 
 
 def _same_drug(compound: Compound, treatment: Treatment) -> bool:
+    """The treatment is the compound itself, or one of its forms (esketamine on a ketamine page)."""
     shared = _drugbank_ids(compound.identifiers) & _drugbank_ids(treatment.identifiers)
-    return compound.id == treatment.id or bool(shared)
+    forms = {normalize_name(n) for names in compound.forms.values() for n in names}
+    return compound.id == treatment.id or bool(shared) or normalize_name(treatment.name) in forms
