@@ -33,21 +33,39 @@ NC = {"ddinter-1.0", "sider-4.1", "drugbank-4.2"}
 
 
 def _scratch_kb(root: Path) -> Path:
-    """Vocabulary, sources, organ table, lexicon and a few hand files from the shipped knowledge base."""
+    """Vocabularies, sources, corrections, organ table, lexicon and a few hand files from the shipped knowledge base.
+
+    Hand facts keep only the targets this small knowledge base can resolve; rheumatoid arthritis is a stub
+    without a hand list of treatments, so that PharmacotherapyDB's list is the one used.
+    """
     kb = root / "knowledge"
     kb.mkdir()
-    for name in ("vocabulary.yaml", "sources.yaml", "side-effect-organs.yaml"):
+    for name in ("vocabulary.yaml", "pharmacology.yaml", "sources.yaml", "side-effect-organs.yaml",
+                 "import-corrections.yaml"):
         shutil.copy(KNOWLEDGE / name, kb / name)
-    shutil.copytree(KNOWLEDGE / "lexicon", kb / "lexicon")
+    for folder in ("lexicon", "sources"):
+        shutil.copytree(KNOWLEDGE / folder, kb / folder)
+    vocab = yaml.safe_load((KNOWLEDGE / "pharmacology.yaml").read_text())
+    known = set(vocab["classes"]) | set(vocab["properties"]) | {i for ids in HAND.values() for i in ids}
     for kind, ids in HAND.items():
         (kb / kind).mkdir()
         for ident in ids:
-            shutil.copy(KNOWLEDGE / kind / f"{ident}.yaml", kb / kind / f"{ident}.yaml")
-    # One hand-curated interaction entry, to be preferred over the imported one for the same pair.
-    hand = yaml.safe_load((KNOWLEDGE / "interactions" / "metformin.yaml").read_text())
-    hand["interactions"] = [i for i in hand["interactions"] if i["treatment"] == "riluzole"]
+            data = yaml.safe_load((KNOWLEDGE / kind / f"{ident}.yaml").read_text())
+            for fact in data.get("facts") or []:
+                if fact.get("targets"):
+                    fact["targets"] = [t for t in fact["targets"] if t in known]
+            if kind == "conditions" and ident == "rheumatoid-arthritis":
+                data.pop("standard_treatments", None)
+                data["facts"] = [f for f in data.get("facts") or [] if not f.get("targets")]
+            (kb / kind / f"{ident}.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    # One hand-curated entry about a pair, citing labels only: the dataset's record stands beside it.
     (kb / "interactions").mkdir()
-    (kb / "interactions" / "metformin.yaml").write_text(yaml.safe_dump(hand, sort_keys=False))
+    (kb / "interactions" / "metformin.yaml").write_text(yaml.safe_dump({
+        "compound": "metformin",
+        "interactions": [{"treatment": "riluzole", "status": "documented", "facts": [{
+            "id": "metformin.interaction.riluzole.hepatic", "kind": "interaction", "sources": ["label-rilutek"],
+            "text": "The riluzole label notes that patients taking other hepatotoxic drugs with riluzole may be at "
+                    "increased risk of hepatotoxicity."}]}]}, sort_keys=False))
     return kb
 
 
@@ -87,12 +105,20 @@ def test_pharmacotherapydb_lists_the_best_supported_treatments(imported: Path) -
                          "rheumatoid arthritis.")
     assert fact.origin and fact.origin.records == ("DOID:7148 DB01097",)
     report = yaml.safe_load((imported / "imported/pharmacotherapydb-1.0/report.yaml").read_text())
-    assert report["not_listed"]["rheumatoid-arthritis"] == ["Cyclosporine", "Prednisone", "Gabapentin"]
+    assert report["not_listed"]["rheumatoid-arthritis"] == ["Cyclosporine", "Prednisone"]
+    # a reviewed correction removed the catalogue's gabapentin listing, and the report says so
+    assert any(c["record"] == "DOID:7148 DB00996" for c in report["corrections_applied"])
     assert report["non_indications_ignored"]["rheumatoid-arthritis"] == ["Folic Acid"]
 
 
-def test_a_compound_the_catalogue_lists_gets_curated_indication_evidence(imported: Path) -> None:
-    evidence = load_knowledge(imported).evidence[("gabapentin", "rheumatoid-arthritis")]
+def test_a_compound_the_catalogue_lists_gets_curated_indication_evidence(tmp_path: Path) -> None:
+    kb = _scratch_kb(tmp_path)
+    run_sequence(FIXTURES, kb)
+    # a reviewed correction drops the catalogue's gabapentin x rheumatoid arthritis listing (a pain-drug listing)
+    assert ("gabapentin", "rheumatoid-arthritis") not in load_knowledge(kb).evidence
+    (kb / "import-corrections.yaml").write_text("corrections: []\n")
+    run_sequence(FIXTURES, kb)
+    evidence = load_knowledge(kb).evidence[("gabapentin", "rheumatoid-arthritis")]
     assert evidence.tier.value == "curated-indication"
     assert "physician-curated catalogue" in evidence.facts[0].text
 
@@ -103,25 +129,30 @@ def test_class_regulatory_and_side_effect_facts(imported: Path) -> None:
     assert kb.facts["melatonin.regulatory.drugbank"].text == (
         "DrugBank 4.2 lists melatonin in its approved and nutraceutical groups, with ATC code N05CH01.")
     overview = kb.facts["metformin.safety.sider"]
-    assert overview.text.startswith("SIDER 4.1 lists ") and "%)" in overview.text and not overview.detail
+    assert overview.text.startswith("SIDER 4.1 lists ") and "%" not in overview.text and not overview.detail
     digestive = kb.facts["metformin.safety.sider-gastrointestinal"]
-    assert digestive.detail and digestive.tags == ("gastrointestinal",) and "diarrhoea (up to 53.2%)" in digestive.text
+    # frequencies rank the effects but are never printed: one label's highest figure misleads
+    assert digestive.detail and digestive.tags == ("gastrointestinal",) and "diarrhoea" in digestive.text
+    assert "%" not in digestive.text and "report most often" in digestive.text
     assert all(r.startswith("CID100004091") for r in digestive.origin.records)  # type: ignore[union-attr]
 
 
 def test_hand_curation_wins(imported: Path) -> None:
     kb = load_knowledge(imported)
-    # a hand interaction entry replaces the imported one for the same pair
-    assert kb.fact_files["metformin.interaction.riluzole.ddinter"] == "interactions/metformin.yaml"
-    assert kb.fact_files["metformin.interaction.methotrexate.ddinter"].startswith("imported/ddinter-1.0/")
+    # a hand entry citing labels only keeps the dataset's record for the pair beside it
+    assert kb.fact_files["metformin.interaction.riluzole.hepatic"] == "interactions/metformin.yaml"
+    beside = kb.dataset_records[("metformin", "riluzole")]
+    assert beside.facts[0].id == "metformin.interaction.riluzole.ddinter"
+    assert [e.facts[0].id for e in kb.pair_entries("metformin", "riluzole")] == [
+        "metformin.interaction.riluzole.hepatic", "metformin.interaction.riluzole.ddinter"]
     # a hand fact citing DrugCentral replaces what the DrugCentral import says about the same compound
     assert "metformin.class.drugcentral" not in kb.facts
     imported_file = imported / "imported/drugcentral-2016/compounds/metformin.yaml"
     assert "metformin.class.drugcentral" in imported_file.read_text()
-    # a hand list of standard treatments wins, and hand-curated treatments keep their own facts
-    assert [st.treatment for st in kb.conditions["als"].standard_treatments] == [
-        "riluzole", "edaravone", "tofersen", "dextromethorphan-quinidine"]
-    assert all(not st.facts for st in kb.conditions["als"].standard_treatments)
+    # a hand list of standard treatments wins, and an entry with its own (guideline) facts takes no catalogue facts
+    als = kb.conditions["als"].standard_treatments
+    assert [st.treatment for st in als] == ["riluzole", "edaravone", "tofersen", "dextromethorphan-quinidine"]
+    assert all(f.origin is None for st in als for f in st.facts)
 
 
 def test_a_hand_fact_with_an_imported_id_replaces_it(imported: Path) -> None:
@@ -139,23 +170,34 @@ def test_a_hand_fact_with_an_imported_id_replaces_it(imported: Path) -> None:
 def test_interaction_wording_is_honest(imported: Path) -> None:
     kb = load_knowledge(imported)
     texts = {fid: f.text for fid, f in kb.facts.items() if ".interaction." in fid}
-    assert not [t for t in texts.values() if re.search(r"\bno interaction\b(?! data)", t)]
-    assert texts["melatonin.interaction.leflunomide.ddinter"] == (
-        "DDInter 1.0 lists leflunomide but has no entry for the melatonin and leflunomide pair, so there is no "
-        "curated interaction data for this combination.")
+    assert not [t for t in texts.values() if re.search(r"\bno interaction\b", t)]
     assert texts["cannabidiol.interaction.leflunomide.ddinter"] == (  # joined through the pinned DDInter id
-        "DDInter 1.0 classifies the interaction of cannabidiol with leflunomide as Major; the release records a "
-        "severity level only, omitting mechanism text.")
-    assert texts["gabapentin.interaction.edaravone.ddinter"] == (
-        "DDInter 1.0 has no drug matched to edaravone, so there is no curated interaction data for gabapentin with "
-        "edaravone.")
-    quinidine = texts["gabapentin.interaction.dextromethorphan-quinidine.ddinter"]
-    assert quinidine == ("DDInter 1.0 classifies the interaction of gabapentin with dextromethorphan as Moderate and "
-                         "has no entry for gabapentin with quinidine; the release records a severity level only, "
-                         "omitting mechanism text.")
+        "DDInter 1.0 grades the interaction of cannabidiol with leflunomide as Major.")
+    assert texts["metformin.interaction.methotrexate.ddinter"] == (  # "Unknown" said as such
+        "DDInter 1.0 grades the interaction of metformin with methotrexate as Unknown (a record without a "
+        "severity grade).")
+    # a combination's part is named with its product, and the part DDInter has no record for is not stated
+    assert texts["gabapentin.interaction.dextromethorphan-quinidine.ddinter"] == (
+        "DDInter 1.0 grades the interaction of gabapentin with dextromethorphan (in dextromethorphan/quinidine) "
+        "as Moderate.")
+    # a drug the release does not hold says nothing about its pairs: no entry at all
+    assert "gabapentin.interaction.edaravone.ddinter" not in texts
     entry = kb.interactions[("cannabidiol", "leflunomide")]
     assert entry.status.value == "documented" and entry.level == "Major"
     assert entry.facts[0].origin and entry.facts[0].origin.records == ("DDInter284 x DDInter1033",)
+
+
+def test_only_pairs_the_copy_covers_are_said_to_have_no_record(imported: Path) -> None:
+    """The fixture copy holds code_A.csv only: a pair without a record is stated only when a drug is in ATC A."""
+    kb = load_knowledge(imported)
+    report = yaml.safe_load((imported / "imported/ddinter-1.0/report.yaml").read_text())
+    assert report["atc_files_imported"] == ["A"]
+    assert "melatonin x leflunomide" in report["pairs_not_covered_by_this_copy"]  # N05CH01 x L04AA13
+    assert ("melatonin", "leflunomide") not in kb.interactions
+    # sulfasalazine (A07EC01) is in a file this copy holds: DDInter's silence on the pair is a real record
+    covered = kb.interactions[("melatonin", "sulfasalazine")]
+    assert covered.status.value == "no-curated-data"
+    assert covered.facts[0].text == "DDInter 1.0 holds no record for melatonin with sulfasalazine."
 
 
 def test_what_cannot_be_joined_is_reported(imported: Path) -> None:
@@ -187,12 +229,14 @@ def test_reimport_shows_what_changed(imported: Path, tmp_path: Path) -> None:
                                          "Metformin,DDInter1174,Methotrexate,Minor"))
     result = run_import("ddinter-1.0", data, imported, dry_run=True)
     assert "interaction metformin x methotrexate" in result.changes.changed
-    assert "fact cannabidiol.interaction.leflunomide.ddinter" in result.changes.changed
-    assert not result.changes.added and not result.changes.removed
+    # cannabidiol has no ATC code and leflunomide's (L04) is not in this copy: without its record the pair is
+    # not covered, so its entry goes rather than turning into "no record"
+    assert "fact cannabidiol.interaction.leflunomide.ddinter" in result.changes.removed
+    assert not result.changes.added
     assert "Major" in (imported / "imported/ddinter-1.0/interactions/cannabidiol.yaml").read_text()  # dry run
     run_import("ddinter-1.0", data, imported)
     kb = load_knowledge(imported)
-    assert kb.interactions[("cannabidiol", "leflunomide")].status.value == "no-curated-data"
+    assert ("cannabidiol", "leflunomide") not in kb.interactions
 
 
 def test_noncommercial_sources_are_left_out(imported: Path) -> None:
@@ -215,7 +259,8 @@ def test_pages_pass_with_and_without_noncommercial_sources(imported: Path, monke
     built = build_page(Workspace.open(imported, PROMPTS), "cannabidiol", "rheumatoid-arthritis")
     assert built.passed, [str(f) for f in built.findings]
     assert not {"CC BY-NC-SA 4.0", "CC BY-NC 4.0"} & set(built.sidecar["licenses"])
-    assert built.markdown and "the sources used for this page hold no curated interaction data" in built.markdown
+    # the scratch treatments have no curated label: the page says the combination has not been checked
+    assert built.markdown and "has not been checked against that label" in built.markdown
 
 
 def test_cli_generate_with_exclude_nc(imported: Path, tmp_path: Path) -> None:
@@ -239,8 +284,8 @@ def test_import_command(tmp_path: Path) -> None:
                                            "--knowledge", str(kb)])
     # written, but the new compounds' classes come from the other imports: exit 1 names what is missing
     assert first.exit_code == 1, first.output
-    assert "pharmacotherapydb-1.0: changed: facts: 7 added" in first.output
-    assert "compounds/melatonin.yaml: drug_class" in first.output
+    assert "pharmacotherapydb-1.0: changed: facts: 6 added" in first.output
+    assert "compounds/gabapentin.yaml: drug_class" in first.output
     everything = runner.invoke(import_command, ["--source", "all", "--path", str(FIXTURES), "--knowledge", str(kb),
                                                 "--report", str(tmp_path / "report.json")])
     assert everything.exit_code == 0, everything.output
@@ -274,7 +319,7 @@ def test_a_required_field_nobody_supplies_names_the_hand_file(tmp_path: Path) ->
     kb = _scratch_kb(tmp_path)  # nothing imported: the stub has no drug class yet
     with pytest.raises(KnowledgeError) as info:
         load_knowledge(kb)
-    issue = next(i for i in info.value.issues if i.file == "compounds/melatonin.yaml")
+    issue = next(i for i in info.value.issues if i.file == "compounds/gabapentin.yaml")
     assert issue.field == "drug_class" and "reviewgen knowledge import" in issue.message
 
 

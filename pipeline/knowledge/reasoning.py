@@ -188,7 +188,7 @@ def vulnerabilities(compound: DrugView, condition: Condition) -> list[Vulnerabil
         matched = tuple(t for t in fact.targets if t in compound.properties or t in compound.classes)
         if not matched:
             continue
-        facts = [f for name in matched for f in compound.establishing(name)]
+        facts = [f for name in matched for f in _briefest(list(compound.establishing(name)))]
         out.append(Vulnerability(fact, matched, tuple(dict.fromkeys(facts))))
     return out
 

@@ -31,7 +31,7 @@ class DrugCentralImporter:
 
     family = "drugcentral"
     default_release = "drugcentral-2016"
-    files: tuple[str, ...] = ("identifiers.tsv", "pharm_class.tsv", "drug_indication.tsv")
+    files: tuple[str, ...] = ("identifiers.tsv", "pharm_class.tsv")  # drug_indication.tsv is read when present
 
     def run(self, ctx: ImportContext) -> ImportOutput:
         """One class fact (and a mechanism fact where given) per compound; drug_class for every entity."""
@@ -49,9 +49,10 @@ class DrugCentralImporter:
                 by_type = classes.setdefault(row["DRUG_ID"], {}).setdefault(row["TYPE"], {})
                 by_type[row["CLASS"]] = row["CLASS_SOURCE_ID"]
         indications: dict[str, list[str]] = {}
-        for row in read_tsv(need(ctx.release_dir, "drug_indication.tsv"), ("DRUG_ID", "INDICATION_FDB")):
-            if row["INDICATION_FDB"] and ctx.corrected(row["DRUG_ID"], "indication", [row["INDICATION_FDB"]]):
-                indications.setdefault(row["DRUG_ID"], []).append(row["INDICATION_FDB"])
+        if (ctx.release_dir / "drug_indication.tsv").is_file():
+            for row in read_tsv(ctx.release_dir / "drug_indication.tsv", ("DRUG_ID", "INDICATION_FDB")):
+                if row["INDICATION_FDB"] and ctx.corrected(row["DRUG_ID"], "indication", [row["INDICATION_FDB"]]):
+                    indications.setdefault(row["DRUG_ID"], []).append(row["INDICATION_FDB"])
         label = display_release(ctx.release_id)
         out = ImportOutput()
         unjoined: list[dict[str, Any]] = []
