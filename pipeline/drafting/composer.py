@@ -122,8 +122,23 @@ class Composer:
         out = [_framing(f"Each standard {dname} treatment below is listed with what its label, {cname}'s "
                         "label and the curated datasets say about combining them, most specific "
                         "first.", "interactions")]
+        first: dict[str, str] = {}  # fact id -> the treatment whose bullet quoted it first
         for tf in sel.treatments:
-            out += self.treatment_statements(sel, tf)
+            own = {f.id for f in (*tf.treatment.facts, *tf.standard.facts)}
+            referred: set[str] = set()
+            for st in self.treatment_statements(sel, tf):
+                shared = [fid for fid in st.fact_ids if fid not in own]
+                if st.kind is StatementKind.FACT and len(st.fact_ids) == 1 and shared and shared[0] in first:
+                    # Said once: a later bullet points back instead of quoting the same sentence again.
+                    where = first[shared[0]]
+                    if where not in referred:
+                        referred.add(where)
+                        out.append(_framing(f"What is quoted above for {where} applies to "
+                                            f"{tf.treatment.name.lower()} as well.", st.group, st.label))
+                    continue
+                out.append(st)
+                for fid in shared:
+                    first.setdefault(fid, tf.treatment.name.lower())
         return out
 
     def treatment_statements(self, sel: Selection, tf: TreatmentFacts) -> list[Statement]:
@@ -185,9 +200,9 @@ class Composer:
                             f"a pharmacist can review it.", group, label)
         consulted = "their curated label facts and the interaction dataset" if no_record_facts(tf.interactions) \
             else "their curated label facts"
-        return _framing(f"The sources consulted for {cname} and {tname} ({consulted}) record no interaction "
-                        f"between them; the absence of a record does not show that the combination is safe.",
-                        group, label)
+        return _framing(f"The sources consulted for {cname} and {tname} ({consulted}) do not name each other, their "
+                        "drug classes or a shared property; that is a limit of these sources, and the absence of a "
+                        "record does not show that the combination is safe.", group, label)
 
     @staticmethod
     def treatment_label(tf: TreatmentFacts) -> str:
@@ -213,9 +228,10 @@ class Composer:
                     out.append(_fact(fact, group, label))
         if not out:
             out.append(_framing(
-                f"This knowledge base records no point where a documented property of {sel.compound.short_name} "
-                f"meets a known vulnerability of {sel.condition.short_name}; that is a limit of the data, and "
-                f"your {sel.condition.specialist} can judge the risks for you.", group))
+                f"This knowledge base does not yet link any documented property of {sel.compound.short_name} to a "
+                f"specific vulnerability of {sel.condition.short_name}. That is a limit of the curated data, not "
+                f"evidence that there is no disease-specific risk: the warnings in the safety profile above still "
+                f"apply, and your {sel.condition.specialist} can judge them for you.", group))
         return out
 
     @staticmethod
@@ -233,18 +249,16 @@ class Composer:
         facts = sel.of_kind(sel.compound.facts, FactKind.MONITORING)
         facts += [f for f in sel.of_kind(sel.condition.facts, FactKind.MONITORING)
                   if risk_tags & set(f.tags)]
-        for tf in sel.treatments:
-            facts += [f for f in sel.of_kind(tf.treatment.facts, FactKind.MONITORING)
-                      if risk_tags & set(f.tags)]
         facts = list({f.id: f for f in facts}.values())
         out = [_fact(f, group) for f in facts]
         if out:
             out.append(_framing(f"Your {sel.condition.specialist} can advise which of these checks "
                                 "apply to you.", group))
         else:
-            out.append(_framing(f"The sources used for this page name no monitoring test specific to "
-                                f"{sel.compound.short_name}; that is a gap in the data, and your "
-                                f"{sel.condition.specialist} can advise on monitoring.", group))
+            out.append(_framing(f"This knowledge base does not yet hold a monitoring statement for "
+                                f"{sel.compound.short_name}; that is a gap in the curated data, not a sign that no "
+                                f"tests are needed, and your {sel.condition.specialist} can advise on monitoring.",
+                                group))
         return out
 
     def _evidence_quality(self, sel: Selection) -> list[Statement]:
@@ -337,15 +351,17 @@ class Composer:
     def _faq(self, sel: Selection) -> list[Statement]:
         specialist = sel.condition.specialist
         cname = sel.compound.short_name
-        out: list[Statement] = []
-        out += self._interaction_summary(sel, "q-interactions")
-        out.append(_framing(f"Your {specialist}, or a pharmacist, can review your full "
-                            "medication list for interactions.", "q-interactions"))
+        out: list[Statement] = [
+            _framing(f"The interactions section above takes each standard {sel.condition.short_name} treatment in "
+                     f"turn and gives what the labels and the curated datasets record with {cname}, or says that "
+                     "nothing is recorded, which does not show a combination is safe.", "q-interactions"),
+            _framing(f"Your {specialist}, or a pharmacist, can review your full medication list for "
+                     "interactions.", "q-interactions")]
         monitoring = sel.of_kind(sel.compound.facts, FactKind.MONITORING)
         out += [_fact(f, "q-monitoring") for f in monitoring[:3]]
         if not monitoring:
-            out.append(_framing(f"The sources used for this page name no monitoring test specific to "
-                                f"{cname}.", "q-monitoring"))
+            out.append(_framing(f"This knowledge base does not yet hold a monitoring statement for {cname}; that "
+                                "is a gap in the curated data, not a sign that no tests are needed.", "q-monitoring"))
         out.append(_framing(f"Your {specialist} can decide which monitoring applies to you.",
                             "q-monitoring"))
         labels = [s for s in sel.sources.values() if s.type.value == "label"]
