@@ -38,20 +38,23 @@ def local_drafter(**overrides: object) -> LLMDrafter:
 
 
 def test_small_model_choosing_facts_drafts_a_page_that_passes(workspace: Workspace, tmp_path: Path) -> None:
+    # atorvastatin x ALS: nothing the completeness rule requires falls to the model (no label interaction or
+    # required monitoring); the profile with its warnings and approval status comes from the composer
     with RECORDER.use_cassette("local-saved.yaml") as cassette:
-        result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=local_drafter())
+        result = generate_page("atorvastatin", "als", out_dir=tmp_path, workspace=workspace,
+                               drafter=local_drafter())
     assert result.outcome is Outcome.SAVED, [str(f) for f in result.findings]
     assert cassette.play_count == len(cassette) or os.environ.get("REVIEWGEN_RECORD_CASSETTES")
-    sidecar = json.loads((tmp_path / "drafts/ketamine/als.json").read_text())
+    sidecar = json.loads((tmp_path / "drafts/atorvastatin/als.json").read_text())
     assert sidecar["drafter"] == "llm" and sidecar["usage"]["model"] and sidecar["usage"]["prompt_tokens"] > 0
-    page = (tmp_path / "drafts/ketamine/als.md").read_text()
+    page = (tmp_path / "drafts/atorvastatin/als.md").read_text()
     for name in ("Riluzole", "Edaravone", "Tofersen", "Dextromethorphan/quinidine"):
         assert f"**{name}" in page
 
 
 def test_small_model_is_reasked_with_its_findings(workspace: Workspace, tmp_path: Path) -> None:
     with RECORDER.use_cassette("local-reasked.yaml") as cassette:
-        result = generate_page("cannabidiol", "parkinsons", out_dir=tmp_path, workspace=workspace,
+        result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
                                drafter=local_drafter(allow_text=True, max_reasks=1))
     requests = [json.loads(r.body) for r in cassette.requests]
     assert len(requests) >= 2, "the first draft had findings, so the model was asked again"

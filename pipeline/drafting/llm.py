@@ -16,7 +16,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from pipeline.checks.findings import Finding
 from pipeline.drafting import DraftResult
 from pipeline.drafting.config import LLMSettings, OutputMode, load_llm_settings
-from pipeline.drafting.schema import json_schema, parse_answer, schema_finding, to_draft, treatment_fact_ids
+from pipeline.drafting.schema import (
+    json_schema,
+    parse_answer,
+    schema_finding,
+    slot_facts,
+    to_draft,
+    treatment_fact_ids,
+)
 from pipeline.drafting.transport import (
     Completion,
     RetryCounter,
@@ -137,7 +144,7 @@ class LLMDrafter:
             "specialist": sel.condition.specialist,
             "treatments": ", ".join(tf.treatment.name for tf in sel.treatments),
             "facts": [{"id": f.id, "kind": f.kind.value, "tags": list(f.tags), "text": f.text}
-                      for f in sel.facts.values()],
+                      for f in sel.facts.values() if f.id in _citable(sel)],
             "treatment_ids": list(treatment_fact_ids(sel)),
             "list_keys": [key for key in schema["properties"] if key != "interactions"],
             "example_id": next(iter(sel.facts)),
@@ -174,3 +181,10 @@ class LLMDrafter:
             "finish_reason": reply.finish_reason, "prompt_template_hash": self.prompt_hash,
             "cost_usd": self.settings.cost(reply.prompt_tokens, reply.completion_tokens),
         }
+
+
+def _citable(sel: Selection) -> set[str]:
+    """The facts any slot may cite: only these go into the prompt (the page's other facts, such as a treatment's
+    unrelated warnings, would only fill a small model's context)."""
+    ids = {fid for ids in treatment_fact_ids(sel).values() for fid in ids}
+    return ids | {fid for ids in slot_facts(sel).values() for fid in ids}

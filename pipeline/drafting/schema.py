@@ -63,26 +63,30 @@ class ModelDraft(BaseModel):
 
 
 def treatment_fact_ids(sel: Selection) -> dict[str, list[str]]:
-    """For each standard treatment, the facts its interaction entry may cite."""
-    return {tf.treatment.id: [f.id for f in tf.facts] for tf in sel.treatments}
+    """For each standard treatment, the facts its interaction entry may cite: what it is for, and what the
+    reasoning found for the pair (a treatment's other warnings say nothing about the pair)."""
+    out = {}
+    for tf in sel.treatments:
+        found = [f for n in tf.notes for f in n.facts] + [f for e in tf.interactions for f in e.facts]
+        out[tf.treatment.id] = list(dict.fromkeys(f.id for f in [*tf.indication(), *tf.standard.facts, *found]))
+    return out
 
 
 def slot_facts(sel: Selection) -> dict[str, list[str]]:
     """Which facts each list may cite: the kinds its heading takes, from the right owner
     (the evidence slots take the compound-in-condition evidence, not a treatment's trial)."""
     compound = list(sel.compound.facts)
-    treatments = [f for tf in sel.treatments for f in tf.treatment.facts]
     pair = list(sel.evidence.facts) if sel.evidence else []
     owners = {
-        "disease_risks": compound + list(sel.condition.facts) + treatments,
-        "monitoring": compound + list(sel.condition.facts) + treatments,
+        "disease_risks": compound + list(sel.condition.facts),
+        "monitoring": compound + list(sel.condition.facts),
         "evidence": pair, "condition_evidence": pair,
         "mechanism": compound, "sources_of_data": compound,
     }
     out = {}
     for name, (_, group) in LISTS.items():
         kinds = GROUP_KINDS.get(group or "")
-        pool = owners.get(name, list(sel.facts.values()))
+        pool = owners.get(name, compound + list(sel.condition.facts) + pair)
         out[name] = [f.id for f in pool if kinds is None or f.kind.value in kinds]
     return out
 
