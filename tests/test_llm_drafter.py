@@ -73,7 +73,13 @@ def test_fact_text_cannot_break_out_of_its_delimiter(workspace: Workspace, fake:
     sel = select_facts(workspace.kb, workspace.kb.resolve_compound("ketamine"), workspace.kb.resolve_condition("als"))
     d.draft(sel)
     user = fake.requests[0]["messages"][1]["content"]
-    assert user.count("<fact ") == len(sel.facts) and user.count("</fact>") == len(sel.facts)
+    quoted = user.count("<fact ")
+    assert quoted >= 20 and user.count("</fact>") == quoted
+    # every fact a slot may cite is in the prompt, delimited
+    schema = fake.requests[0]["response_format"].get("schema") or {}
+    enums = {fid for slot in json.dumps(schema).split('"enum": [')[1:] for fid in
+             json.loads("[" + slot.split("]")[0] + "]")}
+    assert enums and all(f'<fact id="{fid}">' in user for fid in enums)
 
 
 def test_reask_after_findings_then_saved(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
@@ -205,7 +211,7 @@ def test_json_schema_mode_sends_strict_schema_with_fact_enum(workspace: Workspac
     ids = props["disease_risks"]["items"]["properties"]["fact_ids"]["items"]["enum"]
     assert "ketamine.safety.respiratory" in ids
     riluzole = props["interactions"]["properties"]["riluzole"]["properties"]["fact_ids"]["items"]["enum"]
-    assert "riluzole.interaction.cyp1a2" in riluzole and "ketamine.safety.respiratory" not in riluzole
+    assert "als.treatment.riluzole" in riluzole and "ketamine.safety.respiratory" not in riluzole
     assert set(props["interactions"]["required"]) == {"riluzole", "edaravone", "tofersen",
                                                       "dextromethorphan-quinidine"}
 

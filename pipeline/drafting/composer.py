@@ -105,12 +105,19 @@ class Composer:
         """Class, boxed warnings, contraindications, warnings, label interactions, properties, approval.
         Detail facts (one organ system each, from datasets) stay out: the profile must stay readable."""
         facts = [f for f in sel.compound.facts if not f.detail]
+        if any(f.kind is FactKind.REGULATORY and not f.origin for f in facts):
+            # a dataset's indication table is only the fallback for approval status: labels say it better
+            facts = [f for f in facts if not f.id.endswith(".regulatory.drugcentral-indications")]
         out = [_fact(f, "class") for f in sel.of_kind(tuple(facts), FactKind.CLASS)]
         for group, kinds in PROFILE_GROUPS:
             out += [_fact(f, group) for f in facts if f.kind in kinds]
         if not any(f.kind in RISK_KINDS for f in facts):
             out.append(_framing(f"The sources used for this page hold no general safety summary for "
                                 f"{sel.compound.short_name}.", "safety"))
+        if sel.evidence is None or sel.evidence.tier is not EvidenceTier.APPROVED:
+            out.append(_framing(f"This knowledge base records no FDA approval of {sel.compound.short_name} for "
+                                f"{sel.condition.short_name}; the approvals it holds are the ones listed here.",
+                                "regulatory"))
         return out
 
     def _condition(self, sel: Selection) -> list[Statement]:
@@ -122,6 +129,10 @@ class Composer:
         out = [_framing(f"Each standard {dname} treatment below is listed with what its label, {cname}'s "
                         "label and the curated datasets say about combining them, most specific "
                         "first.", "interactions")]
+        if any(tf.notes_by(Basis.DATASET) for tf in sel.treatments):
+            out.append(_framing("A grade from a drug-interaction dataset says how serious the dataset judges a "
+                                "combination to be; it gives no mechanism and no advice on managing it.",
+                                "interactions"))
         first: dict[str, str] = {}  # fact id -> the treatment whose bullet quoted it first
         for tf in sel.treatments:
             own = {f.id for f in (*tf.treatment.facts, *tf.standard.facts)}
@@ -198,11 +209,11 @@ class Composer:
             return _framing(f"This knowledge base does not yet hold the {tname} label's warnings and interaction "
                             f"statements, so this combination with {cname} has not been checked against that label; "
                             f"a pharmacist can review it.", group, label)
-        consulted = "their curated label facts and the interaction dataset" if no_record_facts(tf.interactions) \
-            else "their curated label facts"
-        return _framing(f"The sources consulted for {cname} and {tname} ({consulted}) do not name each other, their "
-                        "drug classes or a shared property; that is a limit of these sources, and the absence of a "
-                        "record does not show that the combination is safe.", group, label)
+        consulted = "both drugs' curated label facts and the interaction dataset" \
+            if no_record_facts(tf.interactions) else "both drugs' curated label facts"
+        return _framing(f"In the facts this knowledge base holds ({consulted}), no label statement, dataset record or "
+                        f"shared property links {cname} and {tname}; that may reflect gaps in the curated facts and "
+                        "does not show that the combination is safe, so a pharmacist can check it.", group, label)
 
     @staticmethod
     def treatment_label(tf: TreatmentFacts) -> str:
@@ -228,10 +239,11 @@ class Composer:
                     out.append(_fact(fact, group, label))
         if not out:
             out.append(_framing(
-                f"This knowledge base does not yet link any documented property of {sel.compound.short_name} to a "
-                f"specific vulnerability of {sel.condition.short_name}. That is a limit of the curated data, not "
-                f"evidence that there is no disease-specific risk: the warnings in the safety profile above still "
-                f"apply, and your {sel.condition.specialist} can judge them for you.", group))
+                f"Disease-specific risks of {sel.compound.short_name} in {sel.condition.short_name} have not been "
+                f"assessed here: this knowledge base holds no fact that links a property of "
+                f"{sel.compound.short_name} to a known vulnerability of {sel.condition.short_name}. That is a gap in "
+                f"the curated data, not evidence that there is no such risk; the warnings in the safety profile "
+                f"above still apply, and your {sel.condition.specialist} can judge them for you.", group))
         return out
 
     @staticmethod
@@ -279,8 +291,8 @@ class Composer:
             out += [_fact(f, "condition-evidence") for f in sel.evidence.facts]
         else:
             out.append(_framing(f"This knowledge base holds no curated studies of "
-                                f"{sel.compound.short_name} in {sel.condition.short_name}.",
-                                "condition-evidence"))
+                                f"{sel.compound.short_name} in {sel.condition.short_name}; studies it does not "
+                                "include may exist.", "condition-evidence"))
         return out
 
     def _bottom_line(self, sel: Selection) -> list[Statement]:
@@ -288,8 +300,7 @@ class Composer:
         out = [_framing(f"No compound can be declared universally safe for all {dname} patients.")]
         boxed = sel.of_kind(sel.compound.facts, FactKind.BOXED_WARNING)
         if boxed:
-            out.append(_cited(f"The {sel.compound.short_name} label carries a boxed warning, set out in the "
-                              "safety profile above.", boxed))
+            out.append(_cited("The boxed warning quoted in the safety profile above applies.", boxed))
         overlap = self._overlap_summary(sel)
         if overlap:
             out.append(overlap)
