@@ -211,9 +211,9 @@ class Composer:
                             f"a pharmacist can review it.", group, label)
         consulted = "both drugs' curated label facts and the interaction dataset" \
             if no_record_facts(tf.interactions) else "both drugs' curated label facts"
-        return _framing(f"In the facts this knowledge base holds ({consulted}), no label statement, dataset record or "
-                        f"shared property links {cname} and {tname}; that may reflect gaps in the curated facts and "
-                        "does not show that the combination is safe, so a pharmacist can check it.", group, label)
+        return _framing(f"The facts this page holds ({consulted}) do not cover how {cname} and {tname} interact; "
+                        "that is a gap in the curated data, not evidence that the combination is safe, and a "
+                        "pharmacist can check it.", group, label)
 
     @staticmethod
     def treatment_label(tf: TreatmentFacts) -> str:

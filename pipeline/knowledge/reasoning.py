@@ -185,11 +185,12 @@ def vulnerabilities(compound: DrugView, condition: Condition) -> list[Vulnerabil
     """Condition facts with targets that the compound's properties or classes meet."""
     out = []
     for fact in condition.facts:
+        named = tuple(t for t in fact.targets if t in compound.ids)  # the condition's fact names the drug itself
         matched = tuple(t for t in fact.targets if t in compound.properties or t in compound.classes)
-        if not matched:
+        if not matched and not named:
             continue
         facts = [f for name in matched for f in _briefest(list(compound.establishing(name)))]
-        out.append(Vulnerability(fact, matched, tuple(dict.fromkeys(facts))))
+        out.append(Vulnerability(fact, matched + named, tuple(dict.fromkeys(facts))))
     return out
 
 
