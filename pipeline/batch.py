@@ -14,6 +14,8 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import os
+import re
 import signal
 import time
 from collections import Counter
@@ -30,7 +32,7 @@ from pipeline.drafting import Drafter
 from pipeline.errors import DrafterError, EndpointError, PipelineError
 from pipeline.generation import Outcome, PageResult, Workspace, abuild_page, save_built, save_failure
 from pipeline.knowledge.selection import select_facts
-from pipeline.store import failed_path, page_path, rejected_path, sidecar_path
+from pipeline.store import failed_path, page_is_current, page_path, rejected_path, sidecar_path
 
 
 @dataclass(frozen=True)
@@ -120,28 +122,42 @@ def _checks_hash(ws: Workspace) -> str:
 def plan(ws: Workspace, pairs: Iterable[tuple[str, str]], drafter: Drafter, out: Path,
          force: bool = False) -> list[Planned]:
     """Each pair's key, and whether (and why) it needs generating."""
-    fingerprint = getattr(drafter, "fingerprint", lambda: {"drafter": drafter.name})()
-    common = {"templates": ws.templates_hash, "settings": ws.settings_hash, "drafter": _digest(fingerprint),
-              "checks": _checks_hash(ws), "version": __version__}
+    common = _common_parts(ws, drafter)
     planned = []
     for cid, did in pairs:
-        sel = select_facts(ws.kb, ws.kb.compounds[cid], ws.kb.conditions[did], ws.settings)
-        parts = {"facts": sel.digest(), **common}
-        key = _digest(parts)
+        key, parts = page_key(ws, cid, did, drafter, common)
         planned.append(Planned(cid, did, key, parts, "forced" if force else _reason(out, cid, did, parts, key)))
     return planned
+
+
+def _common_parts(ws: Workspace, drafter: Drafter) -> dict[str, str]:
+    fingerprint = getattr(drafter, "fingerprint", lambda: {"drafter": drafter.name})()
+    return {"templates": ws.templates_hash, "settings": ws.settings_hash, "drafter": _digest(fingerprint),
+            "checks": _checks_hash(ws), "version": __version__}
+
+
+def page_key(ws: Workspace, cid: str, did: str, drafter: Drafter,
+             common: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
+    """A pair's key and its parts: ``generate`` records the same one as ``batch``, so either may skip the other's
+    unchanged page."""
+    sel = select_facts(ws.kb, ws.kb.compounds[cid], ws.kb.conditions[did], ws.settings)
+    parts = {"facts": sel.digest(), **(common or _common_parts(ws, drafter))}
+    return _digest(parts), parts
 
 
 def _records(out: Path, cid: str, did: str) -> list[dict[str, Any]]:
     """The saved page's sidecar (when the page exists) and the rejected record, if any."""
     page = page_path(out, cid, did)
     found = []
-    for path, usable in ((sidecar_path(page), page.is_file()), (rejected_path(out, cid, did), True)):
-        if usable and path.is_file():
-            try:
-                found.append(json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError):
-                continue  # unreadable: regenerate
+    for path, is_page in ((sidecar_path(page), True), (rejected_path(out, cid, did), False)):
+        if not path.is_file():
+            continue
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # unreadable: regenerate
+        if isinstance(record, dict) and (not is_page or page_is_current(page, record)):
+            found.append(record)
     return found
 
 
@@ -149,6 +165,9 @@ def _reason(out: Path, cid: str, did: str, parts: dict[str, str], key: str) -> s
     records = _records(out, cid, did)
     if any(r.get("key") == key for r in records):
         return None
+    page = page_path(out, cid, did)
+    if page.is_file() and sidecar_path(page).is_file() and not records:
+        return "page does not match its sidecar (an interrupted save or an unreviewed hand edit)"
     if not records:
         return "failed last time" if failed_path(out, cid, did).is_file() else "new"
     old = records[0].get("key_parts") or {}
@@ -156,13 +175,34 @@ def _reason(out: Path, cid: str, did: str, parts: dict[str, str], key: str) -> s
     return "changed: " + ", ".join(changed) if old else "no key recorded"
 
 
-def sweep_temp_files(out: Path) -> int:
-    """Remove temp files a killed run left behind (never a finished page or record)."""
+SWEEP_AGE_S = 3600.0  # a temp file lives for one write; one this old was left by a killed process
+_TEMP_PID = re.compile(r"\.(\d+)-[^.]*\.tmp$")
+
+
+def _abandoned(path: Path, cutoff: float) -> bool:
+    """A temp file whose writer is no longer running on this machine, or one untouched for an hour."""
+    m = _TEMP_PID.search(path.name)
+    if m:
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            return True
+        except (PermissionError, OverflowError, ValueError):
+            pass  # alive under another user, or not a pid: fall back to age
+    return path.stat().st_mtime < cutoff
+
+
+def sweep_temp_files(out: Path, older_than: float = SWEEP_AGE_S) -> int:
+    """Remove temp files a killed run left behind (never a finished page or record). A temp file another
+    batch or an approval is writing right now is left alone: only a dead writer's, or a stale one, goes."""
     removed = 0
+    cutoff = time.time() - older_than
     if out.is_dir():
         for path in out.rglob(".*.tmp"):
-            path.unlink(missing_ok=True)
-            removed += 1
+            with contextlib.suppress(OSError):
+                if _abandoned(path, cutoff):
+                    path.unlink()
+                    removed += 1
     return removed
 
 
@@ -204,6 +244,9 @@ async def run(ws: Workspace, planned: list[Planned], drafter: Drafter, out: Path
                 summary.add(result)
                 if progress:
                     progress(result, item)
+            # A drafter that never awaits (the composer) would otherwise hold the loop until the batch ends,
+            # and Ctrl-C, which the loop delivers, would go unseen.
+            await asyncio.sleep(0)
 
     try:
         await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))

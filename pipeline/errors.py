@@ -63,7 +63,8 @@ class UnknownEntityError(PipelineError):
             if suggestions
             else f"; run 'reviewgen list' to see known {kind}s"
         )
-        super().__init__(f"unknown {kind} {name!r}{hint}")
+        shown = name if len(name) <= 80 else f"{name[:80]}... ({len(name)} characters)"
+        super().__init__(f"unknown {kind} {shown!r}{hint}")
 
 
 class TemplateError(PipelineError):

@@ -23,6 +23,7 @@ from pipeline.checks import SENTENCE_RULES, check_sentence, check_statement
 from pipeline.checks.grounding import FactView
 from pipeline.errors import PipelineError
 from pipeline.generation import Workspace
+from pipeline.yamlfile import load_yaml
 
 # The goals the checks must meet (issue: measured checker).
 GOALS = {"recall": 0.99, "benign_fp": 0.02, "unsupported_flagged": 0.95, "supported_pass": 0.95}
@@ -52,7 +53,7 @@ C = TypeVar("C", TextCase, GroundingCase)
 
 def _load(path: Path, model: type[C]) -> list[C]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         return [model.model_validate(c) for c in data["cases"]]
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
         raise PipelineError(f"{path}: cannot load corpus ({exc}); expected a 'cases:' list") from exc
@@ -163,7 +164,7 @@ def load_fact_snapshot(directory: Path) -> dict[str, FactView]:
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         return {fid: FactView(f["text"], tuple(f.get("tags") or ()), tuple(f.get("sources") or ()))
                 for fid, f in (data.get("facts") or {}).items()}
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
@@ -293,7 +294,7 @@ def page_blocks(markdown: str) -> list[str]:
 def load_clinical(path: Path) -> list[ClinicalPair]:
     """The clinical acceptance set."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         return [ClinicalPair.model_validate(p) for p in data["pairs"]]
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
         raise PipelineError(f"{path}: cannot load the clinical set ({exc}); expected a 'pairs:' list") from exc

@@ -40,7 +40,7 @@ from pipeline.settings import (
     resolve_knowledge_dir,
     resolve_prompts_dir,
 )
-from pipeline.store import read_sidecar, save_failed, save_page, save_rejected
+from pipeline.store import page_path, read_sidecar, save_failed, save_page, save_rejected
 
 
 @dataclass
@@ -73,6 +73,7 @@ class Outcome(StrEnum):
     SAVED = "saved"
     REJECTED = "rejected"
     FAILED = "failed"
+    UNCHANGED = "unchanged"  # nothing that shapes the page changed since it was saved: left as it is
 
 
 @dataclass
@@ -251,19 +252,29 @@ def build_sidecar(ws: Workspace, sel: Selection, draft: Draft, drafter: str, mar
 def generate_page(compound: str, condition: str, *, out_dir: Path | str = "outputs",
                   drafter: str | Drafter = "composer", workspace: Workspace | None = None,
                   knowledge: Path | str | None = None, prompts: Path | str | None = None,
-                  settings: Path | str | None = None) -> PageResult:
+                  settings: Path | str | None = None, force: bool = False) -> PageResult:
     """Generate one page: saved under drafts/ if it passes every check, else a rejected record;
-    a drafter that cannot draft at all (endpoint down, output cut off) leaves a failed record."""
+    a drafter that cannot draft at all (endpoint down, output cut off) leaves a failed record.
+
+    Like a batch, it records the page's key and leaves a page alone (UNCHANGED) when nothing that shapes
+    it changed since it was saved; ``force`` regenerates it anyway."""
     ws = workspace or Workspace.open(knowledge, prompts, settings)
     cid, did = ws.kb.resolve_compound(compound).id, ws.kb.resolve_condition(condition).id
     drafting = get_drafter(drafter) if isinstance(drafter, str) else drafter
+    from pipeline.batch import plan  # batch builds on this module: imported late, no cycle
+
+    planned = plan(ws, [(cid, did)], drafting, Path(out_dir), force)[0]
+    key, parts = planned.key, planned.parts
+    if planned.reason is None:
+        return PageResult(cid, did, Outcome.UNCHANGED, page_path(Path(out_dir), cid, did))
     try:
         built = build_page(ws, cid, did, drafting)
     except EndpointError:
         raise  # misconfiguration: every page would fail the same way
     except DrafterError as exc:
-        return save_failure(Path(out_dir), cid, did, drafting.name, exc)
-    return save_built(Path(out_dir), built)
+        return save_failure(Path(out_dir), cid, did, drafting.name, exc, key=key)
+    built.sidecar["key_parts"] = parts
+    return save_built(Path(out_dir), built, key=key)
 
 
 def save_failure(out: Path, cid: str, did: str, drafter_name: str, exc: DrafterError,
@@ -293,22 +304,26 @@ def save_built(out: Path, built: BuiltPage, key: str | None = None) -> PageResul
 
 def check_page(path: Path | str, *, workspace: Workspace | None = None,
                settings: Path | str | None = None) -> tuple[list[Finding], bool]:
-    """Check a Markdown page on disk; returns (findings, whether grounding ran)."""
+    """Check a Markdown page on disk; returns (findings, whether grounding ran).
+
+    A sidecar beside the page is verified against the knowledge base first (pipeline/provenance.py).
+    """
+    from pipeline.provenance import check_saved  # provenance renders pages: imported late, no cycle
+
     page = Path(path)
     try:
         markdown = page.read_text(encoding="utf-8")
     except OSError as exc:
-        raise PageError(f"{page}: cannot read page ({exc.strerror})") from exc
+        raise PageError(f"{page}: cannot read page ({exc.strerror}); check the path") from exc
+    except UnicodeDecodeError as exc:
+        raise PageError(f"{page}: not UTF-8 text (byte {exc.start}); save the page as UTF-8") from exc
     try:
         sidecar = read_sidecar(page)
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:
         raise PageError(f"{page.with_suffix('.json')}: sidecar is not valid JSON ({exc}); "
                         "regenerate the page or remove the sidecar") from exc
-    if sidecar is not None and workspace is None:
-        workspace = Workspace.open(settings=settings)
-    site = workspace.settings if workspace else load_settings(settings)
-    findings, grounded = check_markdown(markdown, site, sidecar,
-                                        workspace.lexicon if workspace else None)
+    ws = workspace or Workspace.open(settings=settings)
+    findings, grounded = check_saved(ws, markdown, sidecar, page)
     for f in findings:
         f.path = str(page)
     return findings, grounded

@@ -22,10 +22,12 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from wordfreq import zipf_frequency
 
 from pipeline.checks import check_draft, check_markdown, check_sentence, has_errors
 from pipeline.checks.findings import Finding
 from pipeline.checks.grounding import normalize, tokens
+from pipeline.checks.normalize import foreign_letters, normalise
 from pipeline.draft import Draft, Section, SectionId, Statement, StatementKind
 from pipeline.drafting import Drafter, Redrafter, as_result, get_drafter
 from pipeline.errors import PatientInputError
@@ -44,6 +46,17 @@ ECHO_CHARS, ECHO_WORDS = 40, 4  # the most of a medication name a report may sho
 FACTS_PER_TOPIC = 6  # per concern, per stage, per question: a report stays readable
 _ECHOABLE = re.compile(r"[^\W\d_](?:[^\W_]|[ /-])*")  # a letter, then letters, digits, space, '-', '/'
 _uncached_tokens = tokens.__wrapped__  # patient text is not kept in the checks' memo caches
+_normalise = normalise.__wrapped__
+ECHO_MAX_ZIPF = 3.0  # a word more common in English than this is not a medication name ("safe", "interacts")
+_NAME_CATEGORIES = ("drug", "chemical")
+# Words of product names that are common in English but say nothing about safety ("Zorblax Forte").
+_FORMULATION_WORDS = frozenset({"forte", "retard", "plus", "extended", "release", "modified", "delayed", "depot",
+                                "xr", "er", "sr", "cr", "xl", "la", "mr", "dr", "odt", "hcl"})
+
+
+def _plain(text: str) -> str:
+    """Patient text as a reader sees it (see checks/normalize.py), never cached."""
+    return _normalise(text).text
 # Words of this module's own framing that the checks count as technical ("ask your clinician").
 _FRAMING_WORDS = frozenset({"clinician"})
 
@@ -129,7 +142,7 @@ class ReportBuilder:
         """The patient's stage as a vocabulary id; raises PatientInputError for an unknown one."""
         if not patient.stage:
             return None
-        stage = re.sub(r"[\s_]+", "-", patient.stage.strip().lower())
+        stage = re.sub(r"[\s_]+", "-", _plain(patient.stage).strip().lower())
         known = self.ws.kb.vocabulary.stages
         if stage not in known:
             raise PatientInputError("patient.stage", f"unknown disease stage; use one of {', '.join(known)} "
@@ -189,7 +202,7 @@ class ReportBuilder:
 
     def resolve_drug(self, raw: str) -> _Drug | None:
         """The entity a medication names, by its longest leading run of words ('Rilutek 50 mg tablets')."""
-        words = normalize_name(raw).split()
+        words = normalize_name(_plain(raw)).split()
         for n in range(len(words), 0, -1):
             drug = self._drugs.get(" ".join(words[:n]))
             if drug:
@@ -198,7 +211,7 @@ class ReportBuilder:
 
     def phrases(self, text: str) -> list[tuple[str, str]]:
         """(kind, key) for every organ system, effect or treatment a patient's text names, longest first."""
-        words = _uncached_tokens(text)
+        words = _uncached_tokens(_plain(text))
         out: list[tuple[str, str]] = []
         i = 0
         while i < len(words):
@@ -213,16 +226,32 @@ class ReportBuilder:
         return list(dict.fromkeys(out))
 
     def echo(self, raw: str) -> str | None:
-        """The medication name as a report may show it, or None when it may not be shown at all."""
-        text = " ".join(raw.split())
+        """The medication name as a report may show it, or None when it may not be shown at all.
+
+        Only what reads as a name is shown: plain characters, at most a few words, no sentence rule tripped,
+        and every word a drug or chemical name from the term list or too rare in English to carry a claim
+        ("Safe with ketamine" and "No interaction" are never repeated back as if a source said them).
+        """
+        normal = _normalise(raw)
+        if normal.disguises or foreign_letters(normal.text):
+            return None
+        text = " ".join(normal.text.split())
         leading = " ".join(w for w in text.split()[:next((i for i, w in enumerate(text.split())
                                                           if any(c.isdigit() for c in w)), None)])
         for candidate in dict.fromkeys((text, leading)):
             if (candidate and len(candidate) <= ECHO_CHARS and len(candidate.split()) <= ECHO_WORDS
-                    and _ECHOABLE.fullmatch(candidate)
+                    and _ECHOABLE.fullmatch(candidate) and self._name_like(candidate)
                     and not check_sentence(candidate, self.ws.settings, SectionId.PERSONAL.value)):
                 return candidate
         return None
+
+    def _name_like(self, candidate: str) -> bool:
+        terms = self.ws.kb.medical_terms
+        if terms.get(normalize_name(candidate)) in _NAME_CATEGORIES:
+            return True
+        words = re.split(r"[\s/-]+", candidate.lower())
+        return all(terms.get(w) in _NAME_CATEGORIES or w in _FORMULATION_WORDS
+                   or zipf_frequency(w, "en") < ECHO_MAX_ZIPF for w in words if w)
 
 
 def _phrase_table(kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
@@ -301,12 +330,12 @@ class _PersonalPart:
         self._framing(f"Each medication you listed is shown with what curated sources record about its use "
                       f"alongside {cname}.", group)
         missing: dict[str, str] = {}
-        unreadable, seen = False, set()
+        unreadable, seen = 0, set()
         for raw in medications:
             drug = self.builder.resolve_drug(raw)
             if drug is None:
                 name = self.builder.echo(raw)
-                unreadable |= name is None
+                unreadable += name is None
                 if name:
                     missing.setdefault(name.casefold(), name)
                 continue
@@ -327,8 +356,11 @@ class _PersonalPart:
             self._framing(f"No curated data on {which} with {cname}; ask your pharmacist.", group,
                           ", ".join(missing.values()))
         if unreadable:
-            self._framing("Some entries in your medication list could not be read as medication names; ask your "
-                          "pharmacist about them.", group)
+            text = ("One entry in your medication list was not recognised as a medication name, so it is not shown "
+                    "here; ask your pharmacist about it." if unreadable == 1 else
+                    "Some entries in your medication list were not recognised as medication names, so "
+                    "they are not shown here; ask your pharmacist about them.")
+            self._framing(text, group)
         self._framing(f"Your pharmacist, or your {self.specialist}, can review your full medication list "
                       "with you.", group)
 

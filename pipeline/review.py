@@ -25,10 +25,10 @@ from typing import Any, Literal
 import filelock
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from pipeline.checks import check_markdown
 from pipeline.checks.findings import Finding, Severity, has_errors
 from pipeline.errors import ApprovalRefusedError, ReviewConflictError, ReviewError
 from pipeline.generation import Workspace
+from pipeline.provenance import check_saved
 from pipeline.store import (
     Status,
     approved_page_path,
@@ -36,12 +36,19 @@ from pipeline.store import (
     dump_json,
     history_path,
     page_path,
+    rejected_path,
     review_lock_path,
     sidecar_path,
 )
 
 LOCK_TIMEOUT_S = 10.0
 STATUS_FILTERS = ("draft", "changed", "approved", "rejected")
+RECORD_FILTERS = ("refused", "failed")  # generation records: refused by the checks (outputs/rejected/), failed
+
+
+def printable(text: str) -> str:
+    """Text for a one-line listing: control and format characters escaped, so a note cannot forge a line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 _MIN_HASH_PREFIX = 12
 
 
@@ -59,7 +66,8 @@ class Decision(BaseModel):
 
     def summary(self) -> str:
         """'approved by alice at 2025-01-01T10:00:00Z: "note"' for listings."""
-        return f"{self.decision} by {self.reviewer} at {self.time}" + (f': "{self.note}"' if self.note else "")
+        note = f': "{printable(self.note)}"' if self.note else ""
+        return f"{self.decision} by {printable(self.reviewer)} at {printable(self.time)}{note}"
 
 
 class History(BaseModel):
@@ -85,6 +93,7 @@ class PageState:
     sidecar: dict[str, Any] | None
     history: list[Decision]
     approved_hash: str | None
+    refused_record: Path | None = None  # the pair's latest regeneration was refused by the checks (newer record)
 
     @property
     def decision(self) -> Decision | None:
@@ -134,7 +143,44 @@ class PageState:
         return {"compound": self.compound, "condition": self.condition, "path": str(self.path),
                 "status": self.label, "changed_since_approved": self.changed_since_approved,
                 "page_hash": self.page_hash, "hand_edited": self.hand_edited, "decisions": len(self.history),
-                "last_decision": last.model_dump() if last else None}
+                "last_decision": last.model_dump() if last else None,
+                "latest_regeneration_refused": str(self.refused_record) if self.refused_record else None}
+
+
+@dataclass(frozen=True)
+class GenerationRecord:
+    """A pair with no new page: its draft was refused by the checks, or it could not be drafted at all."""
+
+    compound: str
+    condition: str
+    kind: str  # refused | failed
+    path: Path
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"compound": self.compound, "condition": self.condition, "status": self.kind,
+                "path": str(self.path), "reason": self.reason}
+
+
+def list_records(out_dir: Path | str, kind: str | None = None) -> list[GenerationRecord]:
+    """Refused and failed generation records under ``<out>/rejected`` and ``<out>/failed``."""
+    out: list[GenerationRecord] = []
+    for name, folder in (("refused", "rejected"), ("failed", "failed")):
+        if kind not in (None, name):
+            continue
+        for path in sorted((Path(out_dir) / folder).glob("*/*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {"error": "unreadable record"}
+            if not isinstance(data, dict):
+                data = {"error": "unreadable record"}
+            errors = [f.get("rule", "?") for f in data.get("findings") or [] if isinstance(f, dict)
+                      and f.get("severity") == "error"]
+            reason = str(data.get("error") or (f"{len(errors)} error finding(s): "
+                                               f"{', '.join(sorted(set(errors)))}" if errors else "refused"))
+            out.append(GenerationRecord(path.parent.name, path.stem, name, path, printable(reason)[:200]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -169,8 +215,11 @@ def read_state(out_dir: Path | str, compound: str, condition: str) -> PageState:
         raise ReviewError(f"{page}: cannot read page ({exc})") from exc
     approved = approved_page_path(out, compound, condition)
     approved_hash = sha256(approved.read_text(encoding="utf-8")) if approved.is_file() else None
+    refused = rejected_path(out, compound, condition)
+    newer = refused.is_file() and refused.stat().st_mtime >= page.stat().st_mtime
     return PageState(compound, condition, page, markdown, sha256(markdown), read_json(sidecar_path(page)),
-                     _read_history(page, compound, condition).decisions, approved_hash)
+                     _read_history(page, compound, condition).decisions, approved_hash,
+                     refused if newer else None)
 
 
 def list_pages(out_dir: Path | str, status: str | None = None) -> list[PageState]:
@@ -186,7 +235,7 @@ def list_pages(out_dir: Path | str, status: str | None = None) -> list[PageState
 def show_page(ws: Workspace, out_dir: Path | str, compound: str, condition: str) -> PageView:
     """The page with its findings as it is now (hand edits included) and its provenance."""
     state = read_state(out_dir, compound, condition)
-    findings, grounded = check_markdown(state.markdown, ws.settings, state.sidecar, ws.lexicon)
+    findings, grounded = check_saved(ws, state.markdown, state.sidecar, state.path)
     for f in findings:
         f.path = str(state.path)
     return PageView(state, findings, grounded)
@@ -209,7 +258,7 @@ def approve_page(ws: Workspace, out_dir: Path | str, compound: str, condition: s
         if state.sidecar is None:
             raise ReviewError(f"{sidecar_path(state.path)}: no sidecar beside the page, so grounding and "
                               "citations cannot be checked; regenerate the page before approving it")
-        findings, _ = check_markdown(state.markdown, ws.settings, state.sidecar, ws.lexicon)
+        findings, _ = check_saved(ws, state.markdown, state.sidecar, state.path)
         if has_errors(findings):
             for f in findings:
                 f.path = str(state.path)

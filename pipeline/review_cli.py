@@ -20,10 +20,12 @@ from pipeline.errors import ApprovalRefusedError, PipelineError, ReviewConflictE
 from pipeline.generation import Workspace
 from pipeline.knowledge.loading import load_knowledge
 from pipeline.review import (
+    RECORD_FILTERS,
     STATUS_FILTERS,
     PageState,
     approve_page,
     list_pages,
+    list_records,
     read_state,
     reject_page,
     required_text,
@@ -75,26 +77,43 @@ def review() -> None:
 
 
 @review.command(name="list")
-@click.option("--status", type=click.Choice(STATUS_FILTERS), default=None,
-              help="Only pages with this status (draft includes the changed drafts).")
+@click.option("--status", type=click.Choice(STATUS_FILTERS + RECORD_FILTERS), default=None,
+              help="Only pages with this status (draft includes the changed drafts), or only the generation "
+                   "records: refused (by the checks, outputs/rejected/) or failed (no draft at all).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 @outputs_option("--out", "--outputs")
 def list_command(status: str | None, as_json: bool, out_dir: str) -> None:
-    """Every page with its status: draft, changed (since approved), approved or rejected."""
-    states = list_pages(out_dir, status)
+    """Every page with its status (draft, changed since approved, approved, rejected), then every pair whose
+    generation was refused by the checks or failed.
+
+    \b
+    Examples:
+      reviewgen review list
+      reviewgen review list --status changed
+      reviewgen review list --status refused --json
+    """
+    if not Path(out_dir).is_dir():
+        raise ReviewInputError(f"{out_dir}: no such outputs directory; pass --out DIR (generate pages first)")
+    states = list_pages(out_dir, status) if status not in RECORD_FILTERS else []
+    records = list_records(out_dir, status) if status in (None, *RECORD_FILTERS) else []
     if as_json:
-        click.echo(json.dumps([s.as_dict() for s in states], indent=2))
+        click.echo(json.dumps([s.as_dict() for s in states] + [r.as_dict() for r in records], indent=2))
         return
-    if not states:
-        click.echo(f"no pages{f' with status {status}' if status else ''} under {Path(out_dir) / 'drafts'}")
+    if not states and not records:
+        click.echo(f"nothing{f' with status {status}' if status else ''} under {out_dir}")
         return
-    width = max(len(f"{s.compound} x {s.condition}") for s in states)
+    width = max([len(f"{s.compound} x {s.condition}") for s in states]
+                + [len(f"{r.compound} x {r.condition}") for r in records])
     for s in states:
         last = s.last_decision
+        refused = f"  (latest regeneration refused: {s.refused_record})" if s.refused_record else ""
         click.echo(f"{s.label:9} {f'{s.compound} x {s.condition}':{width}}  "
-                   f"{last.summary() if last else '-'}")
-    counts = Counter(s.label for s in states)
-    click.echo(f"{len(states)} page(s): " + ", ".join(f"{counts[k]} {k}" for k in STATUS_FILTERS if counts[k]))
+                   f"{last.summary() if last else '-'}{refused}")
+    for r in records:
+        click.echo(f"{r.kind:9} {f'{r.compound} x {r.condition}':{width}}  {r.reason} ({r.path})")
+    counts = Counter([s.label for s in states] + [r.kind for r in records])
+    click.echo(f"{len(states)} page(s), {len(records)} record(s): "
+               + ", ".join(f"{counts[k]} {k}" for k in STATUS_FILTERS + RECORD_FILTERS if counts[k]))
 
 
 @review.command()
@@ -104,7 +123,12 @@ def list_command(status: str | None, as_json: bool, out_dir: str) -> None:
 @data_options
 def show(compound: str, condition: str, out_dir: str, knowledge: str | None, prompts: str | None,
          settings: str | None) -> None:
-    """The page, its findings as it is now, provenance and decision history."""
+    """The page, its findings as it is now, provenance and decision history.
+
+    \b
+    Example:
+      reviewgen review show ketamine als
+    """
     ws = Workspace.open(knowledge, prompts, settings)
     view = show_page(ws, out_dir, *resolve_pair(ws, compound, condition))
     s, side = view.state, view.state.sidecar or {}
@@ -140,7 +164,12 @@ def show(compound: str, condition: str, out_dir: str, knowledge: str | None, pro
 @click.option("--knowledge", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE,
               help="Knowledge directory, to resolve names (default: ./knowledge, else the bundled one).")
 def diff(compound: str, condition: str, out_dir: str, knowledge: str | None) -> None:
-    """Unified diff against the last approved version, and the facts added, removed or edited since."""
+    """Unified diff against the last approved version, and the facts added, removed or edited since.
+
+    \b
+    Example:
+      reviewgen review diff ketamine als
+    """
     kb = load_knowledge(resolve_knowledge_dir(knowledge))
     result = diff_page(out_dir, kb.resolve_compound(compound).id, kb.resolve_condition(condition).id)
     click.echo(format_diff(result), nl=False)
@@ -187,7 +216,12 @@ expect_option = click.option("--expect", "expected_hash", default=None, metavar=
 @data_options
 def approve(compound: str, condition: str, reviewer: str, note: str, expected_hash: str | None, out_dir: str,
             knowledge: str | None, prompts: str | None, settings: str | None) -> None:
-    """Approve the page as it is now; every check is re-run and any error refuses the approval."""
+    """Approve the page as it is now; every check is re-run and any error refuses the approval.
+
+    \b
+    Example:
+      reviewgen review approve ketamine als --reviewer alice --note "checked the labels"
+    """
     required_text(reviewer, "--reviewer", "a reviewer name")
     ws = Workspace.open(knowledge, prompts, settings)
     cid, did = resolve_pair(ws, compound, condition)
@@ -215,7 +249,12 @@ def approve(compound: str, condition: str, reviewer: str, note: str, expected_ha
               help="Knowledge directory, to resolve names (default: ./knowledge, else the bundled one).")
 def reject(compound: str, condition: str, reviewer: str, note: str, expected_hash: str | None, out_dir: str,
            knowledge: str | None) -> None:
-    """Reject the page as it is now, with a note saying why."""
+    """Reject the page as it is now, with a note saying why.
+
+    \b
+    Example:
+      reviewgen review reject ketamine als --reviewer bob --note "monitoring section too vague"
+    """
     required_text(note, "--note", "a note saying why the page is rejected")
     kb = load_knowledge(resolve_knowledge_dir(knowledge))
     cid, did = kb.resolve_compound(compound).id, kb.resolve_condition(condition).id
@@ -233,9 +272,17 @@ def reject(compound: str, condition: str, reviewer: str, note: str, expected_has
 @data_options
 def report(report_file: str, out_dir: str, status: str | None, knowledge: str | None, prompts: str | None,
            settings: str | None) -> None:
-    """One self-contained HTML page for reviewers: every page, its findings, its diff; filter by status."""
+    """One self-contained HTML page for reviewers: every page, its findings, its diff; filter by status.
+
+    \b
+    Examples:
+      reviewgen review report --out review.html
+      reviewgen review report --out changed.html --status changed
+    """
     from pipeline.report import write_report
 
+    if not Path(out_dir).is_dir():
+        raise ReviewInputError(f"{out_dir}: no such outputs directory; pass --outputs DIR")
     ws = Workspace.open(knowledge, prompts, settings)
     states: list[PageState] = list_pages(out_dir, status)
     path = write_report(ws, out_dir, Path(report_file), states)

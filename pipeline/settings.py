@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.errors import SettingsError
+from pipeline.yamlfile import load_yaml
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ENV_KNOWLEDGE = "REVIEWGEN_KNOWLEDGE"
@@ -80,7 +81,7 @@ def load_settings(path: Path | str | None = None, prompts_dir: Path | None = Non
     chosen = path or os.environ.get(ENV_SETTINGS)
     file = Path(chosen) if chosen else (prompts_dir or resolve_prompts_dir()) / "site.yaml"
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = load_yaml(file.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SettingsError(f"{file}: cannot read site settings ({exc.strerror}); "
                             f"pass --settings FILE or set {ENV_SETTINGS}") from exc

@@ -9,6 +9,7 @@ Layout:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -42,11 +43,24 @@ def rejected_path(out_dir: Path, compound_id: str, condition_id: str) -> Path:
     return out_dir / "rejected" / compound_id / f"{condition_id}.json"
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Outputs are shared with other reviewers' accounts: they follow the umask like any file the user creates
+# (mkstemp alone would make them 0600). Patient data never goes through here (the service keeps its own).
+FILE_MODE = 0o666 & ~_umask()
+
+
 def atomic_write(path: Path, data: str, sync_dir: bool = True) -> None:
     """Write via a temp file in the same directory, fsync, then rename: never a partial file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # The writer's pid is in the name, so a sweep can tell an abandoned temp file from one being written.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp")
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(data)
             handle.flush()
@@ -75,13 +89,34 @@ def dump_json(data: Any) -> str:
 
 def save_page(out_dir: Path, compound_id: str, condition_id: str, markdown: str,
               sidecar: dict[str, Any]) -> Path:
-    """Save a page and its sidecar; a stale rejected record for the pair is removed."""
+    """Save a page and its sidecar; a stale rejected record for the pair is removed.
+
+    The page is written first and the sidecar, which carries the page's hash, last: the sidecar's rename is
+    the commit point. A kill between the two leaves a page that does not match its sidecar, which
+    ``page_is_current`` reports as stale, so the next batch regenerates it.
+    """
     page = page_path(out_dir, compound_id, condition_id)
-    atomic_write(sidecar_path(page), dump_json(sidecar), sync_dir=False)
-    atomic_write(page, markdown)  # one directory sync covers both renames
+    atomic_write(page, markdown, sync_dir=False)
+    atomic_write(sidecar_path(page), dump_json(sidecar))  # one directory sync covers both renames
     rejected_path(out_dir, compound_id, condition_id).unlink(missing_ok=True)
     failed_path(out_dir, compound_id, condition_id).unlink(missing_ok=True)
     return page
+
+
+def page_is_current(page: Path, sidecar: dict[str, Any]) -> bool:
+    """True when the page on disk is the one its sidecar was written for, or one a reviewer has decided on
+    (a hand edit that was approved or rejected is kept); False for a half-finished save."""
+    try:
+        digest = hashlib.sha256(page.read_bytes()).hexdigest()
+    except OSError:
+        return False
+    if digest == (sidecar.get("hashes") or {}).get("page"):
+        return True
+    try:
+        history = json.loads(history_path(page).read_text(encoding="utf-8"))
+        return any(d.get("page_hash") == digest for d in history.get("decisions", []))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def save_rejected(out_dir: Path, compound_id: str, condition_id: str, record: dict[str, Any]) -> Path:

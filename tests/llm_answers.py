@@ -29,7 +29,8 @@ def good_answer(ws: Workspace, compound: str = "ketamine", condition: str = "als
     answer = {
         "interactions": {tf.treatment.id: quote(*treatment_ids(tf)) for tf in sel.treatments},
         "disease_risks": [],
-        "monitoring": [quote(f.id) for f in sel.compound.facts if f.id in sel.required and f.kind.value == "monitoring"],
+        "monitoring": [quote(f.id) for f in sel.compound.facts
+                       if f.id in sel.required and f.kind.value == "monitoring"],
         "evidence": [quote(f.id) for f in sel.evidence.facts] if sel.evidence else [],
         "mechanism": [quote(f.id) for f in sel.compound.facts if f.kind.value == "mechanism"],
         "sources_of_data": [],

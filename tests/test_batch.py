@@ -155,6 +155,21 @@ def test_ctrl_c_finishes_in_flight_pages_and_prints_the_summary(workspace: Works
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
 
 
+def test_ctrl_c_stops_a_default_drafter_batch_promptly(tmp_path: Path) -> None:
+    out = tmp_path / "outputs"
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "batch", "--all", "--out", str(out),
+                                "--knowledge", str(ROOT / "knowledge")], cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    _wait_for_pages(out, 3)
+    process.send_signal(signal.SIGINT)
+    stdout, _ = process.communicate(timeout=60)
+    assert process.returncode == 130, stdout
+    assert "(interrupted)" in stdout
+    done = len(list(out.rglob("*.md"))) + len(list(out.rglob("rejected/**/*.json")))
+    assert 3 <= done < 528 // 2, "the batch ran on after Ctrl-C"
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
 def test_batch_api_mode_round_trip_with_reask_and_resume(workspace: Workspace, fake: FakeOpenAI,
                                                          tmp_path: Path) -> None:
     import json as _json
@@ -196,3 +211,39 @@ def test_batch_api_mode_round_trip_with_reask_and_resume(workspace: Workspace, f
     sidecar = _json.loads((out / "drafts/metformin/parkinsons.json").read_text())
     assert sidecar["via"] == "batch-api" and sidecar["reasks"] == 1
     assert not any(r.get("messages") for r in fake.requests), "no online chat calls were made"
+
+
+def test_a_page_that_does_not_match_its_sidecar_is_regenerated(workspace: Workspace, tmp_path: Path) -> None:
+    """A kill between the page's rename and the sidecar's leaves a page its sidecar does not describe."""
+    from pipeline.review import approve_page
+
+    pairs = [("ketamine", "als"), ("ketamine", "parkinsons")]
+    run_batch(workspace, pairs, get_drafter("composer"), tmp_path)
+    fresh = _pages(tmp_path)
+    stale = tmp_path / "drafts" / "ketamine" / "als.md"
+    stale.write_text(stale.read_text().replace("Bottom Line on Safety\n", "Bottom Line on Safety\n\nAn old line.\n"))
+    edited = tmp_path / "drafts" / "ketamine" / "parkinsons.md"
+    line = "- Your neurologist or movement disorder specialist can advise which of these checks apply to you.\n"
+    assert line in edited.read_text()
+    edited.write_text(edited.read_text().replace(line, "", 1))
+    approve_page(workspace, tmp_path, "ketamine", "parkinsons", reviewer="alice")  # a reviewed hand edit is kept
+    kept = edited.read_bytes()
+    rerun = run_batch(workspace, pairs, get_drafter("composer"), tmp_path)
+    assert rerun.counts["saved"] == 1 and rerun.skipped == 1
+    assert _pages(tmp_path)["drafts/ketamine/als.md"] == fresh["drafts/ketamine/als.md"]
+    assert edited.read_bytes() == kept
+
+
+def test_the_sweep_leaves_temp_files_another_writer_is_using(workspace: Workspace, tmp_path: Path) -> None:
+    folder = tmp_path / "drafts" / "ketamine"
+    folder.mkdir(parents=True)
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True, check=True)
+    dead = folder / f".als.md.{finished.stdout.strip()}-abc123.tmp"
+    live = folder / f".parkinsons.md.{os.getpid()}-def456.tmp"  # this process: alive, mid-write
+    old = folder / ".alzheimers.md.x.tmp"  # no pid in the name: goes once it is an hour old
+    for path in (dead, live, old):
+        path.write_text("partial")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    run_batch(workspace, [("ketamine", "als")], get_drafter("composer"), tmp_path)
+    assert live.exists() and not dead.exists() and not old.exists()

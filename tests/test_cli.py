@@ -199,3 +199,75 @@ def test_check_flags_uncited_sentence_added_to_drafted_section(generated: Path, 
     assert result.returncode == 1
     rules = {f["rule"] for f in json.loads(result.stdout)}
     assert "citations" in rules
+
+
+def test_generate_and_batch_write_the_same_sidecar_and_skip_each_other(tmp_path: Path) -> None:
+    assert run_cli("generate", "ketamine", "als", cwd=tmp_path).returncode == 0
+    sidecar = tmp_path / "outputs/drafts/ketamine/als.json"
+    first = sidecar.read_bytes()
+    assert json.loads(first)["key"]
+    again = run_cli("generate", "ketamine", "als", cwd=tmp_path)
+    assert again.returncode == 0 and "unchanged" in again.stderr
+    assert again.stdout.strip() == "outputs/drafts/ketamine/als.md"
+    assert sidecar.read_bytes() == first  # a second run leaves a committed outputs/ clean
+    batch = run_cli("batch", "--compound", "ketamine", "--condition", "als", cwd=tmp_path)
+    assert "unchanged (skipped): 1" in batch.stdout, batch.stdout
+    forced = run_cli("generate", "ketamine", "als", "--force", cwd=tmp_path)
+    assert forced.returncode == 0 and "unchanged" not in forced.stderr
+
+
+def test_outputs_follow_the_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+    import subprocess
+    import sys
+    result = subprocess.run(["sh", "-c", f"umask 022 && {sys.executable} -m pipeline generate ketamine als"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for name in ("als.md", "als.json"):
+        assert stat.S_IMODE(os.stat(tmp_path / "outputs/drafts/ketamine" / name).st_mode) == 0o644
+
+
+def test_an_unwritable_out_or_summary_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x")
+    for args in (("generate", "ketamine", "als", "--out", "a-file/sub"),
+                 ("batch", "--compound", "ketamine", "--condition", "als", "--out", "a-file/sub"),
+                 ("batch", "--compound", "ketamine", "--condition", "als", "--summary-json", "missing/s.json")):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not (tmp_path / "outputs").exists()  # refused before any page was written
+
+
+def test_an_enormous_unknown_name_is_not_echoed_in_full(tmp_path: Path) -> None:
+    result = run_cli("generate", "x" * 100_000, "als", cwd=tmp_path)
+    assert result.returncode == 2 and len(result.stderr) < 1000 and "100000 characters" in result.stderr
+
+
+def test_a_duplicate_key_in_knowledge_yaml_is_refused_with_its_line(kb_copy: Path) -> None:
+    path = kb_copy / "compounds" / "ketamine.yaml"
+    lines = path.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("name:"))
+    lines.insert(at + 1, "name: Ketamine duplicated")
+    path.write_text("\n".join(lines) + "\n")
+    result = run_cli("knowledge", "validate", str(kb_copy), cwd=kb_copy.parent)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "duplicate key 'name'" in out and f"line {at + 2}" in out, out
+
+
+def _commands() -> list[list[str]]:
+    import click
+
+    from pipeline.cli import cli
+
+    def walk(command: click.Command, path: list[str]) -> list[list[str]]:
+        if isinstance(command, click.Group):
+            return [p for name, sub in sorted(command.commands.items()) for p in walk(sub, [*path, name])]
+        return [path]
+    return walk(cli, [])
+
+
+@pytest.mark.parametrize("command", _commands(), ids=" ".join)
+def test_every_command_help_carries_an_example(tmp_path: Path, command: list[str]) -> None:
+    result = run_cli(*command, "--help", cwd=tmp_path)
+    assert result.returncode == 0 and "Example" in result.stdout and "reviewgen " + command[0] in result.stdout

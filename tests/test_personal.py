@@ -83,7 +83,27 @@ def test_unreadable_medications_are_not_echoed(workspace: Workspace) -> None:
     page = report.markdown or ""
     for bad in ("<img", "evil", "example.com", "onerror", "ignore", "Injected", "**bold**", "click"):
         assert bad not in page
-    assert "could not be read as medication names; ask your pharmacist" in page
+    assert "were not recognised as medication names, so they are not shown here; ask your pharmacist" in page
+
+
+CLAIMS_AS_NAMES = ["No interaction with ketamine", "Safe with ketamine", "Interacts dangerously with ketamine",
+                   "Ｔａｋｅ ５００ ｍｇ ｄａｉｌｙ", "Harmless", "Cu\u00adres ALS", "S\u0430fe"]
+
+
+@pytest.mark.parametrize("claim", CLAIMS_AS_NAMES)
+def test_a_claim_typed_as_a_medication_is_never_echoed(workspace: Workspace, claim: str) -> None:
+    section = _section(_built(workspace, medications=[claim, "Zorblax"]))
+    lowered = section.lower()
+    for word in ("interaction with ketamine", "safe with", "dangerously", "harmless", "cures", "500", "ｔａｋｅ",
+                 "take"):
+        assert word not in lowered.replace("no interaction between this medication", "")
+    assert "One entry in your medication list was not recognised as a medication name" in section
+    assert "- **Zorblax:** No curated data on this medication with ketamine" in section
+
+
+def test_a_disguised_known_medication_still_resolves(workspace: Workspace) -> None:
+    section = _section(_built(workspace, medications=["Ｒｉｌｕｚｏｌｅ", "ri\u00adluzole"]))
+    assert "- **Riluzole:**" in section and "not recognised" not in section
 
 
 def test_concerns_select_organ_system_facts(workspace: Workspace) -> None:
@@ -176,6 +196,15 @@ def _cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.Complete
     return subprocess.run([sys.executable, "-m", "pipeline.service.cli", *args, "--knowledge", str(ROOT / "knowledge"),
                            "--prompts", str(PROMPTS)], cwd=cwd, capture_output=True, text=True, input=stdin,
                           timeout=120)
+
+
+def test_cli_never_echoes_a_claim_typed_as_a_medication(tmp_path: Path) -> None:
+    args = [a for claim in CLAIMS_AS_NAMES[:4] for a in ("--medication", claim)]
+    result = _cli("report", "ketamine", "als", *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for claim in CLAIMS_AS_NAMES[:4]:
+        assert claim not in result.stdout
+    assert "were not recognised as medication names" in result.stdout
 
 
 def test_cli_prints_the_report_and_writes_nothing(tmp_path: Path) -> None:

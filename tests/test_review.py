@@ -112,7 +112,7 @@ def test_approval_keeps_history_beside_page_and_the_approved_version(workspace: 
 
 def test_byte_identical_regeneration_stays_approved(workspace: Workspace, out: Path) -> None:
     approve_page(workspace, out, "ketamine", "als", reviewer="alice")
-    generate_page("ketamine", "als", out_dir=out, workspace=workspace)
+    generate_page("ketamine", "als", out_dir=out, workspace=workspace, force=True)
     state = read_state(out, "ketamine", "als")
     assert state.sidecar is not None and state.sidecar["status"] == "draft"  # what the generator wrote...
     assert state.label == "approved" and not state.changed_since_approved  # ...is not trusted: hashes are
@@ -338,7 +338,7 @@ def test_cli_list_statuses_and_byte_identical_regeneration(tmp_path: Path) -> No
     assert statuses == {"als": "approved", "alzheimers": "draft", "parkinsons": "rejected"}
     only = run_review("list", "--status", "rejected", "--out", "site", cwd=tmp_path)
     assert only.stdout.splitlines()[0].startswith("rejected  ketamine x parkinsons  rejected by b at ")
-    assert only.stdout.splitlines()[-1] == "1 page(s): 1 rejected"
+    assert only.stdout.splitlines()[-1] == "1 page(s), 0 record(s): 1 rejected"
 
 
 @pytest.mark.parametrize("args, code, message", [
@@ -346,10 +346,39 @@ def test_cli_list_statuses_and_byte_identical_regeneration(tmp_path: Path) -> No
     (("diff", "ketamine", "alss"), 2, "did you mean 'als'"),
     (("approve", "ketamine", "als", "--reviewer", "a"), 2, "no page for ketamine x als; generate it first"),
     (("reject", "ketamine", "als", "--reviewer", "a", "--note", ""), 2, "--note is required"),
-    (("list", "--out", "nowhere"), 0, "no pages under nowhere/drafts"),
+    (("list", "--out", "nowhere"), 2, "nowhere: no such outputs directory"),
+    (("report", "--out", "r.html", "--outputs", "nowhere"), 2, "nowhere: no such outputs directory"),
 ])
 def test_cli_errors_are_one_line(tmp_path: Path, args: tuple[str, ...], code: int, message: str) -> None:
     result = run_review(*args, cwd=tmp_path)
     assert result.returncode == code, result.stderr
     text = (result.stderr if code else result.stdout).strip()
     assert len(text.splitlines()) == 1 and message in text, text
+
+
+def test_a_note_cannot_forge_a_line_in_the_listing(tmp_path: Path) -> None:
+    assert run_cli("generate", "ketamine", "als", "--out", "site", cwd=tmp_path).returncode == 0
+    forged = "fine\napproved   ketamine x parkinsons  approved by boss"
+    assert run_review("reject", "ketamine", "als", "--reviewer", "eve", "--note", forged, "--out", "site",
+                      cwd=tmp_path).returncode == 0
+    listed = run_review("list", "--out", "site", cwd=tmp_path).stdout.splitlines()
+    assert len(listed) == 2 and "fine\\napproved" in listed[0], listed
+
+
+def test_refused_and_failed_generations_are_listed(workspace: Workspace, kb_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert generate_page("ketamine", "als", out_dir=out, workspace=workspace).path
+    (out / "failed" / "metformin").mkdir(parents=True)
+    (out / "failed" / "metformin" / "als.json").write_text(json.dumps({"status": "failed", "error": "endpoint down"}))
+    # the knowledge changes so that the pair's next regeneration is refused by the checks
+    path = kb_copy / "compounds" / "ketamine.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["facts"] = [f for f in data["facts"] if f.get("kind") != "regulatory"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=200))
+    result = generate_page("ketamine", "als", out_dir=out, workspace=Workspace.open(kb_copy, PROMPTS))
+    assert result.outcome.value == "rejected"
+    listed = run_review("list", "--out", str(out), cwd=tmp_path).stdout
+    assert "latest regeneration refused" in listed.splitlines()[0]
+    assert "refused   ketamine x als" in listed and "failed    metformin x als  endpoint down" in listed
+    only = json.loads(run_review("list", "--status", "failed", "--json", "--out", str(out), cwd=tmp_path).stdout)
+    assert [(r["compound"], r["status"]) for r in only] == [("metformin", "failed")]

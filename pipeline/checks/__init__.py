@@ -6,12 +6,14 @@ and ``check_markdown`` on a page as it is on disk, with or without its sidecar.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.checks.document import Unit, parse_page, plain, split_sentences, strip_markers
 from pipeline.checks.findings import Finding, Severity, has_errors
 from pipeline.checks.grounding import FactView, GroundingContext, Lexicon, build_lexicon, numbers_in, tokens
+from pipeline.checks.normalize import foreign_letters, normalise
 from pipeline.checks.rules import (
     RULE_IDS,
     RULES,
@@ -30,10 +32,12 @@ __all__ = [
     "RULES_VERSION",
     "RULE_IDS",
     "TEXT_ONLY_RULES",
+    "FactView",
     "Finding",
     "Lexicon",
     "PageNames",
     "Severity",
+    "Trusted",
     "build_lexicon",
     "check_draft",
     "check_markdown",
@@ -100,29 +104,62 @@ def check_draft(draft: Draft, selection: Selection, settings: SiteSettings,
     return run_rules(doc)
 
 
+@dataclass
+class Trusted:
+    """What a saved page is checked against, taken from the knowledge base rather than from its sidecar:
+    a hand-edited sidecar must not be able to ground a claim (see pipeline/provenance.py)."""
+
+    facts: dict[str, FactView]
+    citations: dict[str, str]  # source id -> its citation as the bibliography prints it
+    page_entities: set[str]
+    names: PageNames
+    page_names: list[str]
+    required: dict[str, str]
+    gaps: tuple[str, ...]
+    template: dict[str, frozenset[str]] | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
 def check_markdown(markdown: str, settings: SiteSettings, sidecar: Mapping[str, Any] | None = None,
-                   lexicon: Lexicon | None = None,
-                   extra_words: frozenset[str] = frozenset()) -> tuple[list[Finding], bool]:
+                   lexicon: Lexicon | None = None, extra_words: frozenset[str] = frozenset(),
+                   trusted: Trusted | None = None,
+                   known_citations: Collection[str] = ()) -> tuple[list[Finding], bool]:
     """Check a rendered page; returns (findings, whether grounding ran).
 
-    With a sidecar (and a lexicon) every rule runs: each sentence is matched to the
-    statement it came from, and an edited sentence is grounded against the facts
-    behind its citation numbers. Without one only the text-only rules run.
+    The page is normalised first (entities, tags, full-width and invisible characters, look-alike
+    letters), so every rule reads what a reader sees. With a sidecar (and a lexicon) every rule runs:
+    each sentence is matched to the statement it came from, and an edited sentence is grounded
+    against the facts behind its citation numbers; ``trusted`` replaces what the sidecar claims about
+    facts, sources and names with the knowledge base's. Without one only the text-only rules run, and
+    reference entries that are not among ``known_citations`` are checked as text.
     """
-    page = parse_page(markdown)
+    normal = normalise(markdown)
+    page = parse_page(normal.text)
+    disguises, foreign = normal.disguises, tuple(foreign_letters(normal.text))
     if sidecar is None or lexicon is None:
-        doc = CheckInput(page.units, settings, page=page)
+        known = {plain(c) for c in known_citations}
+        units = page.units + [Unit("references", text) for _, text in page.entries if text not in known]
+        doc = CheckInput(units, settings, page=page, disguises=disguises, foreign=foreign)
         return run_rules(doc, only=TEXT_ONLY_RULES), False
-    facts = {fid: FactView(f["text"], tuple(f.get("tags", ())), tuple(f["sources"]), f.get("kind", ""))
-             for fid, f in sidecar["facts"].items()}
-    ctx = GroundingContext(lexicon, facts, set(sidecar["page_entities"]),
-                           allowed_words(settings, sidecar.get("page_names", [])) | extra_words)
-    units = _attach_citations(page.units, sidecar, facts)
-    names = PageNames(sidecar["compound"]["name"], sidecar["condition"]["name"],
-                      sidecar["condition"]["short_name"])
-    completeness = sidecar.get("completeness") or {}
-    doc = CheckInput(units, settings, page=page, grounding=ctx, names=names,
-                     required=dict(completeness.get("required") or {}), gaps=tuple(completeness.get("gaps") or ()))
+    if trusted is None:
+        facts = {fid: FactView(f["text"], tuple(f.get("tags", ())), tuple(f["sources"]), f.get("kind", ""))
+                 for fid, f in sidecar["facts"].items()}
+        citations = {sid: s["citation"] for sid, s in sidecar["sources"].items()}
+        trusted = Trusted(facts, citations, set(sidecar["page_entities"]),
+                          PageNames(sidecar["compound"]["name"], sidecar["condition"]["name"],
+                                    sidecar["condition"]["short_name"]),
+                          list(sidecar.get("page_names", [])),
+                          dict((sidecar.get("completeness") or {}).get("required") or {}),
+                          tuple((sidecar.get("completeness") or {}).get("gaps") or ()))
+    ctx = GroundingContext(lexicon, trusted.facts, set(trusted.page_entities),
+                           allowed_words(settings, trusted.page_names) | extra_words)
+    bibliography = {int(n): plain(trusted.citations.get(sid, f"(unknown source {sid})"))
+                    for n, sid in sidecar["references"].items()}
+    units = _attach_citations(page.units, sidecar, trusted.facts)
+    units += [Unit("references", text) for n, text in page.entries if bibliography.get(n) != text]
+    doc = CheckInput(units, settings, page=page, grounding=ctx, names=trusted.names, required=trusted.required,
+                     gaps=trusted.gaps, bibliography=bibliography, template=trusted.template,
+                     provenance=trusted.findings, disguises=disguises, foreign=foreign)
     return run_rules(doc), True
 
 

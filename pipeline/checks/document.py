@@ -62,6 +62,8 @@ class ParsedPage:
     units: list[Unit]
     references: dict[int, str] = field(default_factory=dict)
     section_text: dict[str, str] = field(default_factory=dict)
+    entries: list[tuple[int, str]] = field(default_factory=list)  # reference entries as written, in order
+    stray: list[Unit] = field(default_factory=list)  # text under References that is not a reference entry
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
@@ -125,6 +127,8 @@ def parse_page(markdown: str) -> ParsedPage:
     headings: list[tuple[int, str, str | None]] = []
     units: list[Unit] = []
     references: dict[int, str] = {}
+    entries: list[tuple[int, str]] = []
+    stray: list[Unit] = []
     section_lines: dict[str, list[str]] = {}
     current = "front"
     block: list[str] = []
@@ -137,7 +141,11 @@ def parse_page(markdown: str) -> ParsedPage:
         if current == "references":
             m = _REFERENCE.match(raw)
             if m:
-                references[int(m.group(1))] = plain(m.group(2))
+                entries.append((int(m.group(1)), plain(m.group(2))))
+                references.setdefault(int(m.group(1)), plain(m.group(2)))
+            else:  # a paragraph, code fence or setext heading slipped in after the bibliography
+                stray.append(Unit(current, plain(raw)))
+                units.append(stray[-1])
             return
         label = _LABEL.match(raw)
         if label:
@@ -164,6 +172,8 @@ def parse_page(markdown: str) -> ParsedPage:
                 current = section_id or f"unknown:{text}"
             headings.append((level, text, section_id))
             units.append(Unit(current, text))
+            if current == "references" and section_id != "references":
+                stray.append(units[-1])
             continue
         section_lines.setdefault(current, []).append(line)
         if not stripped:
@@ -175,4 +185,4 @@ def parse_page(markdown: str) -> ParsedPage:
             block.append(stripped)
     flush()
     return ParsedPage(title, headings, units, references,
-                      {k: "\n".join(v) for k, v in section_lines.items()})
+                      {k: "\n".join(v) for k, v in section_lines.items()}, entries, stray)

@@ -56,6 +56,11 @@ class CheckInput:
     is_draft: bool = False
     required: dict[str, str] | None = None  # fact id -> what the page must state (completeness)
     gaps: tuple[str, ...] = ()  # what the knowledge base lacks for this page
+    bibliography: dict[int, str] | None = None  # reference number -> the citation it must read (plain text)
+    disguises: tuple[str, ...] = ()  # character tricks the page needed undoing (see checks/normalize.py)
+    foreign: tuple[str, ...] = ()  # non-Latin letters left in words after normalising
+    template: dict[str, frozenset[str]] | None = None  # section -> fixed text the template renders there
+    provenance: list[Finding] = field(default_factory=list)  # sidecar entries that differ from the knowledge
 
 
 @dataclass(frozen=True)
@@ -78,8 +83,6 @@ def _text_rule(rule_id: str, detector: Callable[[str], list[Hit]], what: str) ->
     def check(doc: CheckInput) -> list[Finding]:
         out = []
         for unit in doc.units:
-            if unit.section == "references":
-                continue
             for hit in detect(unit.text):
                 out.append(Finding(rule=rule_id, severity=Severity.ERROR, section=unit.section,
                                    text=hit.text, sentence=unit.text,
@@ -110,6 +113,7 @@ def _check_structure(doc: CheckInput) -> list[Finding]:
     out: list[Finding] = []
     if doc.page is not None:
         out += _page_structure(doc.page, doc.names, doc.settings)
+        out += _page_text(doc)
     if doc.is_draft and doc.names is not None:
         out += _draft_structure(doc.units, doc.names)
         out += _placement(doc.units, doc.grounding)
@@ -163,6 +167,42 @@ def _page_structure(page: ParsedPage, names: PageNames | None, settings: SiteSet
             if number not in page.references:
                 out.append(_structure_finding(unit.section, f"[{number}]",
                                               f"citation [{number}] has no entry under References"))
+    return out
+
+
+def _page_text(doc: CheckInput) -> list[Finding]:
+    """Every byte of a page is template text, a reference entry from its bibliography, or checked text."""
+    assert doc.page is not None
+    out = []
+    if doc.disguises:
+        out.append(_structure_finding("page", "; ".join(doc.disguises),
+                                      f"the page uses {', '.join(doc.disguises)}, which can hide words from the "
+                                      "rules; write plain text (the rules ran on the text as a reader sees it)"))
+    if doc.foreign:
+        out.append(_structure_finding("page", "".join(doc.foreign),
+                                      f"words spelt with non-Latin letters ({', '.join(doc.foreign)}); pages are "
+                                      "written in English with Latin letters"))
+    for unit in doc.page.stray:
+        out.append(_structure_finding("references", unit.text[:120],
+                                      "text under References that is not a numbered reference entry; only the "
+                                      "bibliography belongs there, so remove it"))
+    seen: set[int] = set()
+    for number, text in doc.page.entries:
+        if number in seen:
+            out.append(_structure_finding("references", f"{number}. {text[:100]}",
+                                          f"reference {number} is listed twice; keep the bibliography's entry"))
+        seen.add(number)
+        if doc.bibliography is not None and doc.bibliography.get(number) != text:
+            out.append(_structure_finding("references", f"{number}. {text[:100]}",
+                                          f"reference {number} does not match the page's bibliography; restore "
+                                          "the entry as generated (the sidecar records each source)"))
+    if doc.template is not None:
+        for unit in doc.page.units:
+            if unit.drafted or unit.section == "references" or unit.text in doc.template.get(unit.section, ()):
+                continue
+            out.append(_structure_finding(unit.section, unit.text[:120],
+                                          "text that is not the page template's was added outside the drafted "
+                                          "sections, where it escapes the citation checks; remove it"))
     return out
 
 
@@ -272,6 +312,10 @@ def _grounding_rule(fn: Callable[..., list[Finding]]) -> Callable[[CheckInput], 
     return check
 
 
+def _check_provenance(doc: CheckInput) -> list[Finding]:
+    return list(doc.provenance)
+
+
 RULES: tuple[Rule, ...] = (
     Rule("disclaimer", Severity.ERROR, "the medical disclaimer is present, verbatim", _check_disclaimer),
     Rule("no-dosing", Severity.ERROR, "no dose amounts, frequencies, titration or schedules",
@@ -291,6 +335,8 @@ RULES: tuple[Rule, ...] = (
          _check_structure),
     Rule("completeness", Severity.ERROR, "boxed warnings, approval status, required monitoring and the "
          "interactions that apply to the standard treatments are on the page", _check_completeness),
+    Rule("provenance", Severity.ERROR, "the facts and sources a sidecar records are the knowledge base's, "
+         "unchanged", _check_provenance),
 )
 RULE_IDS = tuple(rule.id for rule in RULES)
 

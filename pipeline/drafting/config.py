@@ -27,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.errors import SettingsError
+from pipeline.yamlfile import load_yaml
 
 OPENAI_URL = "https://api.openai.com/v1"
 
@@ -107,7 +108,7 @@ def load_llm_settings(config_file: Path | str | None = None, **overrides: Any) -
     chosen = config_file or os.environ.get("REVIEWGEN_LLM_CONFIG")
     if chosen:
         try:
-            loaded = yaml.safe_load(Path(chosen).read_text(encoding="utf-8")) or {}
+            loaded = load_yaml(Path(chosen).read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise SettingsError(f"{chosen}: cannot read model settings ({exc})") from exc
         if not isinstance(loaded, dict):

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from pipeline.checks.dosing import find_dosing
 from pipeline.checks.language import find_absolute_safety, find_cure_claims, find_directives
+from pipeline.checks.normalize import foreign_letters, normalise
 from pipeline.checks.spans import CACHE_SIZE, Hit
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.base import KnowledgeBase, normalize_name
@@ -56,9 +57,8 @@ from pipeline.knowledge.models import (
     Vocabulary,
 )
 from pipeline.knowledge.terms import read_medical_terms
+from pipeline.yamlfile import load_yaml
 
-# libyaml's C parser when PyYAML has it (the wheels do): an order of magnitude faster than pure Python.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E", Compound, Condition, Treatment)
 PF = TypeVar("PF", InteractionFile, EvidenceFile)
@@ -89,7 +89,7 @@ class _Collector:
     def read(self, path: Path) -> Any:
         try:
             with path.open(encoding="utf-8") as handle:
-                return yaml.load(handle, Loader=_LOADER)  # a safe loader, in C when available
+                return load_yaml(handle)  # safe, in C when available; duplicate keys refused
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark else "(parse)"
@@ -246,6 +246,7 @@ def _read_source_file(c: _Collector, path: Path, out: dict[str, Source]) -> None
             if getattr(src, needed) in (None, ""):
                 c.add(path, f"{where}.{needed}",
                       f"a {src.type.value} source needs '{needed}' so readers can find it")
+        _check_plain(c, path, f"{where}.citation", src.citation())
         out[src.id] = src
 
 
@@ -423,13 +424,26 @@ def _check_fact(c: _Collector, kb: KnowledgeBase, fact: Fact, path: Path, where:
         c.add(path, f"{where}.origin.dataset", f"unknown dataset {fact.origin.dataset!r}; add it to sources.yaml")
     if fact.stage is not None and fact.stage not in kb.vocabulary.stages:
         c.add(path, f"{where}.stage", f"stage {fact.stage!r} is not in vocabulary.yaml stages")
-    for hit in _dosing(fact.text):
+    text = _check_plain(c, path, f"{where}.text", fact.text)
+    for hit in _dosing(text):
         c.add(path, f"{where}.text",
               f"contains dosing ({hit.text!r}); facts never carry doses, frequencies or titration")
-    for rule, hit in _page_rules(fact.text):
+    for rule, hit in _page_rules(text):
         c.add(path, f"{where}.text", f"the page rule {rule} would reject {hit.text!r} ({hit.reason}); attribute it "
               "to its source without instructing the reader ('the label contraindicates...', 'the label warns...')")
     _check_pharmacology_fields(c, kb, fact, path, where)
+
+
+def _check_plain(c: _Collector, path: Path, where: str, text: str) -> str:
+    """Text that reaches a page is plain: a disguise (entity, full-width digits, soft hyphen, look-alike letter)
+    would hide a dose from the rules. Returns the text as a reader sees it, for the rules to read."""
+    normal = normalise(text)
+    if normal.disguises:
+        c.add(path, where, f"uses {', '.join(normal.disguises)}; write plain text (as normalised: {normal.text!r})")
+    foreign = foreign_letters(normal.text)
+    if foreign:
+        c.add(path, where, f"words spelt with non-Latin letters ({', '.join(foreign)}); write them in Latin letters")
+    return normal.text
 
 
 def _check_pharmacology_fields(c: _Collector, kb: KnowledgeBase, fact: Fact, path: Path, where: str) -> None:

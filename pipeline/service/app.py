@@ -118,13 +118,19 @@ def create_app(service: Service) -> FastAPI:
             service.store.close()
             log.info("service stopped")
 
+    # /docs and /redoc load Swagger UI and ReDoc from a CDN: third-party code on the origin of a service that
+    # handles patient data, and blank pages offline. Off unless REVIEWGEN_API_DOCS=1; /openapi.json is always
+    # served (a plain document, no scripts) for any local viewer.
+    docs = service.config.api_docs
     app = FastAPI(title="reviewgen personalized reports", version=__version__, lifespan=lifespan,
+                  docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
                   description="Personalized safety-review reports from curated, cited facts. Patient data is "
                               "encrypted at rest, never logged, and deleted on request or expiry.")
     app.state.service = service
     _routes(app, service)
     _errors(app)
-    app.add_middleware(Gate, max_body=service.config.max_body)
+    app.add_middleware(Gate, max_body=service.config.max_body,
+                       authorized=lambda header: service.auth.owner(header) is not None)
     return app
 
 

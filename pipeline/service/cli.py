@@ -47,7 +47,13 @@ class InputError(click.ClickException):
 def report_command(compound: str, condition: str, medications: tuple[str, ...], stage: str | None,
                    concerns: tuple[str, ...], question: str | None, patient_file: IO[str] | None, drafter: str,
                    as_json: bool, knowledge: str | None, prompts: str | None, settings: str | None) -> None:
-    """A personalized report for COMPOUND x CONDITION, printed as Markdown; nothing is written."""
+    """A personalized report for COMPOUND x CONDITION, printed as Markdown; nothing is written.
+
+    \b
+    Examples:
+      reviewgen report ketamine als --medication Rilutek --concern breathing
+      reviewgen report ketamine als --patient patient.json --json
+    """
     from pipeline.generation import Workspace
     from pipeline.personal import Patient, ReportBuilder, ReportStatus
 
@@ -88,9 +94,31 @@ def _drafter(name: str, ws: Any) -> Any:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Where the encrypted job database lives (overrides REVIEWGEN_DATA_DIR; default .reviewgen-data).")
 @data_options
-def serve_command(host: str, port: int, knowledge: str | None, prompts: str | None, settings: str | None) -> None:
-    """Serve personalized reports over HTTP (configuration: REVIEWGEN_* variables, see the README)."""
+def serve_command(host: str, port: int, data_dir: str | None, knowledge: str | None, prompts: str | None,
+                  settings: str | None) -> None:
+    """Serve personalized reports over HTTP: POST /v1/reports, GET and DELETE /v1/reports/ID, GET /healthz.
+
+    \b
+    Configuration (environment variables):
+      REVIEWGEN_API_TOKENS      comma-separated bearer tokens, 16+ characters each (required)
+      REVIEWGEN_DATA_KEY        Fernet key(s) for patient data, newest first (a dev key is generated if unset)
+      REVIEWGEN_DATA_DIR        job database directory (or --data-dir)
+      REVIEWGEN_REPORT_TTL      seconds a report is kept (default 86400)
+      REVIEWGEN_RATE_LIMIT      per-token rate, e.g. 60/minute
+      REVIEWGEN_REPORT_DRAFTER  composer (default) or llm
+      REVIEWGEN_WORKERS         build processes (default 1)
+      REVIEWGEN_API_DOCS        1 to serve /docs and /redoc (they load scripts from a CDN)
+
+    \b
+    Example:
+      REVIEWGEN_API_TOKENS=$(python -c 'import secrets; print(secrets.token_urlsafe(24))') \\
+        reviewgen serve --port 8000 --data-dir /var/lib/reviewgen
+    """
+    import os
+
     import uvicorn
 
     from pipeline.generation import Workspace
@@ -100,7 +128,7 @@ def serve_command(host: str, port: int, knowledge: str | None, prompts: str | No
 
     configure_logging()
     try:
-        config = ServiceConfig.from_env()
+        config = ServiceConfig.from_env({**os.environ, **({"REVIEWGEN_DATA_DIR": data_dir} if data_dir else {})})
         service = Service.open(config, Workspace.open(knowledge, prompts, settings), settings)
     except PipelineError as exc:
         raise InputError(str(exc)) from exc

@@ -15,6 +15,7 @@ ENV_TTL = "REVIEWGEN_REPORT_TTL"
 ENV_RATE = "REVIEWGEN_RATE_LIMIT"
 ENV_DRAFTER = "REVIEWGEN_REPORT_DRAFTER"
 ENV_WORKERS = "REVIEWGEN_WORKERS"
+ENV_API_DOCS = "REVIEWGEN_API_DOCS"  # "1": serve /docs and /redoc (their pages load scripts from a CDN)
 ENV_TEST_DELAY = "REVIEWGEN_TEST_WORKER_DELAY"  # tests only: each job waits this long before it runs
 
 DEFAULT_DATA_DIR = ".reviewgen-data"
@@ -37,6 +38,7 @@ class ServiceConfig:
     workers: int
     test_delay: float = 0.0
     max_body: int = MAX_BODY
+    api_docs: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ServiceConfig:
@@ -62,7 +64,8 @@ class ServiceConfig:
                    ttl=_number(env, ENV_TTL, DEFAULT_TTL, minimum=1),
                    rate_limit=_rate(env.get(ENV_RATE) or DEFAULT_RATE), drafter=drafter,
                    workers=int(_number(env, ENV_WORKERS, 1, minimum=1)),
-                   test_delay=_number(env, ENV_TEST_DELAY, 0, minimum=0))
+                   test_delay=_number(env, ENV_TEST_DELAY, 0, minimum=0),
+                   api_docs=env.get(ENV_API_DOCS, "").strip().lower() in ("1", "true", "yes"))
 
 
 def _number(env: dict[str, str], name: str, default: float, minimum: float) -> float:

@@ -61,8 +61,9 @@ def configure_logging(level: int = logging.INFO) -> None:
 class Gate:
     """ASGI middleware: request id header, body limit (413), access log line."""
 
-    def __init__(self, app: ASGIApp, max_body: int) -> None:
-        self.app, self.max_body = app, max_body
+    def __init__(self, app: ASGIApp, max_body: int,
+                 authorized: Callable[[str | None], bool] | None = None) -> None:
+        self.app, self.max_body, self.authorized = app, max_body, authorized
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,14 +73,25 @@ class Gate:
         scope.setdefault("state", {})["request_id"] = request_id
         started, status = time.perf_counter(), 500
 
+        api = str(scope.get("path", "")).startswith("/v1/")
+
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                extra = [(b"x-request-id", request_id.encode())]
+                if api:  # reports hold patient data: no browser or proxy may keep a copy
+                    extra.append((b"cache-control", b"no-store"))
+                message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
         try:
+            if api and self.authorized is not None and not self.authorized(_header(scope, b"authorization")):
+                # authenticate before reading or parsing anything the caller sent
+                await _json(send_with_id, 401, {"detail": "missing or invalid bearer token; send 'Authorization: "
+                                                          "Bearer <token>' with a token from REVIEWGEN_API_TOKENS"},
+                            [(b"www-authenticate", b"Bearer")])
+                return
             body = await self._read(scope, receive)
             if body is None:
                 await _json(send_with_id, 413, {"detail": f"request body over {self.max_body} bytes; send a "
@@ -87,9 +99,11 @@ class Gate:
             else:
                 await self.app(scope, _replay(body, receive), send_with_id)
         finally:
-            log.info("request", extra={"request_id": request_id, "method": scope.get("method"),
-                                       "path": scope.get("path"), "status": status,
-                                       "ms": round((time.perf_counter() - started) * 1000, 2)})
+            # readiness polls are not news: a healthy /healthz is logged at debug level only
+            quiet = scope.get("path") == "/healthz" and status == 200
+            log.log(logging.DEBUG if quiet else logging.INFO, "request",
+                    extra={"request_id": request_id, "method": scope.get("method"), "path": scope.get("path"),
+                           "status": status, "ms": round((time.perf_counter() - started) * 1000, 2)})
 
     async def _read(self, scope: Scope, receive: Receive) -> bytes | None:
         """The whole body, or None as soon as it is known to be over the limit."""
@@ -121,9 +135,17 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _json(send: Send, status: int, payload: dict[str, Any]) -> None:
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+async def _json(send: Send, status: int, payload: dict[str, Any],
+                headers: list[tuple[bytes, bytes]] | None = None) -> None:
     body = orjson.dumps(payload)
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+                            (b"connection", b"close"), *(headers or [])]})
     await send({"type": "http.response.body", "body": body})

@@ -43,7 +43,9 @@ CREATE TABLE IF NOT EXISTS reports (
 );
 CREATE INDEX IF NOT EXISTS reports_queue ON reports (status, created);
 CREATE INDEX IF NOT EXISTS reports_expiry ON reports (expires);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
+_KEY_CHECK = b"reviewgen data key check"
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,15 @@ class Job:
 def private_dir(path: Path) -> Path:
     """Create the data directory (and parents), readable by this user only and ignored by git, so
     that a data directory inside a checkout is never committed with its key."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.chmod(0o700)
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.chmod(0o700)
+    except FileExistsError:
+        raise ServiceConfigError(f"REVIEWGEN_DATA_DIR: {path} is a file, not a directory; point it at a "
+                                 "directory (it is created if missing)") from None
+    except OSError as exc:
+        raise ServiceConfigError(f"REVIEWGEN_DATA_DIR: cannot create {path} ({exc.strerror}); choose a "
+                                 "directory this user can write") from None
     ignore = path / ".gitignore"
     if not ignore.exists():
         with os.fdopen(os.open(ignore, os.O_WRONLY | os.O_CREAT, 0o600), "w") as handle:
@@ -80,7 +89,13 @@ def load_cipher(keys: tuple[str, ...], data_dir: Path) -> tuple[MultiFernet, boo
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(Fernet.generate_key())
-        keys = (key_file.read_text(encoding="ascii").strip(),)
+        try:
+            keys = (key_file.read_text(encoding="ascii").strip(),)
+            return MultiFernet([Fernet(k.encode()) for k in keys]), dev
+        except ValueError:  # also UnicodeDecodeError
+            raise ServiceConfigError(f"{key_file}: the development data key is corrupt; restore it, or delete it "
+                                     "together with the database beside it (their reports cannot be read "
+                                     "without it)") from None
     try:
         return MultiFernet([Fernet(k.encode()) for k in keys]), dev
     except ValueError:
@@ -97,15 +112,42 @@ class ReportStore:
         self._cipher = cipher
         self._lock = threading.Lock()
         self.path = private_dir(data_dir) / DB_NAME
-        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "secure_delete=ON", "busy_timeout=5000"):
-            self._db.execute(f"PRAGMA {pragma}")
-        self._db.executescript(_SCHEMA)
+        try:
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "secure_delete=ON", "busy_timeout=5000"):
+                self._db.execute(f"PRAGMA {pragma}")
+            self._db.executescript(_SCHEMA)
+            self._db.execute("PRAGMA quick_check").fetchone()
+            self._check_key()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise ServiceConfigError(f"{self.path}: the report database cannot be opened ({exc}); restore it from "
+                                     "a backup, or move it aside to start with an empty one") from None
         for suffix in ("", "-wal", "-shm"):
             extra = Path(f"{self.path}{suffix}")
             if extra.exists():
                 extra.chmod(0o600)
+
+    def _check_key(self) -> None:
+        """Refuse a data key the database was not written with, before any job is touched. The check value
+        is a known text sealed with the key; a database from before it existed is checked on one of its rows."""
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
+        sample = row[0] if row else self._db.execute(
+            "SELECT coalesce(result, request) FROM reports WHERE coalesce(result, request) IS NOT NULL "
+            "LIMIT 1").fetchone()
+        blob = sample[0] if not row and sample else row[0] if row else None
+        if blob is not None:
+            try:
+                plain = self._cipher.decrypt(blob)
+            except InvalidToken:
+                raise ServiceConfigError(f"REVIEWGEN_DATA_KEY does not match the report database {self.path}; start "
+                                         "with the key it was written with (to rotate, list the new key first and "
+                                         "keep the old one after it, comma-separated)") from None
+            if row and plain != _KEY_CHECK:
+                raise ServiceConfigError(f"{self.path}: the key check value is corrupt; restore the database")
+        # sealed again with the first (current) key, so a retired key can later be dropped from the list
+        value = self._cipher.rotate(row[0]) if row else self._cipher.encrypt(_KEY_CHECK)
+        self._db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('key_check', ?)", (value,))
 
     def close(self) -> None:
         """Checkpoint the write-ahead log into the database file and close."""
@@ -151,6 +193,8 @@ class ReportStore:
             return None
         status, blob, _ = row
         result = self._open(report_id, owner, blob) if blob is not None else None
+        if blob is not None and result is None:
+            status = "failed"  # never 'done' without the report
         return Job(report_id, status, result)
 
     def delete(self, report_id: str, owner: str) -> bool:
@@ -168,9 +212,12 @@ class ReportStore:
                                    "AND expires > ?", (report_id, time.time())).fetchone()
             if row is None:
                 return None
-            self._db.execute("UPDATE reports SET status = 'running', updated = ? WHERE id = ?",
-                             (time.time(), report_id))
-        return self._open(report_id, row[0], row[1]) if row[1] is not None else None
+            request = self._open(report_id, row[0], row[1]) if row[1] is not None else None
+            # a row that does not open is failed, never left 'running' until it expires
+            self._db.execute("UPDATE reports SET status = ?, request = CASE WHEN ? THEN request END, updated = ? "
+                             "WHERE id = ?", ("running" if request is not None else "failed", request is not None,
+                                              time.time(), report_id))
+        return request
 
     def finish(self, report_id: str, status: str, result: dict[str, Any] | None) -> bool:
         """Store the outcome and drop the patient's request; False when the report was deleted meanwhile."""

@@ -42,7 +42,12 @@ class InvalidAfterImport(click.ClickException):
               help="Also write the import report(s) as JSON to this file.")
 def import_command(source: str, data_path: str, release: str | None, knowledge_dir: str | None, dry_run: bool,
                    report_path: str | None) -> None:
-    """Import a dataset release into knowledge/imported/<release>/ (hand-curated files win)."""
+    """Import a dataset release into knowledge/imported/<release>/ (hand-curated files win).
+
+    \b
+    Example:
+      reviewgen knowledge import --source sider --path ../shared/data --dry-run
+    """
     knowledge = resolve_knowledge_dir(knowledge_dir)
     try:
         if source == "all":

@@ -19,6 +19,7 @@ from pipeline.checks.dosing import find_dosing
 from pipeline.checks.language import find_absolute_safety, find_cure_claims, find_directives
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.merging import IMPORTED_DIR, dataset_family, imported_releases
+from pipeline.yamlfile import load_yaml
 
 KINDS = ("compounds", "conditions", "treatments")
 # How each dataset family is named in fact text ("SIDER 4.1"), with the release's version appended.
@@ -87,7 +88,7 @@ class EntityIndex:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeError([KnowledgeIssue(str(path), "(file)", f"cannot read ({exc}); fix it before importing")]
                              ) from exc

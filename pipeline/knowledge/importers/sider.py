@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.importers.base import ImportContext, ImportOutput
 from pipeline.knowledge.importers.common import (
@@ -41,6 +39,7 @@ from pipeline.knowledge.importers.common import (
     rule_problems,
 )
 from pipeline.knowledge.importers.mesh import MeshTree
+from pipeline.yamlfile import load_yaml
 
 ORGAN_TABLE = "side-effect-organs.yaml"
 SHOWN = 6  # effects named per fact
@@ -170,7 +169,7 @@ def read_organ_table(knowledge: Path) -> dict[str, Placement]:
     path = knowledge / ORGAN_TABLE
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     return {str(t["cui"]): Placement(tuple(t.get("organs") or ()), bool(t.get("exclude")))
             for t in data.get("terms") or [] if isinstance(t, dict) and "cui" in t}
 
@@ -182,7 +181,7 @@ _BODY_PARTS = frozenset({"brain", "heart", "liver", "kidneys", "bladder", "blood
 
 def _organ_labels(knowledge: Path) -> dict[str, str]:
     """Organ id -> how fact text names it ("the brain and nervous system", "breathing and lungs")."""
-    data = yaml.safe_load((knowledge / "vocabulary.yaml").read_text(encoding="utf-8")) or {}
+    data = load_yaml((knowledge / "vocabulary.yaml").read_text(encoding="utf-8")) or {}
     out = {}
     for key, organ in (data.get("organ_systems") or {}).items():
         label = str(organ.get("label", key)).lower()
