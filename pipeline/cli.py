@@ -388,7 +388,7 @@ def eval_group() -> None:
 
 @eval_group.command(name="checks")
 @click.option("--corpus", "corpus_dir", default="eval", show_default=True, type=click.Path(file_okay=False),
-              help="Directory holding text_rules.*.yaml and grounding.*.yaml.")
+              help="Directory holding text_rules/ and grounding/ (dev-NN.yaml, holdout-NN.yaml).")
 @click.option("--split", type=click.Choice(["dev", "holdout", "all"]), default="all", show_default=True)
 @click.option("--failures", "show_failures", default=20, show_default=True,
               help="How many failing cases to list per table (0: none).")

@@ -1,15 +1,18 @@
 """Measure the checks against labelled corpora: precision and recall per rule.
 
-Two corpora live in eval/ (or any directory given):
-  text_rules.<split>*.yaml  sentences labelled with the text rules they violate ([] = benign)
-  grounding.<split>*.yaml   statements with the fact ids they cite and whether the facts support them
-Splits are ``dev`` (every dev*.yaml file: tune the rules on these) and ``holdout`` (every
-holdout*.yaml file: written blind to the rules, report only, never tune on them). A holdout
-that has been used for tuning is renamed into the dev split and replaced by a fresh one.
+Two corpora live in eval/ (or any directory given), one folder per kind, one file per round:
+  text_rules/<split>-<NN>.yaml  sentences labelled with the text rules they violate ([] = benign)
+  grounding/<split>-<NN>.yaml   statements with the fact ids they cite and whether the facts support them
+Splits are ``dev`` (tune the rules on these) and ``holdout`` (written blind to the rules, report only,
+never tune on them). NN is the round: holdout-07 was the seventh blind set. A holdout that has been
+used for tuning is renamed into the dev split (same round number) once the next holdout exists; no
+holdout case may appear in a dev file (``case_key`` says when two cases are the same).
+eval/MANIFEST.yaml records who wrote each file, when, and what it measured blind.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -62,7 +65,7 @@ def _load(path: Path, model: type[C]) -> list[C]:
 def corpus_files(directory: Path, kind: str, split: str) -> list[Path]:
     """The corpus files for a kind ('text_rules' or 'grounding') and split ('dev', 'holdout', 'all')."""
     splits = ("dev", "holdout") if split == "all" else (split,)
-    files = sorted(f for s in splits for f in directory.glob(f"{kind}.{s}*.yaml"))
+    files = sorted(f for s in splits for f in (directory / kind).glob(f"{s}-*.yaml"))
     if not files:
         raise PipelineError(f"no {kind} corpus for split {split!r} in {directory}; pass --corpus DIR")
     return files
@@ -155,11 +158,16 @@ class GroundingReport:
         return self.flagged_rate >= GOALS["unsupported_flagged"] and self.pass_rate >= GOALS["supported_pass"]
 
 
-FACT_SNAPSHOT = "grounding.facts.yaml"
+FACT_SNAPSHOT = "grounding/facts.yaml"
+
+
+def case_key(text: str) -> str:
+    """What makes two corpus cases the same case: the words, ignoring case, punctuation and spacing."""
+    return re.sub(r"\W+", " ", text.lower()).strip()
 
 
 def load_fact_snapshot(directory: Path) -> dict[str, FactView]:
-    """The fact texts a grounding corpus was labelled against (``eval/grounding.facts.yaml``), if kept."""
+    """The fact texts a grounding corpus was labelled against (``eval/grounding/facts.yaml``), if kept."""
     path = directory / FACT_SNAPSHOT
     if not path.is_file():
         return {}

@@ -28,10 +28,10 @@ from pipeline.evaluation import (
 from tests.conftest import ROOT, run_cli
 
 EVAL = ROOT / "eval"
-# Last blind measurement (text: holdout7; grounding: holdout6 + holdout7): recall 0.724-0.954 per
-# rule, benign flagged 8.5%, unsupported flagged 92.2%, supported passing 98.2%. The floors sit just
-# below; the goals themselves are met only on the dev split (see the README).
-HOLDOUT_FLOORS = {"recall": 0.70, "benign_fp": 0.09, "unsupported_flagged": 0.91, "supported_pass": 0.95}
+# Last blind measurement (eval/RESULTS.md, 2026-12-06: text holdout-07; grounding holdout-06 + 07):
+# recall 0.724-0.954 per rule, benign flagged 8.7%, unsupported flagged 90.8%, supported passing 97.4%.
+# The floors sit just below; the goals themselves are met only on the dev split.
+HOLDOUT_FLOORS = {"recall": 0.70, "benign_fp": 0.09, "unsupported_flagged": 0.90, "supported_pass": 0.95}
 TARGETS = {"dev": GOALS, "holdout": HOLDOUT_FLOORS}
 
 
@@ -56,6 +56,34 @@ def test_grounding_meets_goals(workspace: Workspace, split: str) -> None:
     target = TARGETS[split]
     assert report.flagged_rate >= target["unsupported_flagged"], table
     assert report.pass_rate >= target["supported_pass"], table
+
+
+@pytest.mark.parametrize(("kind", "key"), [("text_rules", "text"), ("grounding", "statement")])
+def test_no_holdout_case_appears_in_a_dev_file(kind: str, key: str) -> None:
+    import yaml
+
+    from pipeline.evaluation import case_key
+
+    def keys(split: str) -> list[tuple[str, str]]:
+        return [(f.name, case_key(c[key])) for f in corpus_files(EVAL, kind, split)
+                for c in yaml.safe_load(f.read_text(encoding="utf-8"))["cases"]]
+    dev = {k for _, k in keys("dev")}
+    holdout = keys("holdout")
+    assert holdout and not [(name, k) for name, k in holdout if k in dev]
+    assert len({k for _, k in holdout}) == len(holdout), "a case repeats across holdout files"
+
+
+def test_every_corpus_file_is_in_the_manifest() -> None:
+    import yaml
+
+    manifest = yaml.safe_load((EVAL / "MANIFEST.yaml").read_text(encoding="utf-8"))
+    files = {(p.parent.name, p.name) for p in EVAL.glob("*/*.yaml")}
+    listed = {(kind, name) for kind, entries in manifest.items() for name in entries}
+    assert files == listed
+    for kind, entries in manifest.items():
+        for name, entry in entries.items():
+            if name.startswith(("dev-", "holdout-")):
+                assert entry["split"] == name.split("-")[0] and entry["round"] == int(name[-7:-5])
 
 
 def test_corpora_cover_every_perturbation_the_issue_names() -> None:
