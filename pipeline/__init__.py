@@ -1,7 +1,5 @@
 """Grounded drafting of medical safety-review pages from a curated, cited knowledge base."""
 
-__version__ = "0.1.0"
-
 from pipeline.errors import (
     KnowledgeError,
     PageError,
@@ -21,6 +19,7 @@ from pipeline.generation import (
     generate_page,
 )
 from pipeline.knowledge.loading import load_knowledge
+from pipeline.version import __version__
 
 __all__ = [
     "BuiltPage",

@@ -15,7 +15,6 @@ from typing import Any
 
 import jinja2
 
-from pipeline import __version__
 from pipeline.checks import (
     RULES_VERSION,
     Finding,
@@ -41,6 +40,7 @@ from pipeline.settings import (
     resolve_prompts_dir,
 )
 from pipeline.store import page_path, read_sidecar, save_failed, save_page, save_rejected
+from pipeline.version import __version__
 
 
 @dataclass

@@ -26,8 +26,6 @@ from wordfreq import zipf_frequency
 
 from pipeline.checks import check_draft, check_markdown, check_sentence, has_errors
 from pipeline.checks.findings import Finding
-from pipeline.checks.grounding import normalize, tokens
-from pipeline.checks.normalize import foreign_letters, normalise
 from pipeline.draft import Draft, Section, SectionId, Statement, StatementKind
 from pipeline.drafting import Drafter, Redrafter, as_result, get_drafter
 from pipeline.errors import PatientInputError
@@ -36,6 +34,8 @@ from pipeline.knowledge.base import KnowledgeBase, normalize_name
 from pipeline.knowledge.models import Compound, Fact, FactKind, Treatment
 from pipeline.knowledge.reasoning import dataset_source_ids, drug_view, pair_notes
 from pipeline.knowledge.selection import Selection, select_facts
+from pipeline.language.normalize import foreign_letters, normalise
+from pipeline.language.words import normalize, tokens
 from pipeline.render import SECTION_ORDER, render_page
 
 MAX_MEDICATIONS = 30

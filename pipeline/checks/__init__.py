@@ -12,8 +12,8 @@ from typing import Any
 
 from pipeline.checks.document import Unit, parse_page, plain, split_sentences, strip_markers
 from pipeline.checks.findings import Finding, Severity, has_errors
-from pipeline.checks.grounding import FactView, GroundingContext, Lexicon, build_lexicon, numbers_in, tokens
-from pipeline.checks.normalize import foreign_letters, normalise
+from pipeline.checks.grounding import FactView, GroundingContext
+from pipeline.checks.lexicon import Lexicon, build_lexicon
 from pipeline.checks.rules import (
     RULE_IDS,
     RULES,
@@ -25,6 +25,8 @@ from pipeline.checks.rules import (
 )
 from pipeline.draft import Draft, StatementKind
 from pipeline.knowledge.selection import Selection
+from pipeline.language.normalize import foreign_letters, normalise
+from pipeline.language.words import numbers_in, tokens
 from pipeline.settings import SiteSettings
 
 __all__ = [

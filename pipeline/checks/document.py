@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from pipeline.checks.spans import CACHE_SIZE
+from pipeline.language.spans import CACHE_SIZE
 
 SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("intro", re.compile(r"^Is (?P<compound>.+) Safe for (?P<condition>.+) Patients\?$")),

@@ -15,31 +15,22 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TypeVar
-
-from wordfreq import zipf_frequency
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from pipeline.checks.document import Unit
 from pipeline.checks.findings import Finding, Severity
-from pipeline.checks.spans import CACHE_SIZE
-from pipeline.knowledge.base import KnowledgeBase
+from pipeline.checks.lexicon import Lexicon, Term, remember
+from pipeline.language.spans import CACHE_SIZE
+from pipeline.language.words import (
+    clauses,
+    normalize,
+    numbers_in,
+    rare_words,
+    singular,
+    tokens,
+)
 
-_WORD_NUMBERS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "twenty": "20", "thirty": "30", "hundred": "100", "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5",
-}
-_NUMBER = re.compile(r"(?<![A-Za-z0-9])(\d+(?:[.,]\d+)*)(?![A-Za-z0-9])")
-# "one" is left out: it is as often a pronoun ("one found ..., the other ...") as a number.
-_NUMBER_WORD = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                          r"twenty|thirty|hundred)\b", re.IGNORECASE)
-_ONE_UNIT = re.compile(r"\bone\s+(?:hours?|days?|weeks?|months?|years?|minutes?|percent|dose|in\s+\d+)\b",
-                       re.IGNORECASE)
-_PHASE = re.compile(r"\b(?:phase|schedule|type|stage|grade|class|tier|level)\s+(i{1,3}|iv|v|\d)\b", re.IGNORECASE)
-# Codes mixing letters and digits (genes, enzymes, ATC codes) must be copied exactly from the facts.
-_CODE = re.compile(r"\b(?=[A-Za-z0-9-]*[A-Za-z])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
 # "nor" continues a "neither" rather than undoing it, so it is not a negator here.
 _NEGATION = re.compile(r"\b(no|not|never|neither|none|cannot|without|lacks?|absent|omitting|omits)\b|n't\b",
                        re.IGNORECASE)
@@ -51,18 +42,12 @@ _NON = re.compile(r"\bnon-?([a-z]+)", re.IGNORECASE)
 _CONTINUATION = re.compile(r"^(?:has|have|had|is|are|was|were|lists|records|gives|does|did|warns|notes|states|"
                            r"describes|calls|carries|reports|it|its|they|their|this|these|those|so|of|for|with)\b",
                            re.IGNORECASE)
-_CLAUSE = re.compile(r";|:|(?<=[a-z0-9)]\.)\s+(?=[A-Z])|,\s*(?:so|and|but|while|whereas|although)\b|"
-                     r"\bbut\b|\bwhereas\b|\bwhile\b|"
-                     r"\balthough\b|\band\s+(?=(?:has|have|had|is|are|was|were|lists|records|gives|does|did|"
-                     r"warns|notes|states|describes|calls|carries|reports)\b)", re.IGNORECASE)
-_TOKEN = re.compile(r"[a-z0-9%]+")
 _STOP = frozenset([
     "a", "about", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "both", "by", "can",
     "each", "for", "from", "in", "into", "is", "it", "its", "may", "more", "most", "of", "on", "only", "or",
     "other", "such", "than", "that", "the", "their", "then", "these", "this", "those", "to", "was", "were",
     "which", "who", "with",
 ])
-MAX_TERM_WORDS = 6
 _MIN_CLAUSE_OVERLAP = 0.4
 # Direction words: a statement may not turn a fact's "raises" into "lowers".
 _OPPOSITE_PAIRS = (("increase", "decrease"), ("increased", "decreased"), ("raise", "lower"),
@@ -94,170 +79,6 @@ _QUALIFIERS = frozenset([
     "acute", "chronic", "refractory", "resistant", "bulbar", "limb", "onset", "stage", "type", "symptomatic",
     "presymptomatic", "asymptomatic", "newly", "diagnosed", "end", "terminal",
 ])
-# Words rarer than this in general English (wordfreq's Zipf scale) are technical: drug names,
-# effects, invented names. A statement may use one only if its cited facts do.
-RARE_ZIPF = 3.0
-
-
-@functools.lru_cache(maxsize=CACHE_SIZE)
-def is_rare(word: str) -> bool:
-    """True for alphabetic words of 4+ letters that are rare in general English."""
-    return len(word) >= 4 and word.isalpha() and zipf_frequency(word, "en") < RARE_ZIPF
-
-
-def rare_words(text: str) -> tuple[str, ...]:
-    """The technical words of a text, as matching (singular) tokens; rarity is judged on the word as written."""
-    raw = _TOKEN.findall(text.casefold().replace("’", "'").replace("'s ", " ").replace("'", ""))
-    return tuple(dict.fromkeys(_singular(w) for w in raw if is_rare(w) and is_rare(_singular(w))))
-
-
-def _singular(word: str) -> str:
-    if len(word) > 4 and word.isalpha():
-        if word.endswith("ies"):
-            return word[:-3] + "y"
-        if word.endswith("s") and not word.endswith(("ss", "us", "is", "ys")):
-            return word[:-1]
-    return word
-
-
-@functools.lru_cache(maxsize=CACHE_SIZE)
-def tokens(text: str) -> tuple[str, ...]:
-    """Lower-case word tokens, possessives dropped and plurals folded, for matching."""
-    folded = text.casefold().replace("’", "'").replace("'s ", " ").replace("'", "")
-    return tuple(_singular(t) for t in _TOKEN.findall(folded))
-
-
-def normalize(text: str) -> str:
-    """Tokens joined by single spaces, padded so phrases match on word boundaries."""
-    return " " + " ".join(tokens(text)) + " "
-
-
-@functools.lru_cache(maxsize=CACHE_SIZE)
-def numbers_in(text: str) -> frozenset[str]:
-    """Numbers a text states, with words and phase numerals folded to digits."""
-    found = {m.group(1).replace(",", "") for m in _NUMBER.finditer(text)}
-    found |= {_WORD_NUMBERS[m.group(1).lower()] for m in _NUMBER_WORD.finditer(text)}
-    found |= {"1" for _ in _ONE_UNIT.finditer(text)}
-    found |= {_WORD_NUMBERS.get(m.group(1).lower(), m.group(1)) for m in _PHASE.finditer(text)}
-    found |= {m.group(0).upper() for m in _CODE.finditer(text)}
-    return frozenset(found)
-
-
-@functools.lru_cache(maxsize=CACHE_SIZE)
-def clauses(text: str) -> tuple[str, ...]:
-    """A sentence cut at semicolons, colons and clause-joining conjunctions."""
-    parts = [p.strip() for p in _CLAUSE.split(text)]
-    return tuple(p for p in parts if p)
-
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-def _remember(memo: dict[K, V], key: K, compute: Callable[[], V]) -> V:
-    """``memo[key]``, computed on first use; the memo is emptied when full, so a long batch's
-    memory stays bounded."""
-    found = memo.get(key)
-    if found is None:
-        if len(memo) >= CACHE_SIZE:
-            memo.clear()
-        found = memo[key] = compute()
-    return found
-
-
-@dataclass(frozen=True)
-class Term:
-    """A recognised term: what kind it is and the key it resolves to."""
-
-    kind: str  # entity | organ | effect | claim | term (and, inside the rule, rare | number)
-    key: str
-    surface: str
-    form: str | None = None  # for entity names that denote one form of a compound ("esketamine")
-
-
-@dataclass
-class Lexicon:
-    """The medical vocabulary the grounding rule recognises, built from the knowledge base.
-
-    Also memoises its scans and grounding verdicts: the same sentences over the same facts
-    recur across a draft, its rendered page and every page of a batch.
-    """
-
-    terms: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalized phrase -> (kind, key)
-    forms: dict[str, str] = field(default_factory=dict)  # normalized entity name -> form key
-    _found: dict[str, tuple[Term, ...]] = field(default_factory=dict)
-    verdicts: dict[tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]], tuple[tuple[str, str], ...]] = (
-        field(default_factory=dict))
-
-    def add(self, phrase: str, kind: str, key: str) -> None:
-        """Register a phrase; the first kind registered for a phrase wins."""
-        norm = " ".join(tokens(phrase))
-        if norm and norm not in self.terms and len(norm.split()) <= MAX_TERM_WORDS:
-            self.terms[norm] = (kind, key)
-            self._found.clear()
-
-    def find(self, text: str) -> tuple[Term, ...]:
-        """Every term in ``text``, longest match first, without overlaps (memoised per text)."""
-        return _remember(self._found, text, lambda: tuple(self._scan(tokens(text))))
-
-    def _scan(self, words: Sequence[str]) -> list[Term]:
-        out: list[Term] = []
-        i = 0
-        while i < len(words):
-            for n in range(min(MAX_TERM_WORDS, len(words) - i), 0, -1):
-                phrase = " ".join(words[i:i + n])
-                hit = self.terms.get(phrase)
-                if hit:
-                    out.append(Term(hit[0], hit[1], phrase, self.forms.get(phrase)))
-                    i += n
-                    break
-            else:
-                i += 1
-        return out
-
-
-def build_lexicon(kb: KnowledgeBase) -> Lexicon:
-    """Entity names, organ terms, effect and claim terms, then general medical terms."""
-    lex = Lexicon()
-    groups = (("compound", kb.compounds), ("treatment", kb.treatments), ("condition", kb.conditions))
-    parts: list[tuple[str, str]] = []
-    for prefix, entities in groups:
-        for entity in entities.values():
-            key = f"{prefix}:{entity.id}"
-            for form, synonyms in getattr(entity, "forms", {}).items():
-                for synonym in synonyms:
-                    lex.add(synonym, "entity", key)
-                    lex.forms[" ".join(tokens(synonym))] = f"{key}/{form}"
-            names = [entity.id.replace("-", " "), entity.name, *entity.aliases]
-            names.append(getattr(entity, "short_name", entity.name))
-            # "neurologist or movement disorder specialist" names the condition's clinician, not a claim
-            names += [getattr(entity, "specialist", "")] if prefix == "condition" else []
-            for name in filter(None, names):
-                lex.add(name, "entity", key)
-                parts += [(part, key) for part in re.split(r"[/()]| and ", name) if len(part.strip()) > 3]
-    # Pieces of names ("Dextromethorphan" of "Dextromethorphan/quinidine") only where no entity
-    # is called that outright, whichever file was read first.
-    for part, key in parts:
-        lex.add(part, "entity", key)
-    # Effects before organ words: a phrase that names a condition or effect ("thrombocytopenia")
-    # must appear in the facts as written; only anatomy and system words ("liver", "breathing")
-    # may be supported by a fact's organ-system tag instead.
-    for term in kb.vocabulary.effect_terms:
-        lex.add(term, "effect", " ".join(tokens(term)))
-    for organ_id, organ in kb.vocabulary.organ_systems.items():
-        lex.add(organ.label, "organ", organ_id)
-        for term in organ.terms:
-            if kb.medical_terms.get(term.lower(), "anatomy") == "anatomy":
-                lex.add(term, "organ", organ_id)
-            else:
-                lex.add(term, "effect", " ".join(tokens(term)))
-    for term in kb.vocabulary.claim_terms:
-        lex.add(term, "claim", " ".join(tokens(term)))
-    for term in kb.medical_terms:
-        lex.add(term, "term", " ".join(tokens(term)))
-    return lex
-
-
 @dataclass(frozen=True)
 class FactView:
     """The parts of a fact the grounding rule needs (also what a sidecar stores)."""
@@ -338,7 +159,7 @@ def _check_framing(unit: Unit, ctx: GroundingContext) -> list[Finding]:
 def _check_supported(unit: Unit, fact_ids: list[str], ctx: GroundingContext) -> list[Finding]:
     facts = tuple((fid, ctx.facts[fid].text, ctx.facts[fid].tags) for fid in fact_ids)
     key = (unit.text, facts)
-    problems = _remember(ctx.lexicon.verdicts, key, lambda: tuple(_unsupported(unit.text, facts, ctx.lexicon)))
+    problems = remember(ctx.lexicon.verdicts, key, lambda: tuple(_unsupported(unit.text, facts, ctx.lexicon)))
     return [_finding(unit, span, why, fact_ids) for span, why in problems]
 
 
@@ -382,7 +203,7 @@ def _negated_words(clause: str) -> frozenset[str]:
             negated, pos = not negated, m.end()
         if negated:
             out |= _content(segment[pos:])
-    out |= {_singular(m.group(1).lower()) for m in _NON.finditer(clause)}
+    out |= {singular(m.group(1).lower()) for m in _NON.finditer(clause)}
     return frozenset(out)
 
 
@@ -502,7 +323,7 @@ def _reversed_directions(text: str, fact_words: set[str]) -> list[tuple[str, str
     """A direction word the facts do not use whose opposite they do ("lowered" for "elevated")."""
     out = []
     for word in dict.fromkeys(tokens(text)):
-        opposite = sorted(o for o in _OPPOSITES.get(word, ()) if _singular(o) in fact_words)
+        opposite = sorted(o for o in _OPPOSITES.get(word, ()) if singular(o) in fact_words)
         if opposite and word not in fact_words:
             out.append((word, f"reverses the direction its cited facts give ('{opposite[0]}'); keep the facts' "
                         "direction"))

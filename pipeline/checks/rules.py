@@ -20,11 +20,12 @@ from pipeline.checks.document import (
     plain,
     section_of,
 )
-from pipeline.checks.dosing import find_dosing
 from pipeline.checks.findings import Finding, Severity
-from pipeline.checks.grounding import GroundingContext, check_citations, check_grounded, normalize
-from pipeline.checks.language import find_absolute_safety, find_cure_claims, find_directives
-from pipeline.checks.spans import CACHE_SIZE, Hit
+from pipeline.checks.grounding import GroundingContext, check_citations, check_grounded
+from pipeline.language import find_absolute_safety, find_cure_claims, find_directives
+from pipeline.language.dosing import find_dosing
+from pipeline.language.spans import CACHE_SIZE, Hit
+from pipeline.language.words import normalize
 from pipeline.settings import SiteSettings
 
 # Part of every page key: raise it when a detector changes, so a batch re-checks and regenerates.

@@ -27,10 +27,6 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from pipeline.checks.dosing import find_dosing
-from pipeline.checks.language import find_absolute_safety, find_cure_claims, find_directives
-from pipeline.checks.normalize import foreign_letters, normalise
-from pipeline.checks.spans import CACHE_SIZE, Hit
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.base import KnowledgeBase, normalize_name
 from pipeline.knowledge.merging import (
@@ -57,6 +53,10 @@ from pipeline.knowledge.models import (
     Vocabulary,
 )
 from pipeline.knowledge.terms import read_medical_terms
+from pipeline.language import find_absolute_safety, find_cure_claims, find_directives
+from pipeline.language.dosing import find_dosing
+from pipeline.language.normalize import foreign_letters, normalise
+from pipeline.language.spans import CACHE_SIZE, Hit
 from pipeline.yamlfile import load_yaml
 
 M = TypeVar("M", bound=BaseModel)

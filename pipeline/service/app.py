@@ -22,7 +22,6 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from pipeline import __version__
 from pipeline.checks.findings import Finding
 from pipeline.drafting import get_drafter
 from pipeline.errors import PatientInputError, UnknownEntityError
@@ -33,6 +32,7 @@ from pipeline.service.config import ServiceConfig
 from pipeline.service.gate import Gate
 from pipeline.service.store import ReportStore, load_cipher
 from pipeline.service.worker import BuilderSpec, Worker
+from pipeline.version import __version__
 
 log = logging.getLogger("reviewgen.service")
 _REPORT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")

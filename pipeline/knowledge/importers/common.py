@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from pipeline.checks.dosing import find_dosing
-from pipeline.checks.language import find_absolute_safety, find_cure_claims, find_directives
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.merging import IMPORTED_DIR, dataset_family, imported_releases
+from pipeline.language import find_absolute_safety, find_cure_claims, find_directives
+from pipeline.language.dosing import find_dosing
 from pipeline.yamlfile import load_yaml
 
 KINDS = ("compounds", "conditions", "treatments")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.checks.spans import Hit, inside, is_negated, quoted_spans, scan
+from pipeline.language.spans import Hit, inside, is_negated, quoted_spans, scan
 
 # The condition or what it does to a person: the object of a cure claim.
 DISEASE = (

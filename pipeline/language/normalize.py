@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pipeline.checks.spans import CACHE_SIZE
+from pipeline.language.spans import CACHE_SIZE
 
 # Cyrillic and Greek letters drawn like Latin ones (lower and upper case).
 _CONFUSABLES = str.maketrans({

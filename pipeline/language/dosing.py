@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.checks.spans import Hit, inside, quoted_spans, scan
+from pipeline.language.spans import Hit, inside, quoted_spans, scan
 
 # Longest first, so that "sixteen" is not read as "six" followed by a non-unit.
 _WORD_NUMBERS = (

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.checks.grounding import is_rare
-from pipeline.checks.spans import Hit, scan
+from pipeline.language.spans import Hit, scan
+from pipeline.language.words import is_rare
 
 # Actions on a treatment, as base verbs (phrasal ones included).
 ACTIONS = (
