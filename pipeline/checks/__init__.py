@@ -10,17 +10,20 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.checks import fact_rules, page_rules, text_rules  # noqa: F401 - importing registers the rules
 from pipeline.checks.document import Unit, parse_page, plain, split_sentences, strip_markers
 from pipeline.checks.findings import Finding, Severity, has_errors
 from pipeline.checks.grounding import FactView, GroundingContext
 from pipeline.checks.lexicon import Lexicon, build_lexicon
-from pipeline.checks.rules import (
-    RULE_IDS,
+from pipeline.checks.registry import (
     RULES,
-    RULES_VERSION,
-    TEXT_ONLY_RULES,
     CheckInput,
     PageNames,
+    Rule,
+    Scope,
+    code_version,
+    register,
+    rule_ids,
     run_rules,
 )
 from pipeline.draft import Draft, StatementKind
@@ -29,15 +32,25 @@ from pipeline.language.normalize import foreign_letters, normalise
 from pipeline.language.words import numbers_in, tokens
 from pipeline.settings import SiteSettings
 
+# Derived from the registry, never listed by hand.
+RULE_IDS = rule_ids()
+TEXT_ONLY_RULES = rule_ids(Scope.SENTENCE, Scope.PAGE)  # what runs on a page without its sidecar
+SENTENCE_RULES = rule_ids(Scope.SENTENCE)  # what runs on one sentence (patient text, knowledge facts)
+# Part of every page key and sidecar: "3" plus a hash of the rules' code, so no bump can be forgotten.
+RULES_VERSION = f"3+{code_version()}"
+
 __all__ = [
     "RULES",
     "RULES_VERSION",
     "RULE_IDS",
+    "SENTENCE_RULES",
     "TEXT_ONLY_RULES",
     "FactView",
     "Finding",
     "Lexicon",
     "PageNames",
+    "Rule",
+    "Scope",
     "Severity",
     "Trusted",
     "build_lexicon",
@@ -48,6 +61,7 @@ __all__ = [
     "grounding_context",
     "has_errors",
     "page_names",
+    "register",
 ]
 
 
@@ -188,8 +202,6 @@ def _attach_citations(units: list[Unit], sidecar: Mapping[str, Any],
         out.append(Unit(unit.section, unit.text, fact_ids, framing, True, unit.citations))
     return out
 
-
-SENTENCE_RULES = ("no-dosing", "no-directive-advice", "no-absolute-safety", "no-cure-claims")
 
 
 def check_sentence(text: str, settings: SiteSettings, section: str = "bottom_line") -> list[Finding]:

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.checks.findings import Finding, Severity
-from pipeline.checks.rules import GROUP_KINDS
+from pipeline.checks.page_rules import GROUP_KINDS
 from pipeline.draft import Draft, Section, SectionId, Statement, StatementKind
 from pipeline.drafting.composer import Composer
 from pipeline.knowledge.selection import Selection

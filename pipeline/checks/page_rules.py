@@ -1,15 +1,13 @@
-"""The rule registry and the two entry points: check a draft, check a page.
+"""The rules on a page (or draft) as a whole: disclaimer, structure, completeness, provenance.
 
-Each rule has a stable id (as named in the design), a severity and a check
-function over a CheckInput. Adding a rule is adding one entry here and its tests.
+Structure covers the template (sections, order, headings, names), allowed links, citation numbers,
+every byte after References, text outside the drafted sections, disguised characters, and (for a
+draft) standard treatments named, facts placed under the right sub-heading, nothing said twice.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from pipeline.checks.document import (
     REQUIRED_SECTIONS,
@@ -21,76 +19,10 @@ from pipeline.checks.document import (
     section_of,
 )
 from pipeline.checks.findings import Finding, Severity
-from pipeline.checks.grounding import GroundingContext, check_citations, check_grounded
-from pipeline.language import find_absolute_safety, find_cure_claims, find_directives
-from pipeline.language.dosing import find_dosing
-from pipeline.language.spans import CACHE_SIZE, Hit
+from pipeline.checks.grounding import GroundingContext
+from pipeline.checks.registry import CheckInput, PageNames, Rule, Scope, register
 from pipeline.language.words import normalize
 from pipeline.settings import SiteSettings
-
-# Part of every page key: raise it when a detector changes, so a batch re-checks and regenerates.
-# 2: the text rules and grounding tuned on holdouts 3-6 (2026-11-25).
-# 3: normalised text, References and template text checked, sidecars verified (issue 14).
-RULES_VERSION = "3"
-TEXT_ONLY_RULES = ("disclaimer", "no-dosing", "no-directive-advice", "no-absolute-safety",
-                   "no-cure-claims", "structure")
-
-
-@dataclass(frozen=True)
-class PageNames:
-    """How the page must name its compound, condition and the condition's treatments."""
-
-    compound: str
-    condition: str
-    condition_short: str
-    treatments: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> aliases
-
-
-@dataclass
-class CheckInput:
-    """Everything a rule may look at; grounding and page are absent when unknown."""
-
-    units: list[Unit]
-    settings: SiteSettings
-    page: ParsedPage | None = None
-    grounding: GroundingContext | None = None
-    names: PageNames | None = None
-    is_draft: bool = False
-    required: dict[str, str] | None = None  # fact id -> what the page must state (completeness)
-    gaps: tuple[str, ...] = ()  # what the knowledge base lacks for this page
-    bibliography: dict[int, str] | None = None  # reference number -> the citation it must read (plain text)
-    disguises: tuple[str, ...] = ()  # character tricks the page needed undoing (see checks/normalize.py)
-    foreign: tuple[str, ...] = ()  # non-Latin letters left in words after normalising
-    template: dict[str, frozenset[str]] | None = None  # section -> fixed text the template renders there
-    provenance: list[Finding] = field(default_factory=list)  # sidecar entries that differ from the knowledge
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A named check with a stable id and severity."""
-
-    id: str
-    severity: Severity
-    summary: str
-    check: Callable[[CheckInput], list[Finding]]
-
-
-def _text_rule(rule_id: str, detector: Callable[[str], list[Hit]], what: str) -> Callable[[CheckInput], list[Finding]]:
-    # Detectors are pure, and the same fact sentences recur across a draft, its page and
-    # every page of a batch, so results are memoised per sentence.
-    @functools.lru_cache(maxsize=CACHE_SIZE)
-    def detect(text: str) -> tuple[Hit, ...]:
-        return tuple(detector(text))
-
-    def check(doc: CheckInput) -> list[Finding]:
-        out = []
-        for unit in doc.units:
-            for hit in detect(unit.text):
-                out.append(Finding(rule=rule_id, severity=Severity.ERROR, section=unit.section,
-                                   text=hit.text, sentence=unit.text,
-                                   message=f"{hit.reason}; {what}"))
-        return out
-    return check
 
 
 def _check_disclaimer(doc: CheckInput) -> list[Finding]:
@@ -308,45 +240,48 @@ def _check_completeness(doc: CheckInput) -> list[Finding]:
     return out
 
 
-def _grounding_rule(fn: Callable[..., list[Finding]]) -> Callable[[CheckInput], list[Finding]]:
-    def check(doc: CheckInput) -> list[Finding]:
-        return fn(doc.units, doc.grounding) if doc.grounding is not None else []
-    return check
 
 
-def _check_provenance(doc: CheckInput) -> list[Finding]:
-    return list(doc.provenance)
+@register
+class Disclaimer(Rule):
+    id = "disclaimer"
+    summary = "the medical disclaimer is present, verbatim"
+    scope = Scope.PAGE
+    rank = 10
+
+    def check(self, doc: CheckInput) -> list[Finding]:
+        return _check_disclaimer(doc)
 
 
-RULES: tuple[Rule, ...] = (
-    Rule("disclaimer", Severity.ERROR, "the medical disclaimer is present, verbatim", _check_disclaimer),
-    Rule("no-dosing", Severity.ERROR, "no dose amounts, frequencies, titration or schedules",
-         _text_rule("no-dosing", find_dosing, "pages never give doses; remove it")),
-    Rule("no-directive-advice", Severity.ERROR, "no telling the reader to start, stop, switch, take or avoid",
-         _text_rule("no-directive-advice", find_directives,
-                    "only point the reader to their clinicians; rephrase")),
-    Rule("no-absolute-safety", Severity.ERROR, "nothing declares the compound safe or unsafe for everyone",
-         _text_rule("no-absolute-safety", find_absolute_safety, "state the documented risks instead")),
-    Rule("no-cure-claims", Severity.ERROR, "no cure, miracle or guaranteed-outcome language",
-         _text_rule("no-cure-claims", find_cure_claims, "describe the evidence instead")),
-    Rule("citations", Severity.ERROR, "every factual statement cites facts given for the page",
-         _grounding_rule(check_citations)),
-    Rule("grounded", Severity.ERROR, "every statement is supported by the facts it cites",
-         _grounding_rule(check_grounded)),
-    Rule("structure", Severity.ERROR, "required sections in order, allowed links, consistent names",
-         _check_structure),
-    Rule("completeness", Severity.ERROR, "boxed warnings, approval status, required monitoring and the "
-         "interactions that apply to the standard treatments are on the page", _check_completeness),
-    Rule("provenance", Severity.ERROR, "the facts and sources a sidecar records are the knowledge base's, "
-         "unchanged", _check_provenance),
-)
-RULE_IDS = tuple(rule.id for rule in RULES)
+@register
+class Structure(Rule):
+    id = "structure"
+    summary = "required sections in order, allowed links, consistent names, nothing outside the template"
+    scope = Scope.PAGE
+    rank = 80
+
+    def check(self, doc: CheckInput) -> list[Finding]:
+        return _check_structure(doc)
 
 
-def run_rules(doc: CheckInput, only: tuple[str, ...] | None = None) -> list[Finding]:
-    """Run every registered rule (or those in ``only``) and return all findings, in rule order."""
-    findings: list[Finding] = []
-    for rule in RULES:
-        if only is None or rule.id in only:
-            findings += rule.check(doc)
-    return findings
+@register
+class Completeness(Rule):
+    id = "completeness"
+    summary = ("boxed warnings, approval status, required monitoring and the interactions that apply to the "
+               "standard treatments are on the page")
+    scope = Scope.FACTS
+    rank = 90
+
+    def check(self, doc: CheckInput) -> list[Finding]:
+        return _check_completeness(doc)
+
+
+@register
+class Provenance(Rule):
+    id = "provenance"
+    summary = "the facts and sources a sidecar records are the knowledge base's, unchanged"
+    scope = Scope.FACTS
+    rank = 100
+
+    def check(self, doc: CheckInput) -> list[Finding]:
+        return list(doc.provenance)
