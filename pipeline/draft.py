@@ -10,16 +10,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pipeline.page import SectionId
 
-class SectionId(StrEnum):
-    """Drafted sections, in page order (fixed text comes from the template)."""
-
-    PROFILE = "profile"
-    CONDITION = "condition"
-    PERSONAL = "personal"
-    LITERATURE = "literature"
-    BOTTOM_LINE = "bottom_line"
-    FAQ = "faq"
+__all__ = ["Draft", "Section", "SectionId", "Statement", "StatementKind"]
 
 
 class StatementKind(StrEnum):

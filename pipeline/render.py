@@ -15,14 +15,14 @@ from typing import Any
 import jinja2
 
 from pipeline.checks.document import escape_markdown, headline
-from pipeline.draft import Draft, SectionId, Statement
+from pipeline.draft import Draft, Statement
 from pipeline.errors import TemplateError
 from pipeline.knowledge.selection import Selection
+from pipeline.page import DRAFT_ORDER, GROUPS
 from pipeline.settings import SiteSettings
 
 PAGE_TEMPLATE = "page.md.j2"
-SECTION_ORDER = (SectionId.PROFILE, SectionId.CONDITION, SectionId.PERSONAL,
-                 SectionId.LITERATURE, SectionId.BOTTOM_LINE, SectionId.FAQ)
+SECTION_ORDER = DRAFT_ORDER  # kept for callers; the layout lives in pipeline/page.py
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,8 @@ def render_page(draft: Draft, selection: Selection, settings: SiteSettings,
         "condition": selection.condition,
         "site": settings,
         "sections": sections,
+        "groups": {k: {"title": g.heading(selection.compound.name, selection.condition.short_name),
+                       "bullets": g.bullets} for k, g in GROUPS.items()},
         "references": [
             {"number": n, "citation": selection.sources[sid].citation()} for n, sid in references
         ],

@@ -11,22 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.language.spans import CACHE_SIZE
+from pipeline.page import DRAFTED_SECTIONS, REQUIRED_SECTIONS, SECTION_PATTERNS, TITLE
 
-SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("intro", re.compile(r"^Is (?P<compound>.+) Safe for (?P<condition>.+) Patients\?$")),
-    ("profile", re.compile(r"^General Safety Profile of (?P<compound>.+)$")),
-    ("condition", re.compile(r"^Safety Considerations for (?P<short>.+) Patients Specifically$")),
-    ("personal", re.compile(r"^Your Medications and Concerns$")),
-    ("literature", re.compile(r"^What the Published Literature Shows$")),
-    ("bottom_line", re.compile(r"^Bottom Line on Safety$")),
-    ("disclaimer", re.compile(r"^Medical Disclaimer$")),
-    ("faq", re.compile(r"^Frequently Asked Questions$")),
-    ("references", re.compile(r"^References$")),
-]
-REQUIRED_SECTIONS = ("intro", "profile", "condition", "literature", "bottom_line",
-                     "disclaimer", "faq", "references")
-DRAFTED_SECTIONS = ("profile", "condition", "personal", "literature", "bottom_line", "faq")
-TITLE = re.compile(r"^Is (?P<compound>.+) Safe for (?P<condition>.+) Patients\? — Research Review$")
+__all__ = ["DRAFTED_SECTIONS", "REQUIRED_SECTIONS", "SECTION_PATTERNS", "TITLE", "ParsedPage", "Unit", "headline",
+           "parse_page", "plain", "section_of", "split_sentences", "strip_markers"]
 
 def headline(name: str) -> str:
     """A condition's short name as a heading word: 'hypertension' -> 'Hypertension', 'bipolar disorder' ->

@@ -22,6 +22,7 @@ from pipeline.checks.findings import Finding, Severity
 from pipeline.checks.grounding import GroundingContext
 from pipeline.checks.registry import CheckInput, PageNames, Rule, Scope, register
 from pipeline.language.words import normalize
+from pipeline.page import GROUP_KINDS
 from pipeline.settings import SiteSettings
 
 
@@ -186,20 +187,6 @@ def _draft_structure(units: list[Unit], names: PageNames) -> list[Finding]:
             out.append(_structure_finding("condition", name, f"standard treatment {name!r} is not named; "
                                           "discuss every standard treatment of the condition"))
     return out
-
-
-# Which kinds of fact belong under each sub-heading: a monitoring bullet rests on monitoring facts.
-GROUP_KINDS: dict[str, frozenset[str]] = {
-    "interactions": frozenset({"indication", "interaction", "evidence", "safety", "boxed-warning",
-                               "contraindication", "property", "class", "monitoring", "regulatory"}),
-    "disease-risks": frozenset({"safety", "disease", "boxed-warning", "contraindication", "property", "class",
-                                "interaction", "regulatory"}),
-    "monitoring": frozenset({"monitoring"}),
-    "evidence": frozenset({"evidence"}),
-    "mechanism": frozenset({"mechanism", "class"}),
-    "sources-of-data": frozenset({"evidence", "regulatory", "class"}),
-    "condition-evidence": frozenset({"evidence"}),
-}
 
 
 def _placement(units: list[Unit], grounding: GroundingContext | None) -> list[Finding]:

@@ -13,6 +13,7 @@ from pipeline.draft import Draft, Section, SectionId, Statement, StatementKind
 from pipeline.knowledge.models import EvidenceTier, Fact, FactKind
 from pipeline.knowledge.reasoning import Basis, Note, no_record_facts
 from pipeline.knowledge.selection import Selection, TreatmentFacts
+from pipeline.page import PROFILE_GROUPS
 
 TIER_WORDING: dict[EvidenceTier, str] = {
     EvidenceTier.APPROVED: "an approved indication",
@@ -27,14 +28,6 @@ TIER_WORDING: dict[EvidenceTier, str] = {
     EvidenceTier.HARM: "a controlled trial that found harm",
     EvidenceTier.NONE: "no condition-specific clinical data",
 }
-PROFILE_GROUPS: tuple[tuple[str, frozenset[FactKind]], ...] = (
-    ("boxed-warning", frozenset({FactKind.BOXED_WARNING})),
-    ("contraindications", frozenset({FactKind.CONTRAINDICATION})),
-    ("safety", frozenset({FactKind.SAFETY})),
-    ("label-interactions", frozenset({FactKind.INTERACTION})),
-    ("properties", frozenset({FactKind.PROPERTY})),
-    ("regulatory", frozenset({FactKind.REGULATORY})),
-)
 RISK_KINDS = (FactKind.BOXED_WARNING, FactKind.CONTRAINDICATION, FactKind.SAFETY)
 
 
@@ -109,8 +102,8 @@ class Composer:
             # a dataset's indication table is only the fallback for approval status: labels say it better
             facts = [f for f in facts if not f.id.endswith(".regulatory.drugcentral-indications")]
         out = [_fact(f, "class") for f in sel.of_kind(tuple(facts), FactKind.CLASS)]
-        for group, kinds in PROFILE_GROUPS:
-            out += [_fact(f, group) for f in facts if f.kind in kinds]
+        for group, kind in PROFILE_GROUPS:
+            out += [_fact(f, group) for f in facts if f.kind.value == kind]
         if not any(f.kind in RISK_KINDS for f in facts):
             out.append(_framing(f"The sources used for this page hold no general safety summary for "
                                 f"{sel.compound.short_name}.", "safety"))

@@ -17,10 +17,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.checks.findings import Finding, Severity
-from pipeline.checks.page_rules import GROUP_KINDS
 from pipeline.draft import Draft, Section, SectionId, Statement, StatementKind
 from pipeline.drafting.composer import Composer
 from pipeline.knowledge.selection import Selection
+from pipeline.page import GROUP_KINDS
 
 # list field -> (page section, group)
 LISTS: dict[str, tuple[SectionId, str | None]] = {
