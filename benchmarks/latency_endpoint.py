@@ -56,7 +56,7 @@ def serve(answers: dict[tuple[str, str], bytes], latency: float, conn: Connectio
 def prepared_answers(kb_dir: Path, prompts: Path, pages: int) -> dict[tuple[str, str], bytes]:
     """What a well-behaved model answers for each of the first ``pages`` pairs."""
     from pipeline import Workspace
-    from pipeline.generation import all_pairs
+    from pipeline.workspace import all_pairs
     from tests.fake_openai import completion
     from tests.llm_answers import good_answer
 

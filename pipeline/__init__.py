@@ -1,5 +1,6 @@
 """Grounded drafting of medical safety-review pages from a curated, cited knowledge base."""
 
+from pipeline.build import BuiltPage, Outcome, PageResult, build_page, check_page, generate_page
 from pipeline.errors import (
     KnowledgeError,
     PageError,
@@ -8,18 +9,9 @@ from pipeline.errors import (
     TemplateError,
     UnknownEntityError,
 )
-from pipeline.generation import (
-    BuiltPage,
-    Outcome,
-    PageResult,
-    Workspace,
-    all_pairs,
-    build_page,
-    check_page,
-    generate_page,
-)
 from pipeline.knowledge.loading import load_knowledge
 from pipeline.version import __version__
+from pipeline.workspace import Workspace, all_pairs
 
 __all__ = [
     "BuiltPage",

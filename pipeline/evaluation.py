@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pipeline.checks import SENTENCE_RULES, check_sentence, check_statement
 from pipeline.checks.grounding import FactView
 from pipeline.errors import PipelineError
-from pipeline.generation import Workspace
+from pipeline.workspace import Workspace
 from pipeline.yamlfile import load_yaml
 
 # The goals the checks must meet (issue: measured checker).

@@ -16,14 +16,24 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from pipeline.checks import FactView, Finding, Severity, Trusted, check_markdown, grounding_context, page_names
+from pipeline.checks import (
+    RULES_VERSION,
+    FactView,
+    Finding,
+    Severity,
+    Trusted,
+    check_markdown,
+    grounding_context,
+    page_names,
+)
 from pipeline.checks.document import DRAFTED_SECTIONS, parse_page
 from pipeline.draft import Draft
 from pipeline.errors import PageError, PipelineError
 from pipeline.knowledge.selection import Selection, select_facts
 from pipeline.render import render_page
+from pipeline.version import __version__
 
-__all__ = ["check_saved", "fact_hash", "trusted_inputs", "validate_sidecar"]
+__all__ = ["build_sidecar", "check_saved", "fact_hash", "trusted_inputs", "validate_sidecar"]
 
 
 class _Entity(BaseModel):
@@ -57,10 +67,14 @@ class _Statement(BaseModel):
     rendered: str | None = None
 
 
+SIDECAR_SCHEMA = 1  # raise when the sidecar's shape changes; a sidecar of another version is refused
+
+
 class _Sidecar(BaseModel):
     """The parts of a sidecar the checks read; anything else is provenance for people."""
 
     model_config = ConfigDict(extra="allow")
+    schema_version: int
     compound: _Entity
     condition: _Entity
     facts: dict[str, _Fact]
@@ -74,8 +88,8 @@ class _Sidecar(BaseModel):
 def validate_sidecar(data: Any, path: Path | str) -> dict[str, Any]:
     """The sidecar if it has the shape the checks read; PageError naming the first bad field otherwise."""
     try:
-        _Sidecar.model_validate(data)
-        for number in (data.get("references") or {}):
+        sidecar = _Sidecar.model_validate(data)
+        for number in sidecar.references:
             int(number)
     except ValidationError as exc:
         err = exc.errors()[0]
@@ -85,6 +99,9 @@ def validate_sidecar(data: Any, path: Path | str) -> dict[str, Any]:
     except (TypeError, ValueError):
         raise PageError(f"{path}: sidecar field 'references' must map reference numbers to source ids; "
                         "regenerate the page") from None
+    if sidecar.schema_version != SIDECAR_SCHEMA:
+        raise PageError(f"{path}: sidecar schema_version {sidecar.schema_version} is not the one this version "
+                        f"reads ({SIDECAR_SCHEMA}); regenerate the page with this version")
     result: dict[str, Any] = data
     return result
 
@@ -177,3 +194,49 @@ def check_saved(ws: Any, markdown: str, sidecar: dict[str, Any] | None,
         return check_markdown(markdown, ws.settings, None, None, known_citations=citations)
     validate_sidecar(sidecar, Path(path).with_suffix(".json"))
     return check_markdown(markdown, ws.settings, sidecar, ws.lexicon, trusted=trusted_inputs(ws, sidecar))
+
+
+def build_sidecar(ws: Any, sel: Selection, draft: Draft, drafter: str, markdown: str | None,
+                  rendered: list[str], references: list[tuple[int, str]]) -> dict[str, Any]:
+    """The provenance sidecar of a built page: what it rests on, how it was made, what it had to carry."""
+    statements = [
+        {"section": section.id.value, "group": st.group, "label": st.label, "kind": st.kind.value,
+         "fact_ids": st.fact_ids, "text": st.text}
+        for section in draft.sections for st in section.statements
+    ]
+    if rendered:  # empty when the draft failed before rendering
+        for entry, text in zip(statements, rendered, strict=True):
+            entry["rendered"] = text
+    ctx = grounding_context(sel, ws.lexicon, ws.settings)
+    licenses = sorted({s.license for s in sel.sources.values() if s.license})
+    return {
+        "schema_version": SIDECAR_SCHEMA,
+        "status": "draft",
+        "compound": {"id": sel.compound.id, "name": sel.compound.name,
+                     "short_name": sel.compound.short_name},
+        "condition": {"id": sel.condition.id, "name": sel.condition.name,
+                      "short_name": sel.condition.short_name,
+                      "specialist": sel.condition.specialist},
+        "drafter": drafter,
+        "generator": {"package": "reviewgen", "version": __version__},
+        "rules_version": RULES_VERSION,
+        "hashes": {
+            "facts": sel.digest(),
+            "templates": ws.templates_hash,
+            "settings": ws.settings_hash,
+            "page": hashlib.sha256(markdown.encode()).hexdigest() if markdown else None,
+        },
+        "page_entities": sorted(ctx.page_entities),
+        "page_names": [sel.compound.name, *sel.compound.aliases, sel.condition.name, sel.condition.specialist,
+                       *(tf.treatment.name for tf in sel.treatments)],
+        "facts": {fid: {"kind": f.kind.value, "text": f.text, "tags": list(f.tags),
+                        "sources": list(f.sources)} for fid, f in sel.facts.items()},
+        "sources": {sid: {"type": s.type.value, "citation": s.citation(), "license": s.license}
+                    for sid, s in sel.sources.items()},
+        "licenses": licenses,
+        "excluded_sources": sorted(getattr(sel, "excluded_sources", ())),
+        "references": {str(n): sid for n, sid in references},
+        "completeness": {"required": dict(sel.required), "gaps": list(sel.gaps)},
+        "statements": statements,
+        "attempts": 1,
+    }

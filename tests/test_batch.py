@@ -15,12 +15,12 @@ import pytest
 import yaml
 
 from pipeline import Workspace
-from pipeline.batch import run_batch
+from pipeline.batch.runner import run_batch
 from pipeline.drafting import get_drafter
 from pipeline.drafting.config import LLMSettings
 from pipeline.drafting.llm import LLMDrafter
-from pipeline.generation import all_pairs
 from pipeline.knowledge.selection import select_facts
+from pipeline.workspace import all_pairs
 from tests.conftest import PROMPTS, ROOT, run_cli
 from tests.fake_openai import FakeOpenAI
 from tests.llm_answers import pair_responder
@@ -174,8 +174,8 @@ def test_batch_api_mode_round_trip_with_reask_and_resume(workspace: Workspace, f
                                                          tmp_path: Path) -> None:
     import json as _json
 
-    from pipeline.batch import plan
-    from pipeline.batchapi import BatchApiRun, state_path
+    from pipeline.batch.provider import BatchApiRun, state_path
+    from pipeline.batch.runner import plan
     from tests.fake_openai import completion
     from tests.llm_answers import good_answer
 
@@ -215,7 +215,7 @@ def test_batch_api_mode_round_trip_with_reask_and_resume(workspace: Workspace, f
 
 def test_a_page_that_does_not_match_its_sidecar_is_regenerated(workspace: Workspace, tmp_path: Path) -> None:
     """A kill between the page's rename and the sidecar's leaves a page its sidecar does not describe."""
-    from pipeline.review import approve_page
+    from pipeline.review.state import approve_page
 
     pairs = [("ketamine", "als"), ("ketamine", "parkinsons")]
     run_batch(workspace, pairs, get_drafter("composer"), tmp_path)

@@ -4,7 +4,7 @@ tests/clinical/expectations.yaml was written by an independent clinical reviewer
 guidelines, without reading the knowledge base or any page: pairs, and for each the items (boxed
 warnings, interactions with the condition's standard treatments, monitoring, approval status) as patterns
 one paragraph or bullet of the page must match. The floor is the coverage measured on the reviewed
-knowledge base (84.5%, 180 of 213, 2026-12-06); the goal of 95% is not met (see the README).
+knowledge base (84.5%, 180 of 213, 2026-12-06); the goal of 95% is not met (see docs/evaluation.md).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 dev*.yaml corpora are what the rules were tuned on: they are held to the goals. holdout*.yaml
 corpora were written blind to the rules and are never tuned on: they measure how the rules
 generalise, and are held to floors at their last measured level (below the goals for recall
-and for unsupported statements flagged; see the README) so that a change that makes the rules
+and for unsupported statements flagged; see eval/RESULTS.md) so that a change that makes the rules
 generalise worse fails.
 """
 
@@ -80,7 +80,7 @@ def test_every_corpus_file_is_in_the_manifest() -> None:
     files = {(p.parent.name, p.name) for p in EVAL.glob("*/*.yaml")}
     listed = {(kind, name) for kind, entries in manifest.items() for name in entries}
     assert files == listed
-    for kind, entries in manifest.items():
+    for entries in manifest.values():
         for name, entry in entries.items():
             if name.startswith(("dev-", "holdout-")):
                 assert entry["split"] == name.split("-")[0] and entry["round"] == int(name[-7:-5])

@@ -13,10 +13,10 @@ import pytest
 import yaml
 
 from pipeline import Workspace, generate_page
+from pipeline.build import check_page
 from pipeline.errors import ApprovalRefusedError, KnowledgeError, PageError
-from pipeline.generation import check_page
 from pipeline.knowledge.loading import load_knowledge
-from pipeline.review import approve_page
+from pipeline.review.state import approve_page
 from tests.conftest import run_cli
 
 CLAIM = "Take 500 mg of ketamine twice daily; it is completely safe and cures ALS."
@@ -190,3 +190,12 @@ def test_knowledge_validate_rejects_disguised_fact_text(kb_copy: Path, text: str
 def test_a_page_error_names_the_file(workspace: Workspace, tmp_path: Path) -> None:
     with pytest.raises(PageError, match="cannot read page"):
         check_page(tmp_path / "missing.md", workspace=workspace)
+
+
+def test_a_sidecar_of_another_schema_version_is_refused(out: Path) -> None:
+    sidecar = _page(out).with_suffix(".json")
+    data = json.loads(sidecar.read_text())
+    data["schema_version"] = 99
+    sidecar.write_text(json.dumps(data))
+    result = run_cli("check", str(_page(out)), cwd=out.parent)
+    assert result.returncode == 2 and "schema_version 99" in result.stderr, result.stderr

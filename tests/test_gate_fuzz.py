@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from pipeline import Workspace, generate_page
+from pipeline.build import check_page
 from pipeline.checks import check_sentence
 from pipeline.errors import ApprovalRefusedError
-from pipeline.generation import check_page
-from pipeline.review import approve_page
+from pipeline.review.state import approve_page
 from tests.conftest import run_cli
 
 SENTENCES = [

@@ -31,7 +31,7 @@ RECORDER = vcr.VCR(
 
 
 def local_drafter(**overrides: object) -> LLMDrafter:
-    """The settings the README gives for the local model."""
+    """The settings docs/models.md gives for the local model."""
     settings = {"base_url": LOCAL_URL, "model": "local", "temperature": 0.0, "max_tokens": 2500,
                 "timeout": 300.0, "allow_text": False, "max_retries": 0, **overrides}
     return LLMDrafter(LLMSettings.model_validate(settings), prompts_dir=PROMPTS)

@@ -193,7 +193,7 @@ def test_a_model_drafter_drafts_the_page_but_never_sees_the_patient(workspace: W
 
 
 def _cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.service.cli", *args, "--knowledge", str(ROOT / "knowledge"),
+    return subprocess.run([sys.executable, "-m", "pipeline", *args, "--knowledge", str(ROOT / "knowledge"),
                            "--prompts", str(PROMPTS)], cwd=cwd, capture_output=True, text=True, input=stdin,
                           timeout=120)
 

@@ -14,13 +14,13 @@ import yaml
 
 from pipeline import Workspace, generate_page
 from pipeline.errors import ApprovalRefusedError, ReviewConflictError, ReviewError
-from pipeline.review import (
+from pipeline.review.diff import diff_page, fact_changes
+from pipeline.review.state import (
     approve_page,
     list_pages,
     read_state,
     reject_page,
 )
-from pipeline.review_diff import diff_page, fact_changes
 from pipeline.store import approved_page_path, history_path, page_path, review_lock_path
 from tests.conftest import PROMPTS, run_cli
 
@@ -29,26 +29,9 @@ FACT_ID = "ketamine.safety.respiratory"
 FACT_PHRASE = "respiratory depression and apnea"
 
 
-WRAPPER = ("from pipeline.cli import cli; from pipeline.review_cli import review; "
-           "cli.add_command(review); cli(prog_name='reviewgen')")
-
-
-def _registered() -> bool:
-    from pipeline.cli import cli
-
-    return "review" in cli.commands
-
-
 def run_review(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """`python -m pipeline review ...` as a user runs it.
-
-    Until pipeline/cli.py registers the group, the same CLI is assembled in a wrapper that does
-    exactly what the registration line does, so these tests hold before and after it lands.
-    """
-    if _registered():
-        return run_cli("review", *args, cwd=cwd)
-    return subprocess.run([sys.executable, "-c", WRAPPER, "review", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+    """`python -m pipeline review ...` as a user runs it."""
+    return run_cli("review", *args, cwd=cwd)
 
 
 @pytest.fixture
@@ -246,12 +229,12 @@ def test_a_held_lock_is_a_conflict_not_a_wait_forever(workspace: Workspace, out:
 
 
 def test_a_failed_write_is_a_one_line_error_and_no_decision(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.review
+    import pipeline.review.state
 
     def full_disk(path: Path, data: str, sync_dir: bool = True) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline.review, "atomic_write", full_disk)
+    monkeypatch.setattr(pipeline.review.state, "atomic_write", full_disk)
     with pytest.raises(ReviewError, match="could not write the decision"):
         reject_page(out, "ketamine", "als", reviewer="bob", note="vague")
     monkeypatch.undo()
@@ -310,7 +293,7 @@ def test_cli_refuses_approval_with_a_hand_added_dosing_sentence(tmp_path: Path) 
 def test_cli_concurrent_approvals_one_wins_one_conflicts(tmp_path: Path) -> None:
     page = tmp_path / run_cli("generate", "ketamine", "als", cwd=tmp_path).stdout.strip()
     args = ["approve", "ketamine", "als", "--note", "race"]
-    base = [sys.executable, *(("-m", "pipeline") if _registered() else ("-c", WRAPPER)), "review"]
+    base = [sys.executable, "-m", "pipeline", "review"]
     procs = [subprocess.Popen([*base, *args, "--reviewer", name], cwd=tmp_path, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
              for name in ("alice", "bob")]
@@ -347,7 +330,7 @@ def test_cli_list_statuses_and_byte_identical_regeneration(tmp_path: Path) -> No
     (("approve", "ketamine", "als", "--reviewer", "a"), 2, "no page for ketamine x als; generate it first"),
     (("reject", "ketamine", "als", "--reviewer", "a", "--note", ""), 2, "--note is required"),
     (("list", "--out", "nowhere"), 2, "nowhere: no such outputs directory"),
-    (("report", "--out", "r.html", "--outputs", "nowhere"), 2, "nowhere: no such outputs directory"),
+    (("dashboard", "--html", "r.html", "--out", "nowhere"), 2, "nowhere: no such outputs directory"),
 ])
 def test_cli_errors_are_one_line(tmp_path: Path, args: tuple[str, ...], code: int, message: str) -> None:
     result = run_review(*args, cwd=tmp_path)

@@ -60,9 +60,9 @@ def test_the_same_id_cannot_be_registered_twice(weasel: None) -> None:
 
 def test_groupings_are_derived_from_the_registry() -> None:
     assert SENTENCE_RULES == ("no-dosing", "no-directive-advice", "no-absolute-safety", "no-cure-claims")
-    assert TEXT_ONLY_RULES == ("disclaimer", *SENTENCE_RULES, "structure")
-    assert RULE_IDS == ("disclaimer", *SENTENCE_RULES, "citations", "grounded", "structure", "completeness",
-                        "provenance")
+    assert ("disclaimer", *SENTENCE_RULES, "structure") == TEXT_ONLY_RULES
+    assert ("disclaimer", *SENTENCE_RULES, "citations", "grounded", "structure", "completeness",
+                        "provenance") == RULE_IDS
     assert all(r.summary and r.severity for r in RULES)
 
 

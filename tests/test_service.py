@@ -56,7 +56,7 @@ class Server:
         env = {**os.environ, **self.env, **extra_env}
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "pipeline.service.cli", "serve", "--port", str(self.port),
+                [sys.executable, "-m", "pipeline", "serve", "--port", str(self.port),
                  "--knowledge", str(ROOT / "knowledge"), "--prompts", str(PROMPTS)],
                 cwd=self.cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
@@ -369,14 +369,14 @@ def _rows(data_dir: Path) -> int:
 def test_bad_settings_stop_the_server_with_a_clear_message(tmp_path: Path, env: dict[str, str], message: str) -> None:
     (tmp_path / "a-file").write_text("not a directory")
     srv = _server(tmp_path, **env)
-    result = subprocess.run([sys.executable, "-m", "pipeline.service.cli", "serve", "--port", str(free_port()),
+    result = subprocess.run([sys.executable, "-m", "pipeline", "serve", "--port", str(free_port()),
                              "--knowledge", str(ROOT / "knowledge"), "--prompts", str(PROMPTS)],
                             cwd=tmp_path, env={**os.environ, **srv.env}, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and message in result.stderr, result.stderr
 
 
 def _serve_once(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.service.cli", "serve", "--port", str(free_port()),
+    return subprocess.run([sys.executable, "-m", "pipeline", "serve", "--port", str(free_port()),
                            "--knowledge", str(ROOT / "knowledge"), "--prompts", str(PROMPTS), *args],
                           cwd=tmp_path, env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
 

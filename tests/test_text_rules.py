@@ -18,8 +18,8 @@ import pytest
 
 from pipeline.checks import check_markdown
 from pipeline.checks.document import split_sentences
-from pipeline.language.dosing import find_dosing
 from pipeline.language import find_absolute_safety, find_cure_claims, find_directives
+from pipeline.language.dosing import find_dosing
 from pipeline.language.spans import Hit
 from pipeline.settings import SiteSettings, load_settings
 

@@ -19,7 +19,6 @@ after the merge, and every issue names the file it came from.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,9 +42,7 @@ from pipeline.knowledge.models import (
     Condition,
     EvidenceFile,
     Fact,
-    FactKind,
     InteractionFile,
-    LabelSection,
     Pharmacology,
     Source,
     SourceType,
@@ -53,10 +50,7 @@ from pipeline.knowledge.models import (
     Vocabulary,
 )
 from pipeline.knowledge.terms import read_medical_terms
-from pipeline.language import find_absolute_safety, find_cure_claims, find_directives
-from pipeline.language.dosing import find_dosing
-from pipeline.language.normalize import foreign_letters, normalise
-from pipeline.language.spans import CACHE_SIZE, Hit
+from pipeline.knowledge.validation import PHARMACOLOGY, check_fact, check_plain
 from pipeline.yamlfile import load_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -72,7 +66,6 @@ REQUIRED_SOURCE_FIELDS: dict[SourceType, tuple[str, ...]] = {
     SourceType.PAPER: ("journal", "year"),
     SourceType.AGENCY: ("publisher",),
 }
-PHARMACOLOGY = "pharmacology.yaml"
 
 
 class _Collector:
@@ -246,7 +239,7 @@ def _read_source_file(c: _Collector, path: Path, out: dict[str, Source]) -> None
             if getattr(src, needed) in (None, ""):
                 c.add(path, f"{where}.{needed}",
                       f"a {src.type.value} source needs '{needed}' so readers can find it")
-        _check_plain(c, path, f"{where}.citation", src.citation())
+        check_plain(c, path, f"{where}.citation", src.citation())
         out[src.id] = src
 
 
@@ -402,89 +395,12 @@ def _index_facts(c: _Collector, kb: KnowledgeBase, root: Path, located: list[Loc
     """Check every fact where it was written and index it by id."""
     for lf in located:
         fact, path, where = lf.fact, lf.path, lf.where
-        _check_fact(c, kb, fact, path, where)
+        check_fact(c, kb, fact, path, where)
         if fact.id in kb.facts:
             c.add(path, f"{where}.id", f"duplicate fact id {fact.id!r} (first in {kb.fact_files[fact.id]})")
             continue
         kb.facts[fact.id] = fact
         kb.fact_files[fact.id] = str(path.relative_to(root))
-
-
-def _check_fact(c: _Collector, kb: KnowledgeBase, fact: Fact, path: Path, where: str) -> None:
-    if not fact.sources:
-        c.add(path, f"{where}.sources", "a fact needs at least one source from sources.yaml")
-    for sid in fact.sources:
-        if sid not in kb.sources:
-            c.add(path, f"{where}.sources", f"unknown source {sid!r}; add it to sources.yaml")
-    for tag in fact.tags:
-        if tag not in kb.vocabulary.organ_systems:
-            c.add(path, f"{where}.tags",
-                  f"tag {tag!r} is not in vocabulary.yaml organ_systems; use one of them or add it there")
-    if fact.origin is not None and fact.origin.dataset not in kb.sources:
-        c.add(path, f"{where}.origin.dataset", f"unknown dataset {fact.origin.dataset!r}; add it to sources.yaml")
-    if fact.stage is not None and fact.stage not in kb.vocabulary.stages:
-        c.add(path, f"{where}.stage", f"stage {fact.stage!r} is not in vocabulary.yaml stages")
-    text = _check_plain(c, path, f"{where}.text", fact.text)
-    for hit in _dosing(text):
-        c.add(path, f"{where}.text",
-              f"contains dosing ({hit.text!r}); facts never carry doses, frequencies or titration")
-    for rule, hit in _page_rules(text):
-        c.add(path, f"{where}.text", f"the page rule {rule} would reject {hit.text!r} ({hit.reason}); attribute it "
-              "to its source without instructing the reader ('the label contraindicates...', 'the label warns...')")
-    _check_pharmacology_fields(c, kb, fact, path, where)
-
-
-def _check_plain(c: _Collector, path: Path, where: str, text: str) -> str:
-    """Text that reaches a page is plain: a disguise (entity, full-width digits, soft hyphen, look-alike letter)
-    would hide a dose from the rules. Returns the text as a reader sees it, for the rules to read."""
-    normal = normalise(text)
-    if normal.disguises:
-        c.add(path, where, f"uses {', '.join(normal.disguises)}; write plain text (as normalised: {normal.text!r})")
-    foreign = foreign_letters(normal.text)
-    if foreign:
-        c.add(path, where, f"words spelt with non-Latin letters ({', '.join(foreign)}); write them in Latin letters")
-    return normal.text
-
-
-def _check_pharmacology_fields(c: _Collector, kb: KnowledgeBase, fact: Fact, path: Path, where: str) -> None:
-    """Classes, properties and targets come from the controlled vocabulary; label facts name their section."""
-    ph = kb.pharmacology
-    for name in fact.classes:
-        if name not in ph.classes:
-            c.add(path, f"{where}.classes", f"unknown class {name!r}; use one from {PHARMACOLOGY} or add it there")
-    for name in fact.properties:
-        if name not in ph.properties:
-            c.add(path, f"{where}.properties",
-                  f"unknown property {name!r}; use one from {PHARMACOLOGY} or add it there")
-    for name in fact.targets:
-        if not (name in ph.classes or name in ph.properties or name in kb.compounds or name in kb.treatments):
-            c.add(path, f"{where}.targets", f"unknown target {name!r}: not a class or property in {PHARMACOLOGY}, "
-                  "nor a compound or treatment id")
-    labels = [s for s in fact.sources if s in kb.sources and kb.sources[s].type is SourceType.LABEL]
-    if fact.kind is FactKind.BOXED_WARNING and (not labels or fact.section is not LabelSection.BOXED_WARNING):
-        c.add(path, f"{where}.section", "a boxed-warning fact cites a label and has section: boxed-warning")
-    if fact.kind is FactKind.BOXED_WARNING and "boxed warning" not in fact.text.lower():
-        c.add(path, f"{where}.text", "a boxed-warning fact says 'boxed warning' in its text, so a reader and the "
-              "grounding rule see what it is")
-    if (fact.kind is FactKind.CONTRAINDICATION and labels
-            and fact.section not in (LabelSection.CONTRAINDICATIONS, LabelSection.BOXED_WARNING)):
-        c.add(path, f"{where}.section", "a contraindication from a label has section: contraindications")
-    if fact.section is not None and not labels:
-        c.add(path, f"{where}.section", "only a fact citing a label source names a label section")
-
-
-@functools.lru_cache(maxsize=CACHE_SIZE)
-def _page_rules(text: str) -> tuple[tuple[str, Hit], ...]:
-    """The sentence rules a page applies, other than dosing: a fact that trips one can never be shown."""
-    return tuple([("no-directive-advice", h) for h in find_directives(text)]
-                 + [("no-absolute-safety", h) for h in find_absolute_safety(text)]
-                 + [("no-cure-claims", h) for h in find_cure_claims(text)])
-
-
-@functools.lru_cache(maxsize=CACHE_SIZE)
-def _dosing(text: str) -> tuple[Hit, ...]:
-    """The dosing detector is pure and slow on thousands of imported facts: re-loads in one process reuse it."""
-    return tuple(find_dosing(text))
 
 
 def iter_facts(kb: KnowledgeBase, ids: Iterable[str]) -> list[Fact]:

@@ -25,7 +25,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pipeline.checks.findings import Finding
 from pipeline.drafting import get_drafter
 from pipeline.errors import PatientInputError, UnknownEntityError
-from pipeline.generation import Workspace
 from pipeline.personal import Patient, ReportBuilder
 from pipeline.service.auth import RateLimit, TokenAuth
 from pipeline.service.config import ServiceConfig
@@ -33,6 +32,7 @@ from pipeline.service.gate import Gate
 from pipeline.service.store import ReportStore, load_cipher
 from pipeline.service.worker import BuilderSpec, Worker
 from pipeline.version import __version__
+from pipeline.workspace import Workspace
 
 log = logging.getLogger("reviewgen.service")
 _REPORT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")

@@ -27,7 +27,7 @@ MIN_TOKEN_CHARS = 16
 
 @dataclass(frozen=True)
 class ServiceConfig:
-    """Everything the service needs besides the workspace; see the README's configuration table."""
+    """Everything the service needs besides the workspace; see docs/personal-reports.md."""
 
     tokens: tuple[str, ...]
     data_dir: Path

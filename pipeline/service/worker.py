@@ -67,8 +67,8 @@ def _init_process(spec: BuilderSpec) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     from pipeline.drafting import get_drafter
-    from pipeline.generation import Workspace
     from pipeline.service.gate import configure_logging
+    from pipeline.workspace import Workspace
 
     configure_logging()
     ws = Workspace.open(spec.knowledge, spec.prompts, spec.settings)

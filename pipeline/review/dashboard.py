@@ -1,4 +1,4 @@
-"""The HTML review report: one self-contained file reviewers open from disk, no network needed.
+"""The review dashboard: one self-contained file reviewers open from disk, no network needed.
 
 A table of every page (status, findings, changed since approved) with a filter by status, and per
 page its findings, the page rendered with those findings highlighted and its citations linked to
@@ -23,17 +23,17 @@ from markupsafe import Markup
 
 from pipeline.checks import check_markdown
 from pipeline.checks.findings import Finding, Severity
-from pipeline.generation import Workspace
-from pipeline.report_markdown import render_page
-from pipeline.review import STATUS_FILTERS, PageState, list_pages
-from pipeline.review_diff import PageDiff, diff_page
+from pipeline.review.dashboard_markdown import highlight_page
+from pipeline.review.diff import PageDiff, diff_page
+from pipeline.review.state import STATUS_FILTERS, PageState, list_pages
 from pipeline.store import atomic_write
+from pipeline.workspace import Workspace
 
-TEMPLATE = "review_report.html.j2"
+TEMPLATE = "dashboard.html.j2"
 
 
 @dataclass(frozen=True)
-class ReportPage:
+class DashboardPage:
     """What the template shows for one page."""
 
     slug: str
@@ -48,7 +48,7 @@ class ReportPage:
 
 
 def _asset(name: str) -> str:
-    return resources.files("pipeline").joinpath("templates", name).read_text(encoding="utf-8")
+    return resources.files("pipeline.review").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 def _csp_hash(text: str) -> str:
@@ -57,7 +57,7 @@ def _csp_hash(text: str) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("pipeline", "templates"), autoescape=True,
+    return jinja2.Environment(loader=jinja2.PackageLoader("pipeline.review", "templates"), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                               keep_trailing_newline=True)
 
@@ -77,26 +77,26 @@ def _diff_lines(diff: PageDiff) -> list[tuple[str, str]]:
     return out
 
 
-def report_page(ws: Workspace, out_dir: Path | str, state: PageState) -> ReportPage:
+def dashboard_page(ws: Workspace, out_dir: Path | str, state: PageState) -> DashboardPage:
     """Check the page as it is now and prepare it for the template."""
     findings, _ = check_markdown(state.markdown, ws.settings, state.sidecar, ws.lexicon)
     slug = f"{state.compound}--{state.condition}"
-    rendered = render_page(state.markdown, findings, slug)
+    rendered = highlight_page(state.markdown, findings, slug)
     side = state.sidecar or {}
     title = (f"{side.get('compound', {}).get('name', state.compound)} × "
              f"{side.get('condition', {}).get('name', state.condition)}")
     diff = diff_page(out_dir, state.compound, state.condition)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    return ReportPage(slug, title, state, [(f, rendered.anchors.get(i)) for i, f in enumerate(findings)],
+    return DashboardPage(slug, title, state, [(f, rendered.anchors.get(i)) for i, f in enumerate(findings)],
                       errors, len(findings) - errors, Markup(rendered.html), diff,  # markdown-it escaped it
                       _diff_lines(diff))
 
 
-def build_report(ws: Workspace, out_dir: Path | str, states: list[PageState] | None = None,
+def build_dashboard(ws: Workspace, out_dir: Path | str, states: list[PageState] | None = None,
                  now: datetime | None = None) -> str:
     """The report's HTML for ``states`` (default: every page under ``out_dir``)."""
-    pages = [report_page(ws, out_dir, s) for s in (list_pages(out_dir) if states is None else states)]
-    css, js = _asset("review_report.css"), _asset("review_report.js")
+    pages = [dashboard_page(ws, out_dir, s) for s in (list_pages(out_dir) if states is None else states)]
+    css, js = _asset("dashboard.css"), _asset("dashboard.js")
     csp = (f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
            "img-src 'none'; base-uri 'none'; form-action 'none'")
     counts = Counter(p.state.label for p in pages)
@@ -107,7 +107,7 @@ def build_report(ws: Workspace, out_dir: Path | str, states: list[PageState] | N
                            js=Markup(js), generated=stamp, out_dir=str(out_dir))
 
 
-def write_report(ws: Workspace, out_dir: Path | str, path: Path, states: list[PageState] | None = None) -> Path:
+def write_dashboard(ws: Workspace, out_dir: Path | str, path: Path, states: list[PageState] | None = None) -> Path:
     """Write the report atomically; returns its path."""
-    atomic_write(path, build_report(ws, out_dir, states))
+    atomic_write(path, build_dashboard(ws, out_dir, states))
     return path

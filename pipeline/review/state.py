@@ -27,7 +27,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline.checks.findings import Finding, Severity, has_errors
 from pipeline.errors import ApprovalRefusedError, ReviewConflictError, ReviewError
-from pipeline.generation import Workspace
 from pipeline.provenance import check_saved
 from pipeline.store import (
     Status,
@@ -40,6 +39,7 @@ from pipeline.store import (
     review_lock_path,
     sidecar_path,
 )
+from pipeline.workspace import Workspace
 
 LOCK_TIMEOUT_S = 10.0
 STATUS_FILTERS = ("draft", "changed", "approved", "rejected")

@@ -26,13 +26,14 @@ from typing import Any
 
 import orjson
 
+from pipeline.build import Outcome, PageResult, abuild_page, save_built, save_failure
 from pipeline.checks import RULES_VERSION
 from pipeline.drafting import Drafter
 from pipeline.errors import DrafterError, EndpointError, PipelineError
-from pipeline.generation import Outcome, PageResult, Workspace, abuild_page, save_built, save_failure
 from pipeline.knowledge.selection import select_facts
 from pipeline.store import failed_path, page_is_current, page_path, rejected_path, sidecar_path
 from pipeline.version import __version__
+from pipeline.workspace import Workspace
 
 
 @dataclass(frozen=True)

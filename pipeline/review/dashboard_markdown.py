@@ -1,4 +1,4 @@
-"""Markdown to safe HTML for the review report: findings highlighted at their spans, citations linked.
+"""Markdown to safe HTML for the review dashboard: findings highlighted at their spans, citations linked.
 
 markdown-it-py renders the page with raw HTML and images off (a hand-edited page can neither inject
 markup nor make the report fetch anything). Citation markers (``[1, 4]``) become links to the page's
@@ -27,7 +27,7 @@ CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\](?![(\[:])")
 
 
 @dataclass
-class RenderedPage:
+class HighlightedPage:
     """A page as report HTML, with which findings were located (anchor id) and which were not."""
 
     html: str
@@ -102,7 +102,7 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
-def render_page(markdown: str, findings: list[Finding], slug: str) -> RenderedPage:
+def highlight_page(markdown: str, findings: list[Finding], slug: str) -> HighlightedPage:
     """Render one page; ``slug`` prefixes every id so many pages can share one HTML document."""
     tokens = _MD.parse(markdown)
     runs = _inline_runs(tokens)
@@ -123,7 +123,7 @@ def render_page(markdown: str, findings: list[Finding], slug: str) -> RenderedPa
         by_id[key].meta = {**(by_id[key].meta or {}), "marks": _ranges(offsets)}
     env: dict[str, Any] = {"slug": slug, "refs": refs, "findings": findings, "anchored": set()}
     html = _MD.renderer.render(tokens, _MD.options, env)
-    return RenderedPage(html, {i: f"{slug}-f{i}" for i in located})
+    return HighlightedPage(html, {i: f"{slug}-f{i}" for i in located})
 
 
 def _ranges(offsets: dict[int, set[int]]) -> list[tuple[int, int, tuple[int, ...]]]:

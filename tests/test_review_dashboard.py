@@ -1,4 +1,4 @@
-"""The HTML review report: self-contained, escaped, and working in a real headless browser."""
+"""The review dashboard: self-contained, escaped, and working in a real headless browser."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import Workspace, generate_page
-from pipeline.report import build_report
-from pipeline.review import approve_page, list_pages, reject_page
+from pipeline.review.dashboard import build_dashboard
+from pipeline.review.state import approve_page, list_pages, reject_page
 from pipeline.store import page_path
 from tests.conftest import PROMPTS
 from tests.test_review import edit_fact, run_review
@@ -56,7 +56,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def report(outputs: Path) -> Path:
     """The report as the CLI writes it."""
     target = outputs.parent / "report.html"
-    result = run_review("report", "--out", str(target), "--outputs", str(outputs), cwd=outputs.parent)
+    result = run_review("dashboard", "--html", str(target), "--out", str(outputs), cwd=outputs.parent)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"{target} (4 page(s))"
     return target
@@ -81,7 +81,7 @@ def test_report_is_self_contained_and_escapes_everything(report: Path) -> None:
 
 
 def test_report_highlights_findings_and_links_citations(workspace: Workspace, outputs: Path) -> None:
-    html = build_report(workspace, outputs)
+    html = build_dashboard(workspace, outputs)
     section = html.split('id="ketamine--multiple-sclerosis"', 1)[1]
     assert re.search(r'<mark class="finding sev-error" id="ketamine--multiple-sclerosis-f\d+" '
                      r'data-rules="[^"]*no-dosing[^"]*"[^>]*>50 mg</mark>', section)
@@ -99,7 +99,7 @@ def browser() -> Iterator[object]:
         sync_playwright = None
     if sync_playwright is None or not CHROMIUM.exists():
         reason = (f"{CHROMIUM} not found (apt-get install chromium) or playwright missing; "
-                  "the browser test of the review report needs Debian's chromium")
+                  "the browser test of the review dashboard needs Debian's chromium")
         if _browser_required():
             pytest.fail(reason + " — required in CI (CI / REVIEWGEN_REQUIRE_BROWSER set)")
         pytest.skip(reason)

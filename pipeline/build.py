@@ -1,70 +1,27 @@
-"""The library API: generate pages, check pages, list what the knowledge base knows.
+"""Building pages: select, draft, check (re-asking a model with its findings), render, check again, save.
 
-The CLI and the service are thin layers over these functions.
+``build_page`` builds in memory; ``generate_page`` builds and saves (a page and its sidecar, or the
+rejected or failed record); ``check_page`` checks a page as it is on disk.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
-from pipeline.checks import (
-    RULES_VERSION,
-    Finding,
-    Lexicon,
-    build_lexicon,
-    check_draft,
-    check_markdown,
-    grounding_context,
-    has_errors,
-)
+from pipeline.checks import Finding, check_draft, check_markdown, has_errors
 from pipeline.checks.findings import Severity
 from pipeline.draft import Draft
 from pipeline.drafting import Drafter, DraftResult, Redrafter, as_result, get_drafter
 from pipeline.errors import DrafterError, EndpointError, PageError
-from pipeline.knowledge.base import KnowledgeBase
-from pipeline.knowledge.loading import load_knowledge
 from pipeline.knowledge.selection import Selection, select_facts
-from pipeline.render import make_environment, render_page, template_digest
-from pipeline.settings import (
-    SiteSettings,
-    load_settings,
-    resolve_knowledge_dir,
-    resolve_prompts_dir,
-)
+from pipeline.provenance import build_sidecar
+from pipeline.render import render_page
 from pipeline.store import page_path, read_sidecar, save_failed, save_page, save_rejected
-from pipeline.version import __version__
-
-
-@dataclass
-class Workspace:
-    """Loaded knowledge, templates and settings: load once, generate many pages."""
-
-    kb: KnowledgeBase
-    prompts_dir: Path
-    settings: SiteSettings
-    env: jinja2.Environment
-    lexicon: Lexicon
-    templates_hash: str
-    settings_hash: str
-
-    @classmethod
-    def open(cls, knowledge: Path | str | None = None, prompts: Path | str | None = None,
-             settings: Path | str | None = None) -> Workspace:
-        """Load and validate everything a run needs; raises PipelineError subclasses."""
-        kb = load_knowledge(resolve_knowledge_dir(knowledge))
-        prompts_dir = resolve_prompts_dir(prompts)
-        site = load_settings(settings, prompts_dir)
-        site_hash = hashlib.sha256(site.model_dump_json().encode()).hexdigest()
-        return cls(kb, prompts_dir, site, make_environment(prompts_dir), build_lexicon(kb),
-                   template_digest(prompts_dir), site_hash)
+from pipeline.workspace import Workspace
 
 
 class Outcome(StrEnum):
@@ -204,51 +161,6 @@ def _usage_summary(usage: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def build_sidecar(ws: Workspace, sel: Selection, draft: Draft, drafter: str, markdown: str | None,
-             rendered: list[str], references: list[tuple[int, str]]) -> dict[str, Any]:
-    statements = [
-        {"section": section.id.value, "group": st.group, "label": st.label, "kind": st.kind.value,
-         "fact_ids": st.fact_ids, "text": st.text}
-        for section in draft.sections for st in section.statements
-    ]
-    if rendered:  # empty when the draft failed before rendering
-        for entry, text in zip(statements, rendered, strict=True):
-            entry["rendered"] = text
-    ctx = grounding_context(sel, ws.lexicon, ws.settings)
-    licenses = sorted({s.license for s in sel.sources.values() if s.license})
-    return {
-        "schema_version": 1,
-        "status": "draft",
-        "compound": {"id": sel.compound.id, "name": sel.compound.name,
-                     "short_name": sel.compound.short_name},
-        "condition": {"id": sel.condition.id, "name": sel.condition.name,
-                      "short_name": sel.condition.short_name,
-                      "specialist": sel.condition.specialist},
-        "drafter": drafter,
-        "generator": {"package": "reviewgen", "version": __version__},
-        "rules_version": RULES_VERSION,
-        "hashes": {
-            "facts": sel.digest(),
-            "templates": ws.templates_hash,
-            "settings": ws.settings_hash,
-            "page": hashlib.sha256(markdown.encode()).hexdigest() if markdown else None,
-        },
-        "page_entities": sorted(ctx.page_entities),
-        "page_names": [sel.compound.name, *sel.compound.aliases, sel.condition.name, sel.condition.specialist,
-                       *(tf.treatment.name for tf in sel.treatments)],
-        "facts": {fid: {"kind": f.kind.value, "text": f.text, "tags": list(f.tags),
-                        "sources": list(f.sources)} for fid, f in sel.facts.items()},
-        "sources": {sid: {"type": s.type.value, "citation": s.citation(), "license": s.license}
-                    for sid, s in sel.sources.items()},
-        "licenses": licenses,
-        "excluded_sources": sorted(getattr(sel, "excluded_sources", ())),
-        "references": {str(n): sid for n, sid in references},
-        "completeness": {"required": dict(sel.required), "gaps": list(sel.gaps)},
-        "statements": statements,
-        "attempts": 1,
-    }
-
-
 def generate_page(compound: str, condition: str, *, out_dir: Path | str = "outputs",
                   drafter: str | Drafter = "composer", workspace: Workspace | None = None,
                   knowledge: Path | str | None = None, prompts: Path | str | None = None,
@@ -261,7 +173,7 @@ def generate_page(compound: str, condition: str, *, out_dir: Path | str = "outpu
     ws = workspace or Workspace.open(knowledge, prompts, settings)
     cid, did = ws.kb.resolve_compound(compound).id, ws.kb.resolve_condition(condition).id
     drafting = get_drafter(drafter) if isinstance(drafter, str) else drafter
-    from pipeline.batch import plan  # batch builds on this module: imported late, no cycle
+    from pipeline.batch.runner import plan  # batch builds on this module: imported late, no cycle
 
     planned = plan(ws, [(cid, did)], drafting, Path(out_dir), force)[0]
     key, parts = planned.key, planned.parts
@@ -327,11 +239,3 @@ def check_page(path: Path | str, *, workspace: Workspace | None = None,
     for f in findings:
         f.path = str(page)
     return findings, grounded
-
-
-def all_pairs(kb: KnowledgeBase, compounds: Iterable[str] = (),
-              conditions: Iterable[str] = ()) -> list[tuple[str, str]]:
-    """Requested pairs as ids; empty filters mean every compound or condition."""
-    cs = [kb.resolve_compound(c).id for c in compounds] or sorted(kb.compounds)
-    ds = [kb.resolve_condition(d).id for d in conditions] or sorted(kb.conditions)
-    return [(c, d) for c in cs for d in ds]

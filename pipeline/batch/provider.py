@@ -16,14 +16,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pipeline.batch import Planned, Summary, sweep_temp_files
+from pipeline.batch.runner import Planned, Summary, sweep_temp_files
+from pipeline.build import PageResult, _Attempts, save_built, save_failure
 from pipeline.checks import Finding
 from pipeline.drafting.llm import LLMDrafter, _response_format
 from pipeline.drafting.transport import Completion
 from pipeline.errors import DrafterError, PipelineError
-from pipeline.generation import PageResult, Workspace, _Attempts, save_built, save_failure
 from pipeline.knowledge.selection import select_facts
 from pipeline.store import atomic_write, dump_json
+from pipeline.workspace import Workspace
 
 DONE = {"completed", "failed", "expired", "cancelled"}
 

@@ -3,7 +3,6 @@
 `report` writes nothing anywhere: the Markdown goes to stdout, findings of a rejected report to
 stderr (exit 1). Prefer `--patient FILE` (or `-` for stdin) to the per-field options for real
 patient data: command-line arguments are visible to other users of the machine.
-Until registered in pipeline/cli.py: `python -m pipeline.service.cli report|serve ...`.
 """
 
 from __future__ import annotations
@@ -17,16 +16,10 @@ import click
 from pydantic import ValidationError
 
 from pipeline.checks.findings import Severity
-from pipeline.cli_options import data_options
+from pipeline.cli.base import CliError, data_options
 from pipeline.errors import PipelineError
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class InputError(click.ClickException):
-    """Bad input or settings: exit 2, one line."""
-
-    exit_code = 2
 
 
 
@@ -54,8 +47,8 @@ def report_command(compound: str, condition: str, medications: tuple[str, ...], 
       reviewgen report ketamine als --medication Rilutek --concern breathing
       reviewgen report ketamine als --patient patient.json --json
     """
-    from pipeline.generation import Workspace
     from pipeline.personal import Patient, ReportBuilder, ReportStatus
+    from pipeline.workspace import Workspace
 
     try:
         raw: Any = (json.load(patient_file) if patient_file else
@@ -65,12 +58,12 @@ def report_command(compound: str, condition: str, medications: tuple[str, ...], 
     except (ValueError, ValidationError) as exc:
         problems = ([".".join(map(str, e["loc"])) + ": " + e["msg"] for e in exc.errors()]
                     if isinstance(exc, ValidationError) else [f"not valid JSON ({exc})"])
-        raise InputError("patient: " + "; ".join(problems)) from None
+        raise CliError("patient: " + "; ".join(problems)) from None
     try:
         ws = Workspace.open(knowledge, prompts, settings)
         built = ReportBuilder(ws, _drafter(drafter, ws)).build(compound, condition, patient)
     except PipelineError as exc:
-        raise InputError(str(exc)) from exc
+        raise CliError(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(built.to_dict(), ensure_ascii=False, indent=2))
     elif built.markdown is not None:
@@ -121,28 +114,16 @@ def serve_command(host: str, port: int, data_dir: str | None, knowledge: str | N
 
     import uvicorn
 
-    from pipeline.generation import Workspace
     from pipeline.service.app import Service, create_app
     from pipeline.service.config import ServiceConfig
     from pipeline.service.gate import configure_logging
+    from pipeline.workspace import Workspace
 
     configure_logging()
     try:
         config = ServiceConfig.from_env({**os.environ, **({"REVIEWGEN_DATA_DIR": data_dir} if data_dir else {})})
         service = Service.open(config, Workspace.open(knowledge, prompts, settings), settings)
     except PipelineError as exc:
-        raise InputError(str(exc)) from exc
+        raise CliError(str(exc)) from exc
     uvicorn.run(create_app(service), host=host, port=port, log_config=None, access_log=False,
                 server_header=False, proxy_headers=False, timeout_graceful_shutdown=10)
-
-
-@click.group()
-def main() -> None:
-    """The report and serve commands, before they are registered in the main CLI."""
-
-
-main.add_command(report_command)
-main.add_command(serve_command)
-
-if __name__ == "__main__":
-    main(prog_name="reviewgen")

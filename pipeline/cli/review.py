@@ -1,4 +1,4 @@
-"""`reviewgen review ...`: a thin click layer over pipeline.review and pipeline.report.
+"""`reviewgen review ...`: a thin click layer over pipeline.review and pipeline.review.dashboard.
 
 Exit codes: 0 done; 1 approval refused (findings printed); 2 bad input or unreadable files;
 3 conflict (another reviewer or a regeneration got there first; nothing was written).
@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 
 import click
 
-from pipeline.cli_options import data_options
-from pipeline.errors import ApprovalRefusedError, PipelineError, ReviewConflictError
-from pipeline.generation import Workspace
+from pipeline.cli.base import EXIT_FINDINGS, CliError, Group, data_options
+from pipeline.errors import ApprovalRefusedError
 from pipeline.knowledge.loading import load_knowledge
-from pipeline.review import (
+from pipeline.review.diff import PageDiff, diff_page
+from pipeline.review.state import (
     RECORD_FILTERS,
     STATUS_FILTERS,
     PageState,
@@ -32,46 +32,22 @@ from pipeline.review import (
     resolve_pair,
     show_page,
 )
-from pipeline.review_diff import PageDiff, diff_page
 from pipeline.settings import ENV_KNOWLEDGE, resolve_knowledge_dir
+from pipeline.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_REFUSED, EXIT_INPUT, EXIT_CONFLICT = 1, 2, 3
-
-
-class ReviewInputError(click.ClickException):
-    """Bad input or unreadable review files: exit 2, one line."""
-
-    exit_code = EXIT_INPUT
-
-
-class ReviewConflictExit(click.ClickException):
-    """Someone else got there first: exit 3, one line, nothing written."""
-
-    exit_code = EXIT_CONFLICT
-
-
-class _ReviewGroup(click.Group):
-    """Turns pipeline errors into one-line messages: conflicts exit 3, everything else 2."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ReviewConflictError as exc:
-            raise ReviewConflictExit(f"conflict: {exc}") from exc
-        except PipelineError as exc:
-            raise ReviewInputError(str(exc)) from exc
+EXIT_REFUSED = EXIT_FINDINGS
 
 
 def outputs_option(*names: str) -> Callable[[F], F]:
-    """The outputs directory option (``--out``/``--outputs``; ``report`` keeps ``--out`` for its file)."""
+    """The outputs directory option: ``--out`` everywhere (``--outputs`` is accepted too)."""
     return click.option(*names, "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False),
                         help="The outputs directory holding drafts/ and approved/.")
 
 
 
 
-@click.group(name="review", cls=_ReviewGroup)
+@click.group(name="review", cls=Group)
 def review() -> None:
     """Review pages in outputs/: statuses, diffs against the last approval, decisions, an HTML report."""
 
@@ -93,7 +69,7 @@ def list_command(status: str | None, as_json: bool, out_dir: str) -> None:
       reviewgen review list --status refused --json
     """
     if not Path(out_dir).is_dir():
-        raise ReviewInputError(f"{out_dir}: no such outputs directory; pass --out DIR (generate pages first)")
+        raise CliError(f"{out_dir}: no such outputs directory; pass --out DIR (generate pages first)")
     states = list_pages(out_dir, status) if status not in RECORD_FILTERS else []
     records = list_records(out_dir, status) if status in (None, *RECORD_FILTERS) else []
     if as_json:
@@ -265,29 +241,25 @@ def reject(compound: str, condition: str, reviewer: str, note: str, expected_has
 
 
 @review.command()
-@click.option("--out", "report_file", required=True, type=click.Path(dir_okay=False),
+@click.option("--html", "html_file", required=True, type=click.Path(dir_okay=False),
               help="The HTML file to write.")
-@outputs_option("--outputs")
+@outputs_option("--out", "--outputs")
 @click.option("--status", type=click.Choice(STATUS_FILTERS), default=None, help="Only pages with this status.")
 @data_options
-def report(report_file: str, out_dir: str, status: str | None, knowledge: str | None, prompts: str | None,
-           settings: str | None) -> None:
-    """One self-contained HTML page for reviewers: every page, its findings, its diff; filter by status.
+def dashboard(html_file: str, out_dir: str, status: str | None, knowledge: str | None, prompts: str | None,
+              settings: str | None) -> None:
+    """The review dashboard: one self-contained HTML file with every page, its findings and its diff.
 
     \b
     Examples:
-      reviewgen review report --out review.html
-      reviewgen review report --out changed.html --status changed
+      reviewgen review dashboard --html review.html
+      reviewgen review dashboard --html changed.html --status changed --out site-outputs
     """
-    from pipeline.report import write_report
+    from pipeline.review.dashboard import write_dashboard
 
     if not Path(out_dir).is_dir():
-        raise ReviewInputError(f"{out_dir}: no such outputs directory; pass --outputs DIR")
+        raise CliError(f"{out_dir}: no such outputs directory; pass --out DIR")
     ws = Workspace.open(knowledge, prompts, settings)
     states: list[PageState] = list_pages(out_dir, status)
-    path = write_report(ws, out_dir, Path(report_file), states)
+    path = write_dashboard(ws, out_dir, Path(html_file), states)
     click.echo(f"{path} ({len(states)} page(s))")
-
-
-if __name__ == "__main__":  # `python -m pipeline.review_cli ...` until the group is registered in cli.py
-    review(prog_name="reviewgen review")

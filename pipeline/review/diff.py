@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.review import PageState, read_json, read_state
+from pipeline.review.state import PageState, read_json, read_state
 from pipeline.store import approved_page_path, sidecar_path
 
 

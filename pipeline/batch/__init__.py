@@ -1,0 +1,7 @@
+"""Batches: plan (what changed since the last run, by page key), run concurrently and crash-safely, or run
+through a provider's Batch API. See runner.py and provider.py."""
+
+from pipeline.batch.provider import BatchApiRun
+from pipeline.batch.runner import Planned, Summary, page_key, plan, run, run_batch, sweep_temp_files
+
+__all__ = ["BatchApiRun", "Planned", "Summary", "page_key", "plan", "run", "run_batch", "sweep_temp_files"]
