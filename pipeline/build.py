@@ -15,7 +15,7 @@ from typing import Any
 from pipeline.checks import Finding, check_draft, check_markdown, has_errors
 from pipeline.checks.findings import Severity
 from pipeline.draft import Draft
-from pipeline.drafting import Drafter, DraftResult, Redrafter, as_result, get_drafter
+from pipeline.drafting import Drafter, DraftResult, Redrafter, adraft, aredraft, as_result, get_drafter
 from pipeline.errors import DrafterError, EndpointError, PageError
 from pipeline.knowledge.selection import Selection, select_facts
 from pipeline.provenance import build_sidecar
@@ -76,22 +76,19 @@ def build_page(ws: Workspace, compound: str, condition: str,
     drafting = get_drafter(drafter) if isinstance(drafter, str) else drafter
     loop = _Attempts(ws, sel, drafting)
     result = as_result(drafting.draft(sel))
-    while loop.another(result):
-        result = drafting.redraft(sel, result, loop.findings)  # type: ignore[attr-defined]
+    while loop.another(result) and isinstance(drafting, Redrafter):
+        result = drafting.redraft(sel, result, loop.findings)
     return loop.finish(result, started)
 
 
 async def abuild_page(ws: Workspace, compound: str, condition: str, drafter: Drafter) -> BuiltPage:
-    """``build_page`` for concurrent batches: a drafter with ``adraft``/``aredraft`` is awaited."""
+    """``build_page`` for concurrent batches: a model drafter is awaited."""
     started = time.perf_counter()
     sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition), ws.settings)
     loop = _Attempts(ws, sel, drafter)
-    adraft = getattr(drafter, "adraft", None)
-    result = as_result(await adraft(sel) if adraft else drafter.draft(sel))
-    while loop.another(result):
-        aredraft = getattr(drafter, "aredraft", None)
-        result = (await aredraft(sel, result, loop.findings) if aredraft
-                  else drafter.redraft(sel, result, loop.findings))  # type: ignore[attr-defined]
+    result = await adraft(drafter, sel)
+    while loop.another(result) and isinstance(drafter, Redrafter):
+        result = await aredraft(drafter, sel, result, loop.findings)
     return loop.finish(result, started)
 
 

@@ -271,3 +271,9 @@ def _commands() -> list[list[str]]:
 def test_every_command_help_carries_an_example(tmp_path: Path, command: list[str]) -> None:
     result = run_cli(*command, "--help", cwd=tmp_path)
     assert result.returncode == 0 and "Example" in result.stdout and "reviewgen " + command[0] in result.stdout
+
+
+def test_rpm_with_the_built_in_drafter_is_refused_not_ignored(tmp_path: Path) -> None:
+    result = run_cli("batch", "--compound", "ketamine", "--condition", "als", "--rpm", "10", cwd=tmp_path)
+    assert result.returncode == 2 and "--drafter llm" in result.stderr
+    assert not (tmp_path / "outputs").exists()

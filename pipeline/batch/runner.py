@@ -28,7 +28,7 @@ import orjson
 
 from pipeline.build import Outcome, PageResult, abuild_page, save_built, save_failure
 from pipeline.checks import RULES_VERSION
-from pipeline.drafting import Drafter
+from pipeline.drafting import Drafter, fingerprint
 from pipeline.errors import DrafterError, EndpointError, PipelineError
 from pipeline.knowledge.selection import select_facts
 from pipeline.store import failed_path, page_is_current, page_path, rejected_path, sidecar_path
@@ -132,8 +132,7 @@ def plan(ws: Workspace, pairs: Iterable[tuple[str, str]], drafter: Drafter, out:
 
 
 def _common_parts(ws: Workspace, drafter: Drafter) -> dict[str, str]:
-    fingerprint = getattr(drafter, "fingerprint", lambda: {"drafter": drafter.name})()
-    return {"templates": ws.templates_hash, "settings": ws.settings_hash, "drafter": _digest(fingerprint),
+    return {"templates": ws.templates_hash, "settings": ws.settings_hash, "drafter": _digest(fingerprint(drafter)),
             "checks": _checks_hash(ws), "version": __version__}
 
 

@@ -25,7 +25,7 @@ from pipeline.cli.base import (
     writable_dir,
     writable_file,
 )
-from pipeline.drafting import get_drafter
+from pipeline.drafting import ModelDrafter, get_drafter
 from pipeline.drafting.llm import LLMDrafter
 from pipeline.drafting.transport import Throttle
 from pipeline.errors import PageError
@@ -105,7 +105,9 @@ def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: b
     chosen = choose_drafter(drafter, llm_config, ws)
     drafting = get_drafter(chosen) if isinstance(chosen, str) else chosen
     if rpm or tpm:
-        drafting.throttle = Throttle(rpm, tpm)  # type: ignore[attr-defined]
+        if not isinstance(drafting, ModelDrafter):
+            raise CliError("--rpm and --tpm pace model calls; they need --drafter llm")
+        drafting.throttle = Throttle(rpm, tpm)
     out = Path(out_dir)
     pairs = all_pairs(ws.kb, compounds, conditions)
     if not dry_run:

@@ -12,6 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 from pipeline.checks.findings import Finding
 from pipeline.draft import Draft
 from pipeline.drafting.composer import Composer
+from pipeline.drafting.transport import Throttle
 from pipeline.errors import PipelineError
 from pipeline.knowledge.selection import Selection
 
@@ -42,6 +43,37 @@ class Redrafter(Drafter, Protocol):
     max_reasks: int
 
     def redraft(self, sel: Selection, previous: DraftResult, findings: list[Finding]) -> DraftResult: ...
+
+
+@runtime_checkable
+class ModelDrafter(Redrafter, Protocol):
+    """A drafter that calls a model: its settings are part of every page key (``fingerprint``), a batch
+    awaits it (``adraft``/``aredraft``), and ``throttle`` paces its calls (``--rpm``/``--tpm``)."""
+
+    throttle: Throttle
+
+    def fingerprint(self) -> dict[str, Any]: ...
+
+    async def adraft(self, sel: Selection) -> DraftResult: ...
+
+    async def aredraft(self, sel: Selection, previous: DraftResult, findings: list[Finding]) -> DraftResult: ...
+
+
+def fingerprint(drafter: Drafter) -> dict[str, Any]:
+    """What about a drafter shapes its pages (its name, or a model drafter's settings and prompts)."""
+    return drafter.fingerprint() if isinstance(drafter, ModelDrafter) else {"drafter": drafter.name}
+
+
+async def adraft(drafter: Drafter, sel: Selection) -> DraftResult:
+    """One draft, awaited when the drafter is a model, called directly otherwise."""
+    return as_result(await drafter.adraft(sel) if isinstance(drafter, ModelDrafter) else drafter.draft(sel))
+
+
+async def aredraft(drafter: Redrafter, sel: Selection, previous: DraftResult, findings: list[Finding]) -> DraftResult:
+    """A re-ask, awaited when the drafter is a model."""
+    if isinstance(drafter, ModelDrafter):
+        return await drafter.aredraft(sel, previous, findings)
+    return drafter.redraft(sel, previous, findings)
 
 
 def as_result(outcome: Draft | DraftResult) -> DraftResult:
