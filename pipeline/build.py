@@ -74,7 +74,7 @@ def build_page(ws: Workspace, compound: str, condition: str,
     started = time.perf_counter()
     sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition), ws.settings)
     drafting = get_drafter(drafter) if isinstance(drafter, str) else drafter
-    loop = _Attempts(ws, sel, drafting)
+    loop = Attempts(ws, sel, drafting)
     result = as_result(drafting.draft(sel))
     while loop.another(result) and isinstance(drafting, Redrafter):
         result = drafting.redraft(sel, result, loop.findings)
@@ -85,14 +85,14 @@ async def abuild_page(ws: Workspace, compound: str, condition: str, drafter: Dra
     """``build_page`` for concurrent batches: a model drafter is awaited."""
     started = time.perf_counter()
     sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition), ws.settings)
-    loop = _Attempts(ws, sel, drafter)
+    loop = Attempts(ws, sel, drafter)
     result = await adraft(drafter, sel)
     while loop.another(result) and isinstance(drafter, Redrafter):
         result = await aredraft(drafter, sel, result, loop.findings)
     return loop.finish(result, started)
 
 
-class _Attempts:
+class Attempts:
     """The re-ask loop's state, shared by the sync and async builders."""
 
     def __init__(self, ws: Workspace, sel: Selection, drafting: Drafter) -> None:

@@ -14,7 +14,7 @@ import jinja2
 
 from pipeline.checks import Lexicon, build_lexicon
 from pipeline.knowledge.base import KnowledgeBase
-from pipeline.knowledge.loading import load_knowledge
+from pipeline.knowledge.cache import open_knowledge
 from pipeline.render import make_environment, template_digest
 from pipeline.settings import SiteSettings, load_settings, resolve_knowledge_dir, resolve_prompts_dir
 
@@ -35,7 +35,7 @@ class Workspace:
     def open(cls, knowledge: Path | str | None = None, prompts: Path | str | None = None,
              settings: Path | str | None = None) -> Workspace:
         """Load and validate everything a run needs; raises PipelineError subclasses."""
-        kb = load_knowledge(resolve_knowledge_dir(knowledge))
+        kb = open_knowledge(resolve_knowledge_dir(knowledge))
         prompts_dir = resolve_prompts_dir(prompts)
         site = load_settings(settings, prompts_dir)
         site_hash = hashlib.sha256(site.model_dump_json().encode()).hexdigest()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,19 @@ from pipeline import Workspace
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 PROMPTS = ROOT / "prompts"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def knowledge_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One knowledge-base cache for the whole run, shared by the CLI subprocesses, never the user's own."""
+    folder = tmp_path_factory.mktemp("knowledge-cache")
+    saved = os.environ.get("REVIEWGEN_CACHE_DIR")
+    os.environ["REVIEWGEN_CACHE_DIR"] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop("REVIEWGEN_CACHE_DIR", None)
+    else:
+        os.environ["REVIEWGEN_CACHE_DIR"] = saved
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.batch.runner import Planned, Summary, sweep_temp_files
-from pipeline.build import PageResult, _Attempts, save_built, save_failure
+from pipeline.build import Attempts, PageResult, save_built, save_failure
 from pipeline.checks import Finding
-from pipeline.drafting.llm import LLMDrafter, _response_format
+from pipeline.drafting.llm import LLMDrafter, response_format
 from pipeline.drafting.transport import Completion
 from pipeline.errors import DrafterError, PipelineError
 from pipeline.knowledge.selection import select_facts
@@ -41,7 +41,7 @@ def _custom_id(item: dict[str, Any]) -> str:
 def _request(drafter: LLMDrafter, item: dict[str, Any]) -> dict[str, Any]:
     s = drafter.settings
     body = {"model": s.model, "messages": item["messages"], "temperature": s.temperature, "max_tokens": s.max_tokens,
-            **_response_format(s.mode, item["schema"])}
+            **response_format(s.mode, item["schema"])}
     return {"custom_id": _custom_id(item), "method": "POST", "url": "/v1/chat/completions", "body": body}
 
 
@@ -152,7 +152,7 @@ class BatchApiRun:
             result = self.drafter._result(sel, item["messages"], item["schema"], reply)
         except DrafterError as exc:
             return save_failure(self.out, cid, did, self.drafter.name, exc, key=item["key"])
-        loop = _Attempts(self.ws, sel, self.drafter)
+        loop = Attempts(self.ws, sel, self.drafter)
         loop.attempts = [[Finding.model_validate(f) for f in a] for a in item["attempts"]]
         loop.usage = list(item["usage"])
         if loop.another(result):

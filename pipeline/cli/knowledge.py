@@ -9,6 +9,7 @@ import click
 
 from pipeline.cli.base import CliError, Group
 from pipeline.errors import KnowledgeError
+from pipeline.knowledge.cache import open_knowledge
 from pipeline.knowledge.completeness import knowledge_gaps
 from pipeline.knowledge.importers.cli import import_command
 from pipeline.knowledge.loading import load_knowledge
@@ -51,7 +52,7 @@ def gaps(as_json: bool, knowledge_dir: str | None) -> None:
     Blocking gaps hold pages back (the `completeness` rule refuses them); the others are the next
     things to curate. Example: reviewgen knowledge gaps --json > gaps.json
     """
-    report = knowledge_gaps(load_knowledge(resolve_knowledge_dir(knowledge_dir)))
+    report = knowledge_gaps(open_knowledge(resolve_knowledge_dir(knowledge_dir)))
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2))
         return

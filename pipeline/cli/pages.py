@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from pipeline.batch.provider import BatchApiRun
 from pipeline.batch.runner import Planned, plan, run
 from pipeline.build import Outcome, PageResult, check_page, generate_page
 from pipeline.checks import TEXT_ONLY_RULES
@@ -26,10 +25,8 @@ from pipeline.cli.base import (
     writable_file,
 )
 from pipeline.drafting import ModelDrafter, get_drafter
-from pipeline.drafting.llm import LLMDrafter
-from pipeline.drafting.transport import Throttle
 from pipeline.errors import PageError
-from pipeline.knowledge.loading import load_knowledge
+from pipeline.knowledge.cache import open_knowledge
 from pipeline.settings import resolve_knowledge_dir
 from pipeline.workspace import Workspace, all_pairs
 
@@ -107,6 +104,8 @@ def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: b
     if rpm or tpm:
         if not isinstance(drafting, ModelDrafter):
             raise CliError("--rpm and --tpm pace model calls; they need --drafter llm")
+        from pipeline.drafting.transport import Throttle
+
         drafting.throttle = Throttle(rpm, tpm)
     out = Path(out_dir)
     pairs = all_pairs(ws.kb, compounds, conditions)
@@ -122,6 +121,9 @@ def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: b
         return
     with _Progress(len(planned)) as progress:
         if via == "batch-api":
+            from pipeline.batch.provider import BatchApiRun
+            from pipeline.drafting.llm import LLMDrafter
+
             if not isinstance(drafting, LLMDrafter):
                 raise CliError("--via batch-api needs --drafter llm")
             summary = BatchApiRun(ws, drafting, out, poll_interval, progress.update).run(planned)
@@ -226,7 +228,7 @@ def list_entities(knowledge: str | None, prompts: str | None, settings: str | No
     Example:
       reviewgen list
     """
-    kb = load_knowledge(resolve_knowledge_dir(knowledge))
+    kb = open_knowledge(resolve_knowledge_dir(knowledge))
     click.echo("compounds:")
     for c in sorted(kb.compounds.values(), key=lambda c: c.id):
         click.echo(f"  {c.id:24} {c.name}")

@@ -17,7 +17,7 @@ import click
 
 from pipeline.cli.base import EXIT_FINDINGS, CliError, Group, data_options
 from pipeline.errors import ApprovalRefusedError
-from pipeline.knowledge.loading import load_knowledge
+from pipeline.knowledge.cache import open_knowledge
 from pipeline.review.diff import PageDiff, diff_page
 from pipeline.review.state import (
     RECORD_FILTERS,
@@ -146,7 +146,7 @@ def diff(compound: str, condition: str, out_dir: str, knowledge: str | None) -> 
     Example:
       reviewgen review diff ketamine als
     """
-    kb = load_knowledge(resolve_knowledge_dir(knowledge))
+    kb = open_knowledge(resolve_knowledge_dir(knowledge))
     result = diff_page(out_dir, kb.resolve_compound(compound).id, kb.resolve_condition(condition).id)
     click.echo(format_diff(result), nl=False)
 
@@ -232,7 +232,7 @@ def reject(compound: str, condition: str, reviewer: str, note: str, expected_has
       reviewgen review reject ketamine als --reviewer bob --note "monitoring section too vague"
     """
     required_text(note, "--note", "a note saying why the page is rejected")
-    kb = load_knowledge(resolve_knowledge_dir(knowledge))
+    kb = open_knowledge(resolve_knowledge_dir(knowledge))
     cid, did = kb.resolve_compound(compound).id, kb.resolve_condition(condition).id
     seen = read_state(out_dir, cid, did)
     decision = reject_page(out_dir, cid, did, reviewer=reviewer, note=note,

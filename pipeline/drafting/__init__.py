@@ -7,14 +7,16 @@ OpenAI-compatible endpoint and can be re-asked with the findings of its last att
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from pipeline.checks.findings import Finding
 from pipeline.draft import Draft
 from pipeline.drafting.composer import Composer
-from pipeline.drafting.transport import Throttle
 from pipeline.errors import PipelineError
 from pipeline.knowledge.selection import Selection
+
+if TYPE_CHECKING:
+    from pipeline.drafting.transport import Throttle
 
 
 @dataclass

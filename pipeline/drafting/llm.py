@@ -41,7 +41,7 @@ PROMPTS = ("draft_system.md.j2", "draft_user.md.j2", "draft_reask.md.j2")
 REASK_FINDINGS = 15  # findings sent back per re-ask: enough to act on, small enough for a short context
 
 
-def _response_format(mode: OutputMode, schema: dict[str, Any]) -> dict[str, Any]:
+def response_format(mode: OutputMode, schema: dict[str, Any]) -> dict[str, Any]:
     formats: dict[OutputMode, dict[str, Any]] = {
         OutputMode.JSON_SCHEMA: {"response_format": {"type": "json_schema", "json_schema": {
             "name": "draft", "strict": True, "schema": schema}}},
@@ -128,14 +128,14 @@ class LLMDrafter:
         return messages, previous.state["schema"]
 
     def _call(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> Completion:
-        return complete(self.client, self.settings, messages, _response_format(self.settings.mode, schema),
+        return complete(self.client, self.settings, messages, response_format(self.settings.mode, schema),
                         self.retries)
 
     async def _acall(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> Completion:
         if self.aclient is None:
             self.aclient = make_async_client(self.settings)
         return await acomplete(self.aclient, self.settings, messages,
-                               _response_format(self.settings.mode, schema), self.retries, self.throttle)
+                               response_format(self.settings.mode, schema), self.retries, self.throttle)
 
     def _context(self, sel: Selection, schema: dict[str, Any]) -> dict[str, Any]:
         return {
