@@ -6,12 +6,16 @@ import os
 import shutil
 import subprocess
 import sys
+import traceback
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from pipeline import Workspace
+from pipeline.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -45,7 +49,39 @@ def kb_copy(tmp_path: Path) -> Path:
     return target
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the CLI as a user would: a separate process, `python -m pipeline`."""
+@dataclass(frozen=True)
+class CliResult:
+    """What a CLI run printed and returned, shaped like subprocess.CompletedProcess."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> CliResult:
+    """Run the CLI in process through click's CliRunner: the same command tree, parsing, error table and exit
+    codes as `reviewgen`, without a Python start-up per call. `env`, when given, is the whole environment (as
+    for subprocess): variables it leaves out are unset for the run, except the test run's knowledge cache. An exception that escapes the CLI is
+    printed to stderr as a traceback, as the interpreter would, so tests asserting "no traceback" can fail."""
+    overlay: dict[str, str | None] | None = None
+    if env is not None:
+        overlay = {key: None for key in os.environ if key not in env}
+        overlay.update(env)
+        overlay.pop("REVIEWGEN_CACHE_DIR", None)  # the run's private cache stays, never the user's own
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, list(args), env=overlay, catch_exceptions=True, prog_name="reviewgen")
+    finally:
+        os.chdir(before)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        assert result.exc_info is not None
+        stderr += "Traceback (most recent call last):\n" + "".join(traceback.format_exception(*result.exc_info))
+    return CliResult(result.exit_code, result.stdout, stderr)
+
+
+def run_cli_process(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI exactly as a user would, a separate `python -m pipeline` process (for the e2e smoke tests)."""
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True,
                           text=True, env=env, timeout=120)

@@ -156,14 +156,6 @@ def test_knowledge_flag_and_env_override(tmp_path: Path) -> None:
     assert result.returncode == 2 and "vocabulary.yaml" in result.stderr
 
 
-def test_console_script_is_installed(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-    script = Path(sys.executable).with_name("reviewgen")
-    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, cwd=tmp_path)
-    assert result.returncode == 0 and "generate" in result.stdout
-
-
 def test_same_inputs_give_byte_identical_pages(tmp_path: Path) -> None:
     run_cli("generate", "ketamine", "als", "--out", "a", cwd=tmp_path)
     run_cli("generate", "ketamine", "als", "--out", "b", cwd=tmp_path)

@@ -177,7 +177,8 @@ def test_readiness_polls_do_not_fill_the_log(server: Server) -> None:
 
 
 @pytest.mark.parametrize("header", [None, "Bearer wrong-token-of-enough-length", f"Basic {TOKEN_A}", "Bearer ",
-                                    f"Bearer {TOKEN_A}x"])
+                                    f"Bearer {TOKEN_A}x"],
+                         ids=["none", "wrong", "basic-scheme", "empty-bearer", "token-plus-one"])
 def test_every_v1_route_needs_a_valid_token(server: Server, header: str | None) -> None:
     headers = {"Authorization": header} if header is not None else {}
     for method, path, body in (("POST", "/v1/reports", {"compound": "ketamine", "condition": "als"}),
