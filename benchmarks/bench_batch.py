@@ -58,8 +58,7 @@ def _endpoint(kb_dir: Path, latency: float, conn: Connection, pages: int) -> Non
     latency_endpoint.serve(latency_endpoint.prepared_answers(kb_dir, ROOT / "prompts", pages), latency, conn)
 
 
-def _concurrency_run(kb_dir: Path, out: Path, pages: int, workers: int, latency: float,
-                     conn: Connection) -> None:
+def _concurrency_run(kb_dir: Path, out: Path, pages: int, workers: int, latency: float, conn: Connection) -> None:
     """One batch against the endpoint, in a fresh process: caches start cold, as in a CLI run."""
     ws = Workspace.open(kb_dir, ROOT / "prompts")
     pairs = all_pairs(ws.kb)[:pages]
@@ -102,17 +101,22 @@ def concurrency(tmp: Path, pages: int, workers: int, latency: float) -> None:
     grid(kb_dir, pages)
     ours, theirs = multiprocessing.Pipe()
     child = multiprocessing.get_context("spawn").Process(
-        target=_concurrency_run, args=(kb_dir, out, pages, workers, latency, theirs))
+        target=_concurrency_run, args=(kb_dir, out, pages, workers, latency, theirs)
+    )
     child.start()
     wall, cpu, bare, saved, calls = ours.recv()
     child.join()
     ideal = math.ceil(pages / workers) * latency
     print(f"1. concurrency: {pages} pages, concurrency {workers}, latency {latency * 1000:.0f} ms")
-    print(f"   {'wall':>10}{'ideal':>10}{'bare':>10}{'wall/ideal':>12}{'wall/bare':>11}   goal wall/ideal <= 1.15   "
-          f"(saved {saved}; model calls {calls}, baseline included)")
+    print(
+        f"   {'wall':>10}{'ideal':>10}{'bare':>10}{'wall/ideal':>12}{'wall/bare':>11}   goal wall/ideal <= 1.15   "
+        f"(saved {saved}; model calls {calls}, baseline included)"
+    )
     print(f"   {wall:10.2f}{ideal:10.2f}{bare:10.2f}{wall / ideal:12.2f}{wall / bare:11.2f}")
-    print(f"   bare: the same requests through the same client with nothing else done; our CPU per page "
-          f"{cpu / pages * 1000:.1f} ms (client, parse, checks, render, atomic save), so N x CPU = {cpu:.2f} s")
+    print(
+        f"   bare: the same requests through the same client with nothing else done; our CPU per page "
+        f"{cpu / pages * 1000:.1f} ms (client, parse, checks, render, atomic save), so N x CPU = {cpu:.2f} s"
+    )
 
 
 def rerun(tmp: Path, pages: int) -> None:
@@ -131,9 +135,11 @@ def rerun(tmp: Path, pages: int) -> None:
         calls = len(fake.requests)
         started = time.perf_counter()
         again = run_batch(ws, pairs, drafter, out, concurrency=16)
-        print(f"   llm: first run {calls} model calls, saved {first.counts['saved']}; re-run "
-              f"{time.perf_counter() - started:.2f} s, {len(fake.requests) - calls} model calls, "
-              f"skipped {again.skipped}")
+        print(
+            f"   llm: first run {calls} model calls, saved {first.counts['saved']}; re-run "
+            f"{time.perf_counter() - started:.2f} s, {len(fake.requests) - calls} model calls, "
+            f"skipped {again.skipped}"
+        )
 
 
 def one_fact(tmp: Path) -> None:
@@ -147,21 +153,24 @@ def one_fact(tmp: Path) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     edited = Workspace.open(kb_dir, ROOT / "prompts")
     fid = data["facts"][2]["id"]
-    expected = sum(fid in select_facts(edited.kb, edited.kb.compounds[c], edited.kb.conditions[d]).facts
-                   for c, d in pairs)
+    expected = sum(
+        fid in select_facts(edited.kb, edited.kb.compounds[c], edited.kb.conditions[d]).facts for c, d in pairs
+    )
     summary = run_batch(edited, pairs, get_drafter("composer"), out)
     print(f"3. one fact edited ({fid}) in a {len(pairs)}-page batch           goal: equal")
     print(f"   regenerated {summary.counts['saved']}   pages selecting it {expected}")
 
 
 def _rss_child(kb_dir: Path, pages: int, out: Path) -> float:
-    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-            "from pathlib import Path\nfrom pipeline import Workspace\nfrom pipeline.batch.runner import run_batch\n"
-            "from pipeline.drafting import get_drafter\nfrom pipeline.generation import all_pairs\n"
-            f"ws = Workspace.open(Path({str(kb_dir)!r}), Path({str(ROOT / 'prompts')!r}))\n"
-            f"pairs = all_pairs(ws.kb)[:{pages}]\n"
-            f"s = run_batch(ws, pairs, get_drafter('composer'), Path({str(out)!r}))\n"
-            "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, s.counts['saved'])\n")
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pathlib import Path\nfrom pipeline import Workspace\nfrom pipeline.batch.runner import run_batch\n"
+        "from pipeline.drafting import get_drafter\nfrom pipeline.generation import all_pairs\n"
+        f"ws = Workspace.open(Path({str(kb_dir)!r}), Path({str(ROOT / 'prompts')!r}))\n"
+        f"pairs = all_pairs(ws.kb)[:{pages}]\n"
+        f"s = run_batch(ws, pairs, get_drafter('composer'), Path({str(out)!r}))\n"
+        "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, s.counts['saved'])\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     rss_kb, _saved = result.stdout.split()
     return int(rss_kb) / 1024

@@ -40,8 +40,9 @@ BASELINE = {
 }
 
 
-def score(cases: list[TextCase], ws: Workspace,
-          detect: Callable[[str], set[str]] | None = None) -> tuple[TextReport, float]:
+def score(
+    cases: list[TextCase], ws: Workspace, detect: Callable[[str], set[str]] | None = None
+) -> tuple[TextReport, float]:
     """The evaluation's scores for a detector, and its time per sentence."""
     started = time.perf_counter()
     report = evaluate_text(cases, ws, detect)

@@ -38,9 +38,16 @@ from pipeline import Workspace  # noqa: E402
 from pipeline.personal import Patient, ReportBuilder  # noqa: E402
 
 TOKEN = secrets.token_urlsafe(32)
-REQUEST = {"compound": "ketamine", "condition": "als",
-           "patient": {"medications": ["Rilutek", "Nuedexta", "Zorblax"], "stage": "early",
-                       "concerns": ["breathing", "kidneys"], "question": "Can ketamine affect my breathing?"}}
+REQUEST = {
+    "compound": "ketamine",
+    "condition": "als",
+    "patient": {
+        "medications": ["Rilutek", "Nuedexta", "Zorblax"],
+        "stage": "early",
+        "concerns": ["breathing", "kidneys"],
+        "question": "Can ketamine affect my breathing?",
+    },
+}
 POLL = 0.025
 
 
@@ -52,12 +59,32 @@ def _port() -> int:
 
 
 def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "REVIEWGEN_API_TOKENS": TOKEN, "REVIEWGEN_DATA_DIR": str(data / "data"),
-           "REVIEWGEN_DATA_KEY": Fernet.generate_key().decode(), "REVIEWGEN_RATE_LIMIT": "1000000/minute",
-           "REVIEWGEN_REPORT_DRAFTER": "composer"}
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.service.cli", "serve", "--port", str(port),
-                             "--knowledge", str(ROOT / "knowledge"), "--prompts", str(ROOT / "prompts")],
-                            cwd=data, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "REVIEWGEN_API_TOKENS": TOKEN,
+        "REVIEWGEN_DATA_DIR": str(data / "data"),
+        "REVIEWGEN_DATA_KEY": Fernet.generate_key().decode(),
+        "REVIEWGEN_RATE_LIMIT": "1000000/minute",
+        "REVIEWGEN_REPORT_DRAFTER": "composer",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.service.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--knowledge",
+            str(ROOT / "knowledge"),
+            "--prompts",
+            str(ROOT / "prompts"),
+        ],
+        cwd=data,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(600):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
@@ -114,8 +141,9 @@ class Client:
             self.errors.append(f"report {state['status']}")
 
 
-def _load(clients: int, total: int, port: int, work: Callable[[Client], None],
-          labels: list[str]) -> tuple[dict[str, list[float]], list[str], float]:
+def _load(
+    clients: int, total: int, port: int, work: Callable[[Client], None], labels: list[str]
+) -> tuple[dict[str, list[float]], list[str], float]:
     timings: dict[str, list[float]] = {label: [] for label in labels}
     errors: list[str] = []
     counter = iter(range(total))
@@ -143,8 +171,7 @@ def _row(label: str, samples: list[float], count: int, elapsed: float, errors: i
         return f"{label:<34} (no samples)"
     ms = sorted(s * 1000 for s in samples)
     q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else [ms[0]] * 99
-    return (f"{label:<34} {len(ms):>6} {q[49]:>8.1f} {q[94]:>8.1f} {q[98]:>8.1f} {count / elapsed:>9.1f} "
-            f"{errors:>6}")
+    return f"{label:<34} {len(ms):>6} {q[49]:>8.1f} {q[94]:>8.1f} {q[98]:>8.1f} {count / elapsed:>9.1f} {errors:>6}"
 
 
 def main() -> None:
@@ -167,11 +194,16 @@ def main() -> None:
         port = _port()
         proc = _start(Path(tmp), port)
         try:
-            _load(2, 4, port, Client.report, ["POST /v1/reports", "GET /v1/reports/{id}",
-                                              "report, POST until done"])  # warm-up, not counted
+            _load(
+                2, 4, port, Client.report, ["POST /v1/reports", "GET /v1/reports/{id}", "report, POST until done"]
+            )  # warm-up, not counted
             health, health_errors, health_time = _load(
-                args.clients, args.requests, port, lambda c: c.call("GET /healthz", "GET", "/healthz") and None,
-                ["GET /healthz"])
+                args.clients,
+                args.requests,
+                port,
+                lambda c: c.call("GET /healthz", "GET", "/healthz") and None,
+                ["GET /healthz"],
+            )
             labels = ["POST /v1/reports", "GET /v1/reports/{id}", "report, POST until done"]
             timings, errors, elapsed = _load(args.clients, args.requests, port, Client.report, labels)
         finally:
@@ -181,12 +213,33 @@ def main() -> None:
     calls = len(timings["POST /v1/reports"]) + len(timings["GET /v1/reports/{id}"])
     print(f"{args.clients} clients, {args.requests} reports (composer drafter); latency in ms, throughput per second")
     print(f"{'':<34} {'n':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'per s':>9} {'errors':>6}")
-    print(_row("POST /v1/reports", timings["POST /v1/reports"], len(timings["POST /v1/reports"]), elapsed,
-               sum(e.startswith("POST") for e in errors)))
-    print(_row("GET /v1/reports/{id}", timings["GET /v1/reports/{id}"], len(timings["GET /v1/reports/{id}"]),
-               elapsed, sum(e.startswith("GET") for e in errors)))
-    print(_row("report, POST until done", timings["report, POST until done"], args.requests, elapsed,
-               sum(e.startswith("report") for e in errors)))
+    print(
+        _row(
+            "POST /v1/reports",
+            timings["POST /v1/reports"],
+            len(timings["POST /v1/reports"]),
+            elapsed,
+            sum(e.startswith("POST") for e in errors),
+        )
+    )
+    print(
+        _row(
+            "GET /v1/reports/{id}",
+            timings["GET /v1/reports/{id}"],
+            len(timings["GET /v1/reports/{id}"]),
+            elapsed,
+            sum(e.startswith("GET") for e in errors),
+        )
+    )
+    print(
+        _row(
+            "report, POST until done",
+            timings["report, POST until done"],
+            args.requests,
+            elapsed,
+            sum(e.startswith("report") for e in errors),
+        )
+    )
     print(_row("baseline: GET /healthz", health["GET /healthz"], args.requests, health_time, len(health_errors)))
     print(_row("baseline: in-process build, no HTTP", inprocess, len(inprocess), sum(inprocess), 0))
     print(f"all report HTTP calls: {calls} in {elapsed:.1f} s ({calls / elapsed:.0f}/s); errors: {len(errors)}")

@@ -61,5 +61,7 @@ def prepared_answers(kb_dir: Path, prompts: Path, pages: int) -> dict[tuple[str,
     from tests.llm_answers import good_answer
 
     ws = Workspace.open(kb_dir, prompts)
-    return {(ws.kb.compounds[c].name, ws.kb.conditions[d].name): json.dumps(completion(good_answer(ws, c, d))).encode()
-            for c, d in all_pairs(ws.kb)[:pages]}
+    return {
+        (ws.kb.compounds[c].name, ws.kb.conditions[d].name): json.dumps(completion(good_answer(ws, c, d))).encode()
+        for c, d in all_pairs(ws.kb)[:pages]
+    }

@@ -35,8 +35,9 @@ def build(target: Path, compounds: int) -> Path:
         shutil.rmtree(target)
     shutil.copytree(ROOT / "knowledge", target)
     # compounds with several forms (ketamine / esketamine) name them in their facts; clone the others
-    originals = [p for p in sorted((target / "compounds").glob("*.yaml"))
-                 if not yaml.safe_load(p.read_text()).get("forms")]
+    originals = [
+        p for p in sorted((target / "compounds").glob("*.yaml")) if not yaml.safe_load(p.read_text()).get("forms")
+    ]
     merged = load_knowledge(ROOT / "knowledge").compounds  # fields the imports supply (drug_class)
     for i in range(max(0, compounds - len(list((target / "compounds").glob("*.yaml"))))):
         source = originals[i % len(originals)]
@@ -44,9 +45,16 @@ def build(target: Path, compounds: int) -> Path:
         suffix, letters = f"c{i:05d}", _letters(i)
         cid, short = f"{data['id']}-{suffix}", f"{data['short_name']}{letters}"
         old = data["short_name"]
-        clone = {**data, "id": cid, "name": f"{data['name']} {letters.upper()}", "short_name": short,
-                 "drug_class": data.get("drug_class") or merged[data["id"]].drug_class,
-                 "aliases": [], "forms": {}, "facts": _renamed(data.get("facts", []), suffix, old, short)}
+        clone = {
+            **data,
+            "id": cid,
+            "name": f"{data['name']} {letters.upper()}",
+            "short_name": short,
+            "drug_class": data.get("drug_class") or merged[data["id"]].drug_class,
+            "aliases": [],
+            "forms": {},
+            "facts": _renamed(data.get("facts", []), suffix, old, short),
+        }
         (target / "compounds" / f"{cid}.yaml").write_text(yaml.safe_dump(clone, sort_keys=False))
         for kind, key in (("interactions", "interactions"), ("evidence", "conditions")):
             path = target / kind / source.name

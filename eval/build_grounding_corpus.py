@@ -23,30 +23,73 @@ from pipeline.knowledge.loading import load_knowledge  # noqa: E402
 from pipeline.knowledge.models import Fact, FactKind  # noqa: E402
 
 # Real drugs absent from the knowledge base, and invented names, for the invented-drug perturbation.
-OTHER_DRUGS = ["lamotrigine", "warfarin", "baclofen", "gabapentin", "clozapine", "tramadol", "lithium",
-               "valproate", "amiodarone", "sertraline"]
+OTHER_DRUGS = [
+    "lamotrigine",
+    "warfarin",
+    "baclofen",
+    "gabapentin",
+    "clozapine",
+    "tramadol",
+    "lithium",
+    "valproate",
+    "amiodarone",
+    "sertraline",
+]
 INVENTED = ["velaprazine", "Zorvexa", "tranimab", "olcetide", "Brevanol"]
 # Plausible effect swaps a drafter might make (either direction).
-EFFECT_SWAPS = [("hypotension", "hypertension"), ("bradycardia", "tachycardia"), ("neutropenia", "thrombocytopenia"),
-                ("hepatitis", "pancreatitis"), ("sedation", "insomnia"), ("nausea", "constipation"),
-                ("hypoglycemia", "hyperglycemia"), ("lactic acidosis", "ketoacidosis"), ("cystitis", "nephritis"),
-                ("dizziness", "syncope"), ("anaphylaxis", "angioedema"), ("infections", "malignancies"),
-                ("respiratory depression", "respiratory infection"), ("seizures", "migraines"),
-                ("hallucinations", "delusions"), ("somnolence", "agitation")]
-ADDED = ["and it can also cause peripheral neuropathy", "which may also slow disease progression",
-         "and it is also linked to pancreatitis", "and it also raises BDNF levels", "which also improves survival",
-         "and it can also cause weight gain", "and it also protects motor neurons",
-         "and it may also cause falls and fractures"]
+EFFECT_SWAPS = [
+    ("hypotension", "hypertension"),
+    ("bradycardia", "tachycardia"),
+    ("neutropenia", "thrombocytopenia"),
+    ("hepatitis", "pancreatitis"),
+    ("sedation", "insomnia"),
+    ("nausea", "constipation"),
+    ("hypoglycemia", "hyperglycemia"),
+    ("lactic acidosis", "ketoacidosis"),
+    ("cystitis", "nephritis"),
+    ("dizziness", "syncope"),
+    ("anaphylaxis", "angioedema"),
+    ("infections", "malignancies"),
+    ("respiratory depression", "respiratory infection"),
+    ("seizures", "migraines"),
+    ("hallucinations", "delusions"),
+    ("somnolence", "agitation"),
+]
+ADDED = [
+    "and it can also cause peripheral neuropathy",
+    "which may also slow disease progression",
+    "and it is also linked to pancreatitis",
+    "and it also raises BDNF levels",
+    "which also improves survival",
+    "and it can also cause weight gain",
+    "and it also protects motor neurons",
+    "and it may also cause falls and fractures",
+]
 # Connecting wording a drafter may change while keeping the facts' medical terms.
-REWORDINGS = [("warns of", "cautions about"), ("calls for", "asks for"), ("is FDA-approved", "is approved by the FDA"),
-              ("lists", "includes"), ("states that", "says that"), ("notes that", "points out that"),
-              ("classifies the interaction of", "rates the interaction of"), ("reported", "described"),
-              ("carries a boxed warning for", "has a boxed warning about")]
-SUBSTANCE_SWAPS = [("esketamine label", "ketamine injection label"), ("ketamine injection label", "esketamine label"),
-                   ("quinidine can", "dextromethorphan can"), ("dextromethorphan is", "quinidine is"),
-                   ("carbidopa", "entacapone"), ("interferon beta-1a", "interferon beta-1b")]
-OVERSTATED = ["Strong evidence from phase 3 randomized trials shows that", "Large placebo-controlled trials have "
-              "proven that", "Well-established clinical data show that"]
+REWORDINGS = [
+    ("warns of", "cautions about"),
+    ("calls for", "asks for"),
+    ("is FDA-approved", "is approved by the FDA"),
+    ("lists", "includes"),
+    ("states that", "says that"),
+    ("notes that", "points out that"),
+    ("classifies the interaction of", "rates the interaction of"),
+    ("reported", "described"),
+    ("carries a boxed warning for", "has a boxed warning about"),
+]
+SUBSTANCE_SWAPS = [
+    ("esketamine label", "ketamine injection label"),
+    ("ketamine injection label", "esketamine label"),
+    ("quinidine can", "dextromethorphan can"),
+    ("dextromethorphan is", "quinidine is"),
+    ("carbidopa", "entacapone"),
+    ("interferon beta-1a", "interferon beta-1b"),
+]
+OVERSTATED = [
+    "Strong evidence from phase 3 randomized trials shows that",
+    "Large placebo-controlled trials have proven that",
+    "Well-established clinical data show that",
+]
 
 
 def _pick(items: list[str], seed: str) -> str:
@@ -64,9 +107,11 @@ def _case(statement: str, fact_ids: list[str], supported: bool, perturbation: st
 def build() -> list[dict[str, object]]:
     kb = load_knowledge(ROOT / "knowledge")
     organ_terms = {oid: list(o.terms) for oid, o in kb.vocabulary.organ_systems.items()}
-    names = {**{f"compound:{c.id}": c.short_name for c in kb.compounds.values()},
-             **{f"treatment:{t.id}": t.name.lower() for t in kb.treatments.values()},
-             **{f"condition:{d.id}": d.short_name for d in kb.conditions.values()}}
+    names = {
+        **{f"compound:{c.id}": c.short_name for c in kb.compounds.values()},
+        **{f"treatment:{t.id}": t.name.lower() for t in kb.treatments.values()},
+        **{f"condition:{d.id}": d.short_name for d in kb.conditions.values()},
+    }
     facts: list[Fact] = sorted(kb.facts.values(), key=lambda f: f.id)
     cases: list[dict[str, object]] = []
     for i, fact in enumerate(facts):
@@ -92,17 +137,27 @@ def build() -> list[dict[str, object]]:
                 break
         number = re.search(r"(?<![A-Za-z0-9])(\d+)(?![A-Za-z0-9])", text)
         if number and i % 2 == 0 and not re.match(r"(19|20)\d\d$", number.group(1)):
-            changed = text[:number.start()] + str(int(number.group(1)) + 7) + text[number.end():]
+            changed = text[: number.start()] + str(int(number.group(1)) + 7) + text[number.end() :]
             cases.append(_case(changed, [fid], False, "changed-number"))
         if i % 4 == 1:
             if "no curated interaction data" in text:
                 flipped = text.replace("there is no curated interaction data", "DDInter documents an interaction")
             else:
-                flipped = re.sub(r"\b(warns|carries|lists|is|are|calls|reports|notes)\b",
-                                 lambda m: {"warns": "does not warn", "carries": "does not carry",
-                                            "lists": "does not list", "is": "is not", "are": "are not",
-                                            "calls": "does not call", "reports": "does not report",
-                                            "notes": "does not note"}[m.group(1)], text, count=1)
+                flipped = re.sub(
+                    r"\b(warns|carries|lists|is|are|calls|reports|notes)\b",
+                    lambda m: {
+                        "warns": "does not warn",
+                        "carries": "does not carry",
+                        "lists": "does not list",
+                        "is": "is not",
+                        "are": "are not",
+                        "calls": "does not call",
+                        "reports": "does not report",
+                        "notes": "does not note",
+                    }[m.group(1)],
+                    text,
+                    count=1,
+                )
             if flipped != text:
                 cases.append(_case(flipped, [fid], False, "negation-flip"))
         mentioned = [k for k in names if re.search(rf"\b{re.escape(names[k])}\b", text, re.I)]
@@ -116,8 +171,14 @@ def build() -> list[dict[str, object]]:
             if key.startswith("compound:"):
                 pool = [f"compound:{c}" for c in kb.compounds if f"compound:{c}" != key]
                 other = names[_pick(pool, fid)]
-                cases.append(_case(re.sub(rf"\b{re.escape(names[key])}\b", other, text, count=1, flags=re.I),
-                                   [fid], False, "wrong-compound"))
+                cases.append(
+                    _case(
+                        re.sub(rf"\b{re.escape(names[key])}\b", other, text, count=1, flags=re.I),
+                        [fid],
+                        False,
+                        "wrong-compound",
+                    )
+                )
         for a, b in EFFECT_SWAPS:
             for old, new in ((a, b), (b, a)):
                 if re.search(rf"\b{old}\b", text, re.I) and not re.search(rf"\b{new}\b", text, re.I):
@@ -126,11 +187,21 @@ def build() -> list[dict[str, object]]:
                     break
         if fact.kind in (FactKind.SAFETY, FactKind.EVIDENCE, FactKind.MECHANISM) and i % 4 == 3:
             cases.append(_case(f"{text.rstrip('.')}, {_pick(ADDED, fid)}.", [fid], False, "added-claim"))
-        for old, new in (("did not improve", "improved"), ("has no entry", "has an entry"),
-                         ("is not in the DDInter", "is in the DDInter"), ("Schedule III", "Schedule II")):
+        for old, new in (
+            ("did not improve", "improved"),
+            ("has no entry", "has an entry"),
+            ("is not in the DDInter", "is in the DDInter"),
+            ("Schedule III", "Schedule II"),
+        ):
             if old in text:
-                cases.append(_case(text.replace(old, new, 1), [fid], False,
-                                   "changed-number" if "Schedule" in old else "negation-flip"))
+                cases.append(
+                    _case(
+                        text.replace(old, new, 1),
+                        [fid],
+                        False,
+                        "changed-number" if "Schedule" in old else "negation-flip",
+                    )
+                )
                 break
         # the same product family, a different substance or product: an effect moved between them
         for a, b in SUBSTANCE_SWAPS:
@@ -143,8 +214,9 @@ def build() -> list[dict[str, object]]:
     # wrong standard treatment / wrong condition, from interaction and disease facts
     for (_, treatment), interaction in sorted(kb.interactions.items()):
         for fact in interaction.facts[:1]:
-            conds = [d for d in kb.conditions.values()
-                     if any(st.treatment == treatment for st in d.standard_treatments)]
+            conds = [
+                d for d in kb.conditions.values() if any(st.treatment == treatment for st in d.standard_treatments)
+            ]
             if not conds:
                 continue
             siblings = [st.treatment for st in conds[0].standard_treatments if st.treatment != treatment]
@@ -159,8 +231,14 @@ def build() -> list[dict[str, object]]:
         for fact in condition.facts:
             if re.search(rf"\b{re.escape(condition.short_name)}\b", fact.text):
                 other = _pick([d.short_name for d in others], fact.id)
-                cases.append(_case(re.sub(rf"\b{re.escape(condition.short_name)}\b", other, fact.text),
-                                   [fact.id], False, "wrong-condition"))
+                cases.append(
+                    _case(
+                        re.sub(rf"\b{re.escape(condition.short_name)}\b", other, fact.text),
+                        [fact.id],
+                        False,
+                        "wrong-condition",
+                    )
+                )
     # supported combinations of two facts about the same entity
     by_prefix: dict[str, list[Fact]] = {}
     for fact in facts:

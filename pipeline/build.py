@@ -63,8 +63,7 @@ class PageResult:
     usage: dict[str, Any] | None = None
 
 
-def build_page(ws: Workspace, compound: str, condition: str,
-               drafter: str | Drafter = "composer") -> BuiltPage:
+def build_page(ws: Workspace, compound: str, condition: str, drafter: str | Drafter = "composer") -> BuiltPage:
     """Select, draft, check (re-asking a model drafter with the findings), render and check again.
 
     Nothing is written. ``drafter`` is a registered name or any object with ``name`` and
@@ -138,8 +137,10 @@ class Attempts:
         sidecar["reasks"] = len(self.attempts) - 1
         if any(self.usage):
             sidecar["usage"] = _usage_summary(self.usage)
-        sidecar["timings_ms"] = {"draft": round((self.drafted - started) * 1000, 3),
-                                 "total": round((finished - started) * 1000, 3)}
+        sidecar["timings_ms"] = {
+            "draft": round((self.drafted - started) * 1000, 3),
+            "total": round((finished - started) * 1000, 3),
+        }
         return BuiltPage(sel, draft, markdown, findings, self.attempts, sidecar)
 
 
@@ -153,15 +154,22 @@ def _usage_summary(usage: list[dict[str, Any]]) -> dict[str, Any]:
         "completion_tokens": sum(u.get("completion_tokens", 0) for u in usage),
         "retries": sum(u.get("retries", 0) for u in usage),
         "cost_usd": round(sum(c for c in costs if c), 6) if any(c is not None for c in costs) else None,
-        "prompt_template_hash": next((u["prompt_template_hash"] for u in usage if u.get("prompt_template_hash")),
-                                     None),
+        "prompt_template_hash": next((u["prompt_template_hash"] for u in usage if u.get("prompt_template_hash")), None),
     }
 
 
-def generate_page(compound: str, condition: str, *, out_dir: Path | str = "outputs",
-                  drafter: str | Drafter = "composer", workspace: Workspace | None = None,
-                  knowledge: Path | str | None = None, prompts: Path | str | None = None,
-                  settings: Path | str | None = None, force: bool = False) -> PageResult:
+def generate_page(
+    compound: str,
+    condition: str,
+    *,
+    out_dir: Path | str = "outputs",
+    drafter: str | Drafter = "composer",
+    workspace: Workspace | None = None,
+    knowledge: Path | str | None = None,
+    prompts: Path | str | None = None,
+    settings: Path | str | None = None,
+    force: bool = False,
+) -> PageResult:
     """Generate one page: saved under drafts/ if it passes every check, else a rejected record;
     a drafter that cannot draft at all (endpoint down, output cut off) leaves a failed record.
 
@@ -186,11 +194,19 @@ def generate_page(compound: str, condition: str, *, out_dir: Path | str = "outpu
     return save_built(Path(out_dir), built, key=key)
 
 
-def save_failure(out: Path, cid: str, did: str, drafter_name: str, exc: DrafterError,
-                 key: str | None = None) -> PageResult:
+def save_failure(
+    out: Path, cid: str, did: str, drafter_name: str, exc: DrafterError, key: str | None = None
+) -> PageResult:
     """Record why a pair could not be drafted at all."""
-    failure = {"status": "failed", "compound": cid, "condition": did, "drafter": drafter_name,
-               "error": str(exc), "attempts": exc.attempts, "key": key}
+    failure = {
+        "status": "failed",
+        "compound": cid,
+        "condition": did,
+        "drafter": drafter_name,
+        "error": str(exc),
+        "attempts": exc.attempts,
+        "key": key,
+    }
     path = save_failed(out, cid, did, failure)
     return PageResult(cid, did, Outcome.FAILED, path, error=str(exc))
 
@@ -205,14 +221,18 @@ def save_built(out: Path, built: BuiltPage, key: str | None = None) -> PageResul
         warnings = [f for f in built.findings if f.severity is Severity.WARNING]
         return PageResult(cid, did, Outcome.SAVED, path, warnings, usage=built.sidecar.get("usage"))
     record: dict[str, Any] = {
-        **built.sidecar, "status": "rejected", "draft": built.draft.model_dump(mode="json"),
-        "attempt_findings": [[f.model_dump(mode="json") for f in a] for a in built.attempts]}
+        **built.sidecar,
+        "status": "rejected",
+        "draft": built.draft.model_dump(mode="json"),
+        "attempt_findings": [[f.model_dump(mode="json") for f in a] for a in built.attempts],
+    }
     path = save_rejected(out, cid, did, record)
     return PageResult(cid, did, Outcome.REJECTED, path, built.findings, usage=built.sidecar.get("usage"))
 
 
-def check_page(path: Path | str, *, workspace: Workspace | None = None,
-               settings: Path | str | None = None) -> tuple[list[Finding], bool]:
+def check_page(
+    path: Path | str, *, workspace: Workspace | None = None, settings: Path | str | None = None
+) -> tuple[list[Finding], bool]:
     """Check a Markdown page on disk; returns (findings, whether grounding ran).
 
     A sidecar beside the page is verified against the knowledge base first (pipeline/provenance.py).
@@ -229,8 +249,9 @@ def check_page(path: Path | str, *, workspace: Workspace | None = None,
     try:
         sidecar = read_sidecar(page)
     except (ValueError, OSError) as exc:
-        raise PageError(f"{page.with_suffix('.json')}: sidecar is not valid JSON ({exc}); "
-                        "regenerate the page or remove the sidecar") from exc
+        raise PageError(
+            f"{page.with_suffix('.json')}: sidecar is not valid JSON ({exc}); regenerate the page or remove the sidecar"
+        ) from exc
     ws = workspace or Workspace.open(settings=settings)
     findings, grounded = check_saved(ws, markdown, sidecar, page)
     for f in findings:

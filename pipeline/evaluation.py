@@ -106,12 +106,14 @@ class TextReport:
         return sum(s.tp + s.fn for s in self.scores.values())
 
     def meets_goals(self) -> bool:
-        return all(s.recall >= GOALS["recall"] for s in self.scores.values()) and \
-            self.benign_fp_rate <= GOALS["benign_fp"]
+        return (
+            all(s.recall >= GOALS["recall"] for s in self.scores.values()) and self.benign_fp_rate <= GOALS["benign_fp"]
+        )
 
 
-def evaluate_text(cases: list[TextCase], ws: Workspace,
-                  detect: Callable[[str], Iterable[str]] | None = None) -> TextReport:
+def evaluate_text(
+    cases: list[TextCase], ws: Workspace, detect: Callable[[str], Iterable[str]] | None = None
+) -> TextReport:
     """Run the sentence rules (or another ``detect``, e.g. a baseline) on every case and score them per rule."""
     scores = {rule: RuleScore() for rule in SENTENCE_RULES}
     report = TextReport(scores, 0, 0)
@@ -173,15 +175,19 @@ def load_fact_snapshot(directory: Path) -> dict[str, FactView]:
         return {}
     try:
         data = load_yaml(path.read_text(encoding="utf-8")) or {}
-        return {fid: FactView(f["text"], tuple(f.get("tags") or ()), tuple(f.get("sources") or ()))
-                for fid, f in (data.get("facts") or {}).items()}
+        return {
+            fid: FactView(f["text"], tuple(f.get("tags") or ()), tuple(f.get("sources") or ()))
+            for fid, f in (data.get("facts") or {}).items()
+        }
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
-        raise PipelineError(f"{path}: cannot load the fact snapshot ({exc}); expected 'facts: {{id: {{text: ...}}}}'") \
-            from exc
+        raise PipelineError(
+            f"{path}: cannot load the fact snapshot ({exc}); expected 'facts: {{id: {{text: ...}}}}'"
+        ) from exc
 
 
-def evaluate_grounding(cases: list[GroundingCase], ws: Workspace,
-                       snapshot: dict[str, FactView] | None = None) -> GroundingReport:
+def evaluate_grounding(
+    cases: list[GroundingCase], ws: Workspace, snapshot: dict[str, FactView] | None = None
+) -> GroundingReport:
     """Ground every statement against the facts it cites and score the verdicts.
 
     A case is judged against the fact text its author labelled it by: the ``snapshot`` when it holds the
@@ -193,8 +199,10 @@ def evaluate_grounding(cases: list[GroundingCase], ws: Workspace,
     for case in cases:
         unknown = [fid for fid in case.fact_ids if fid not in facts]
         if unknown:
-            raise PipelineError(f"grounding case cites unknown fact(s) {unknown}: {case.statement[:60]!r}; "
-                                "rebuild the corpus after editing the knowledge base")
+            raise PipelineError(
+                f"grounding case cites unknown fact(s) {unknown}: {case.statement[:60]!r}; "
+                "rebuild the corpus after editing the knowledge base"
+            )
         findings = check_statement(case.statement, case.fact_ids, facts, ws.lexicon)
         flagged = bool(findings)
         report.by_perturbation[case.perturbation or "none"] += 1
@@ -206,8 +214,15 @@ def evaluate_grounding(cases: list[GroundingCase], ws: Workspace,
             report.flagged += flagged
         if flagged == case.supported:
             report.missed_by_perturbation[case.perturbation or "none"] += 1
-            report.failures.append((case.statement, case.fact_ids, case.supported, case.perturbation,
-                                    [f"{f.rule}: {f.text}" for f in findings]))
+            report.failures.append(
+                (
+                    case.statement,
+                    case.fact_ids,
+                    case.supported,
+                    case.perturbation,
+                    [f"{f.rule}: {f.text}" for f in findings],
+                )
+            )
     return report
 
 
@@ -226,26 +241,31 @@ def format_text_report(report: TextReport, title: str) -> str:
     lines = [title, f"{'rule':22}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>9}"]
     for rule, s in report.scores.items():
         lines.append(f"{rule:22}{s.tp:5}{s.fp:5}{s.fn:5}{s.precision:11.3f}{s.recall:9.3f}")
-    lines.append(f"benign sentences flagged: {report.benign_flagged}/{report.benign} "
-                 f"= {report.benign_fp_rate:.3%} (goal <= {GOALS['benign_fp']:.0%}); "
-                 f"violating sentences: {report.violating}")
+    lines.append(
+        f"benign sentences flagged: {report.benign_flagged}/{report.benign} "
+        f"= {report.benign_fp_rate:.3%} (goal <= {GOALS['benign_fp']:.0%}); "
+        f"violating sentences: {report.violating}"
+    )
     return "\n".join(lines)
 
 
 def format_grounding_report(report: GroundingReport, title: str) -> str:
     """A plain-text summary of grounding verdicts, with misses per perturbation."""
-    lines = [title,
-             f"unsupported flagged: {report.flagged}/{report.unsupported} = {report.flagged_rate:.3%} "
-             f"(goal >= {GOALS['unsupported_flagged']:.0%})",
-             f"supported passing:   {report.passed}/{report.supported} = {report.pass_rate:.3%} "
-             f"(goal >= {GOALS['supported_pass']:.0%})",
-             f"{'perturbation':28}{'cases':>7}{'wrong':>7}"]
+    lines = [
+        title,
+        f"unsupported flagged: {report.flagged}/{report.unsupported} = {report.flagged_rate:.3%} "
+        f"(goal >= {GOALS['unsupported_flagged']:.0%})",
+        f"supported passing:   {report.passed}/{report.supported} = {report.pass_rate:.3%} "
+        f"(goal >= {GOALS['supported_pass']:.0%})",
+        f"{'perturbation':28}{'cases':>7}{'wrong':>7}",
+    ]
     for name, count in sorted(report.by_perturbation.items()):
         lines.append(f"{name:28}{count:7}{report.missed_by_perturbation[name]:7}")
     return "\n".join(lines)
 
 
 # -- clinical coverage ---------------------------------------------------------------------------
+
 
 class ClinicalItem(BaseModel):
     """One thing a pharmacist expects on a page, as patterns one paragraph or bullet must all match."""
@@ -333,8 +353,10 @@ def evaluate_clinical(pairs: list[ClinicalPair], pages: Callable[[str, str], str
 
 def format_clinical_report(report: ClinicalReport) -> str:
     """Coverage overall and per kind of item, then what is missing."""
-    lines = [f"clinical items covered: {report.covered}/{report.items} = {report.coverage:.1%}",
-             f"{'kind':18}{'items':>7}{'missed':>8}"]
+    lines = [
+        f"clinical items covered: {report.covered}/{report.items} = {report.coverage:.1%}",
+        f"{'kind':18}{'items':>7}{'missed':>8}",
+    ]
     for kind, count in sorted(report.by_kind.items()):
         lines.append(f"{kind:18}{count:7}{report.missed_by_kind[kind]:8}")
     if report.held_back:

@@ -37,8 +37,9 @@ class PageSection:
 SECTIONS: tuple[PageSection, ...] = (
     PageSection("intro", re.compile(r"^Is (?P<compound>.+) Safe for (?P<condition>.+) Patients\?$"), True, False),
     PageSection("profile", re.compile(r"^General Safety Profile of (?P<compound>.+)$"), True, True),
-    PageSection("condition", re.compile(r"^Safety Considerations for (?P<short>.+) Patients Specifically$"),
-                True, True),
+    PageSection(
+        "condition", re.compile(r"^Safety Considerations for (?P<short>.+) Patients Specifically$"), True, True
+    ),
     PageSection("personal", re.compile(r"^Your Medications and Concerns$"), False, True),
     PageSection("literature", re.compile(r"^What the Published Literature Shows$"), True, True),
     PageSection("bottom_line", re.compile(r"^Bottom Line on Safety$"), True, True),
@@ -74,33 +75,73 @@ class Group:
         return self.title.format(C=compound, d=short) if self.title else None
 
 
-_ANY_INTERACTION = frozenset({"indication", "interaction", "evidence", "safety", "boxed-warning",
-                              "contraindication", "property", "class", "monitoring", "regulatory"})
-GROUPS: dict[str, Group] = {g.key: g for g in (
-    Group("boxed-warning", SectionId.PROFILE, "Boxed warning", True, holds="boxed-warning"),
-    Group("contraindications", SectionId.PROFILE, "Contraindications", True, holds="contraindication"),
-    Group("safety", SectionId.PROFILE, "Documented safety characteristics", True, holds="safety"),
-    Group("label-interactions", SectionId.PROFILE, "Interactions named in the label", True, holds="interaction"),
-    Group("properties", SectionId.PROFILE, "Pharmacological properties", True, holds="property"),
-    Group("regulatory", SectionId.PROFILE, "Regulatory status", True, holds="regulatory"),
-    Group("interactions", SectionId.CONDITION, "Drug interactions with standard {d} treatments", False,
-          _ANY_INTERACTION),
-    Group("disease-risks", SectionId.CONDITION, "Disease-specific risks", False,
-          frozenset({"safety", "disease", "boxed-warning", "contraindication", "property", "class", "interaction",
-                     "regulatory"})),
-    Group("monitoring", SectionId.CONDITION, "Monitoring", True, frozenset({"monitoring"})),
-    Group("evidence", SectionId.CONDITION, "Evidence quality", False, frozenset({"evidence"})),
-    Group("mechanism", SectionId.LITERATURE, "Mechanism", False, frozenset({"mechanism", "class"})),
-    Group("sources-of-data", SectionId.LITERATURE, "Where the safety data come from", False,
-          frozenset({"evidence", "regulatory", "class"})),
-    Group("condition-evidence", SectionId.LITERATURE, "What exists for {d}", False, frozenset({"evidence"})),
-    Group("medications", SectionId.PERSONAL, "Your medications"),
-    Group("concerns", SectionId.PERSONAL, "Your concerns"),
-    Group("question", SectionId.PERSONAL, "Your question"),
-    Group("q-interactions", SectionId.FAQ, "Can {C} interfere with {d} treatments?"),
-    Group("q-monitoring", SectionId.FAQ, "Does {C} require special monitoring for {d} patients?"),
-    Group("q-sources", SectionId.FAQ, "Where can I find the most current {C} safety data?"),
-)}
+_ANY_INTERACTION = frozenset(
+    {
+        "indication",
+        "interaction",
+        "evidence",
+        "safety",
+        "boxed-warning",
+        "contraindication",
+        "property",
+        "class",
+        "monitoring",
+        "regulatory",
+    }
+)
+GROUPS: dict[str, Group] = {
+    g.key: g
+    for g in (
+        Group("boxed-warning", SectionId.PROFILE, "Boxed warning", True, holds="boxed-warning"),
+        Group("contraindications", SectionId.PROFILE, "Contraindications", True, holds="contraindication"),
+        Group("safety", SectionId.PROFILE, "Documented safety characteristics", True, holds="safety"),
+        Group("label-interactions", SectionId.PROFILE, "Interactions named in the label", True, holds="interaction"),
+        Group("properties", SectionId.PROFILE, "Pharmacological properties", True, holds="property"),
+        Group("regulatory", SectionId.PROFILE, "Regulatory status", True, holds="regulatory"),
+        Group(
+            "interactions",
+            SectionId.CONDITION,
+            "Drug interactions with standard {d} treatments",
+            False,
+            _ANY_INTERACTION,
+        ),
+        Group(
+            "disease-risks",
+            SectionId.CONDITION,
+            "Disease-specific risks",
+            False,
+            frozenset(
+                {
+                    "safety",
+                    "disease",
+                    "boxed-warning",
+                    "contraindication",
+                    "property",
+                    "class",
+                    "interaction",
+                    "regulatory",
+                }
+            ),
+        ),
+        Group("monitoring", SectionId.CONDITION, "Monitoring", True, frozenset({"monitoring"})),
+        Group("evidence", SectionId.CONDITION, "Evidence quality", False, frozenset({"evidence"})),
+        Group("mechanism", SectionId.LITERATURE, "Mechanism", False, frozenset({"mechanism", "class"})),
+        Group(
+            "sources-of-data",
+            SectionId.LITERATURE,
+            "Where the safety data come from",
+            False,
+            frozenset({"evidence", "regulatory", "class"}),
+        ),
+        Group("condition-evidence", SectionId.LITERATURE, "What exists for {d}", False, frozenset({"evidence"})),
+        Group("medications", SectionId.PERSONAL, "Your medications"),
+        Group("concerns", SectionId.PERSONAL, "Your concerns"),
+        Group("question", SectionId.PERSONAL, "Your question"),
+        Group("q-interactions", SectionId.FAQ, "Can {C} interfere with {d} treatments?"),
+        Group("q-monitoring", SectionId.FAQ, "Does {C} require special monitoring for {d} patients?"),
+        Group("q-sources", SectionId.FAQ, "Where can I find the most current {C} safety data?"),
+    )
+}
 # Which kinds of fact belong under each sub-heading: a monitoring bullet rests on monitoring facts.
 GROUP_KINDS: dict[str, frozenset[str]] = {k: g.kinds for k, g in GROUPS.items() if g.kinds is not None}
 # The profile's sub-headings, in page order, with the one fact kind each holds (the composer fills them).

@@ -94,56 +94,99 @@ def validate_sidecar(data: Any, path: Path | str) -> dict[str, Any]:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        raise PageError(f"{path}: sidecar field {where!r}: {err['msg']}; regenerate the page "
-                        "(`reviewgen generate`) rather than editing its sidecar") from None
+        raise PageError(
+            f"{path}: sidecar field {where!r}: {err['msg']}; regenerate the page "
+            "(`reviewgen generate`) rather than editing its sidecar"
+        ) from None
     except (TypeError, ValueError):
-        raise PageError(f"{path}: sidecar field 'references' must map reference numbers to source ids; "
-                        "regenerate the page") from None
+        raise PageError(
+            f"{path}: sidecar field 'references' must map reference numbers to source ids; regenerate the page"
+        ) from None
     if sidecar.schema_version != SIDECAR_SCHEMA:
-        raise PageError(f"{path}: sidecar schema_version {sidecar.schema_version} is not the one this version "
-                        f"reads ({SIDECAR_SCHEMA}); regenerate the page with this version")
+        raise PageError(
+            f"{path}: sidecar schema_version {sidecar.schema_version} is not the one this version "
+            f"reads ({SIDECAR_SCHEMA}); regenerate the page with this version"
+        )
     result: dict[str, Any] = data
     return result
 
 
 def fact_hash(entry: dict[str, Any]) -> str:
     """A fact's content hash as a sidecar records it: kind, text, tags and sources."""
-    canonical = {"kind": entry.get("kind", ""), "text": entry.get("text"), "tags": sorted(entry.get("tags") or []),
-                 "sources": sorted(entry.get("sources") or [])}
+    canonical = {
+        "kind": entry.get("kind", ""),
+        "text": entry.get("text"),
+        "tags": sorted(entry.get("tags") or []),
+        "sources": sorted(entry.get("sources") or []),
+    }
     return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def _problem(text: str, message: str, fact_ids: list[str] | None = None) -> Finding:
-    return Finding(rule="provenance", severity=Severity.ERROR, section="sidecar", text=text,
-                   fact_ids=fact_ids or [], message=message)
+    return Finding(
+        rule="provenance",
+        severity=Severity.ERROR,
+        section="sidecar",
+        text=text,
+        fact_ids=fact_ids or [],
+        message=message,
+    )
 
 
 def _compare(sidecar: dict[str, Any], sel: Selection) -> list[Finding]:
     """Sidecar facts and sources that are not the knowledge base's, by id and content hash."""
     out = []
-    kb_facts = {fid: {"kind": f.kind.value, "text": f.text, "tags": list(f.tags), "sources": list(f.sources)}
-                for fid, f in sel.facts.items()}
-    differ = sorted(fid for fid, entry in sidecar["facts"].items()
-                    if fid in kb_facts and fact_hash(entry) != fact_hash(kb_facts[fid]))
+    kb_facts = {
+        fid: {"kind": f.kind.value, "text": f.text, "tags": list(f.tags), "sources": list(f.sources)}
+        for fid, f in sel.facts.items()
+    }
+    differ = sorted(
+        fid
+        for fid, entry in sidecar["facts"].items()
+        if fid in kb_facts and fact_hash(entry) != fact_hash(kb_facts[fid])
+    )
     unknown = sorted(fid for fid in sidecar["facts"] if fid not in kb_facts)
     if differ:
-        out.append(_problem(", ".join(differ), f"the sidecar's text or sources for {len(differ)} fact(s) differ "
-                            f"from the knowledge base ({', '.join(differ[:5])}); the page is checked against the "
-                            "knowledge base, so regenerate it instead of editing the sidecar", differ))
+        out.append(
+            _problem(
+                ", ".join(differ),
+                f"the sidecar's text or sources for {len(differ)} fact(s) differ "
+                f"from the knowledge base ({', '.join(differ[:5])}); the page is checked against the "
+                "knowledge base, so regenerate it instead of editing the sidecar",
+                differ,
+            )
+        )
     if unknown:
-        out.append(_problem(", ".join(unknown), f"the sidecar lists {len(unknown)} fact(s) the knowledge base does "
-                            f"not give for this page ({', '.join(unknown[:5])}); regenerate the page", unknown))
+        out.append(
+            _problem(
+                ", ".join(unknown),
+                f"the sidecar lists {len(unknown)} fact(s) the knowledge base does "
+                f"not give for this page ({', '.join(unknown[:5])}); regenerate the page",
+                unknown,
+            )
+        )
     cited = {fid for st in sidecar["statements"] for fid in st["fact_ids"]}
     missing = sorted(cited - set(kb_facts))
     if missing:
-        out.append(_problem(", ".join(missing), f"statements cite fact(s) the knowledge base does not give for this "
-                            f"page ({', '.join(missing[:5])}); regenerate the page", missing))
+        out.append(
+            _problem(
+                ", ".join(missing),
+                f"statements cite fact(s) the knowledge base does not give for this "
+                f"page ({', '.join(missing[:5])}); regenerate the page",
+                missing,
+            )
+        )
     citations = {sid: s.citation() for sid, s in sel.sources.items()}
     wrong = sorted(sid for sid, s in sidecar["sources"].items() if citations.get(sid) != s.get("citation"))
     wrong += sorted({sid for sid in sidecar["references"].values() if sid not in citations} - set(wrong))
     if wrong:
-        out.append(_problem(", ".join(wrong), f"the sidecar's source(s) {', '.join(wrong[:5])} are not the "
-                            "knowledge base's citations for this page; regenerate the page"))
+        out.append(
+            _problem(
+                ", ".join(wrong),
+                f"the sidecar's source(s) {', '.join(wrong[:5])} are not the "
+                "knowledge base's citations for this page; regenerate the page",
+            )
+        )
     return out
 
 
@@ -152,10 +195,16 @@ def _template(ws: Any, sidecar: dict[str, Any], sel: Selection) -> dict[str, fro
     sections: dict[str, list[dict[str, Any]]] = {}
     for st in sidecar["statements"]:
         sections.setdefault(st["section"], []).append(
-            {k: st.get(k) for k in ("text", "fact_ids", "kind", "group", "label")})
+            {k: st.get(k) for k in ("text", "fact_ids", "kind", "group", "label")}
+        )
     try:
-        draft = Draft.model_validate({"compound": sel.compound.id, "condition": sel.condition.id,
-                                      "sections": [{"id": k, "statements": v} for k, v in sections.items()]})
+        draft = Draft.model_validate(
+            {
+                "compound": sel.compound.id,
+                "condition": sel.condition.id,
+                "sections": [{"id": k, "statements": v} for k, v in sections.items()],
+            }
+        )
         rendered = render_page(draft, sel, ws.settings, ws.env)
     except (ValidationError, KeyError, PipelineError):
         return None  # statements the knowledge base cannot render: already a provenance finding
@@ -173,21 +222,37 @@ def trusted_inputs(ws: Any, sidecar: dict[str, Any]) -> Trusted:
         compound = kb.resolve_compound(sidecar["compound"]["id"])
         condition = kb.resolve_condition(sidecar["condition"]["id"])
     except PipelineError as exc:
-        raise PageError(f"sidecar names a compound or condition the knowledge base does not hold ({exc}); "
-                        "regenerate the page with the current knowledge") from None
+        raise PageError(
+            f"sidecar names a compound or condition the knowledge base does not hold ({exc}); "
+            "regenerate the page with the current knowledge"
+        ) from None
     sel = select_facts(kb, compound, condition, ws.settings)
     findings = _compare(sidecar, sel)
     ctx = grounding_context(sel, ws.lexicon, ws.settings)
-    names = [sel.compound.name, *sel.compound.aliases, sel.condition.name, sel.condition.specialist,
-             *(tf.treatment.name for tf in sel.treatments)]
+    names = [
+        sel.compound.name,
+        *sel.compound.aliases,
+        sel.condition.name,
+        sel.condition.specialist,
+        *(tf.treatment.name for tf in sel.treatments),
+    ]
     facts = {fid: FactView(f.text, f.tags, f.sources, f.kind.value) for fid, f in sel.facts.items()}
-    return Trusted(facts, {sid: s.citation() for sid, s in sel.sources.items()}, set(ctx.page_entities),
-                   page_names(sel), names, dict(sel.required), tuple(sel.gaps),
-                   template=None if findings else _template(ws, sidecar, sel), findings=findings)
+    return Trusted(
+        facts,
+        {sid: s.citation() for sid, s in sel.sources.items()},
+        set(ctx.page_entities),
+        page_names(sel),
+        names,
+        dict(sel.required),
+        tuple(sel.gaps),
+        template=None if findings else _template(ws, sidecar, sel),
+        findings=findings,
+    )
 
 
-def check_saved(ws: Any, markdown: str, sidecar: dict[str, Any] | None,
-                path: Path | str = "page") -> tuple[list[Finding], bool]:
+def check_saved(
+    ws: Any, markdown: str, sidecar: dict[str, Any] | None, path: Path | str = "page"
+) -> tuple[list[Finding], bool]:
     """Every rule on a page as saved, its sidecar verified against the knowledge base first."""
     citations = [s.citation() for s in ws.kb.sources.values()]
     if sidecar is None:
@@ -196,13 +261,27 @@ def check_saved(ws: Any, markdown: str, sidecar: dict[str, Any] | None,
     return check_markdown(markdown, ws.settings, sidecar, ws.lexicon, trusted=trusted_inputs(ws, sidecar))
 
 
-def build_sidecar(ws: Any, sel: Selection, draft: Draft, drafter: str, markdown: str | None,
-                  rendered: list[str], references: list[tuple[int, str]]) -> dict[str, Any]:
+def build_sidecar(
+    ws: Any,
+    sel: Selection,
+    draft: Draft,
+    drafter: str,
+    markdown: str | None,
+    rendered: list[str],
+    references: list[tuple[int, str]],
+) -> dict[str, Any]:
     """The provenance sidecar of a built page: what it rests on, how it was made, what it had to carry."""
     statements = [
-        {"section": section.id.value, "group": st.group, "label": st.label, "kind": st.kind.value,
-         "fact_ids": st.fact_ids, "text": st.text}
-        for section in draft.sections for st in section.statements
+        {
+            "section": section.id.value,
+            "group": st.group,
+            "label": st.label,
+            "kind": st.kind.value,
+            "fact_ids": st.fact_ids,
+            "text": st.text,
+        }
+        for section in draft.sections
+        for st in section.statements
     ]
     if rendered:  # empty when the draft failed before rendering
         for entry, text in zip(statements, rendered, strict=True):
@@ -212,11 +291,13 @@ def build_sidecar(ws: Any, sel: Selection, draft: Draft, drafter: str, markdown:
     return {
         "schema_version": SIDECAR_SCHEMA,
         "status": "draft",
-        "compound": {"id": sel.compound.id, "name": sel.compound.name,
-                     "short_name": sel.compound.short_name},
-        "condition": {"id": sel.condition.id, "name": sel.condition.name,
-                      "short_name": sel.condition.short_name,
-                      "specialist": sel.condition.specialist},
+        "compound": {"id": sel.compound.id, "name": sel.compound.name, "short_name": sel.compound.short_name},
+        "condition": {
+            "id": sel.condition.id,
+            "name": sel.condition.name,
+            "short_name": sel.condition.short_name,
+            "specialist": sel.condition.specialist,
+        },
         "drafter": drafter,
         "generator": {"package": "reviewgen", "version": __version__},
         "rules_version": RULES_VERSION,
@@ -227,12 +308,21 @@ def build_sidecar(ws: Any, sel: Selection, draft: Draft, drafter: str, markdown:
             "page": hashlib.sha256(markdown.encode()).hexdigest() if markdown else None,
         },
         "page_entities": sorted(ctx.page_entities),
-        "page_names": [sel.compound.name, *sel.compound.aliases, sel.condition.name, sel.condition.specialist,
-                       *(tf.treatment.name for tf in sel.treatments)],
-        "facts": {fid: {"kind": f.kind.value, "text": f.text, "tags": list(f.tags),
-                        "sources": list(f.sources)} for fid, f in sel.facts.items()},
-        "sources": {sid: {"type": s.type.value, "citation": s.citation(), "license": s.license}
-                    for sid, s in sel.sources.items()},
+        "page_names": [
+            sel.compound.name,
+            *sel.compound.aliases,
+            sel.condition.name,
+            sel.condition.specialist,
+            *(tf.treatment.name for tf in sel.treatments),
+        ],
+        "facts": {
+            fid: {"kind": f.kind.value, "text": f.text, "tags": list(f.tags), "sources": list(f.sources)}
+            for fid, f in sel.facts.items()
+        },
+        "sources": {
+            sid: {"type": s.type.value, "citation": s.citation(), "license": s.license}
+            for sid, s in sel.sources.items()
+        },
         "licenses": licenses,
         "excluded_sources": sorted(getattr(sel, "excluded_sources", ())),
         "references": {str(n): sid for n, sid in references},

@@ -92,8 +92,7 @@ def _groups(statements: list[Statement], texts: list[str]) -> list[dict[str, Any
     return groups
 
 
-def render_page(draft: Draft, selection: Selection, settings: SiteSettings,
-                env: jinja2.Environment) -> RenderedPage:
+def render_page(draft: Draft, selection: Selection, settings: SiteSettings, env: jinja2.Environment) -> RenderedPage:
     """Render the page; raise TemplateError naming the template on failure."""
     numbers = number_sources(draft, selection)
     sections: dict[str, list[dict[str, Any]]] = {}
@@ -102,8 +101,7 @@ def render_page(draft: Draft, selection: Selection, settings: SiteSettings,
         section = draft.section(section_id)
         statements = section.statements if section else []
         texts = [
-            cite(s, sorted({numbers[sid] for fid in s.fact_ids
-                            for sid in selection.facts[fid].sources}))
+            cite(s, sorted({numbers[sid] for fid in s.fact_ids for sid in selection.facts[fid].sources}))
             for s in statements
         ]
         all_texts += texts
@@ -114,11 +112,11 @@ def render_page(draft: Draft, selection: Selection, settings: SiteSettings,
         "condition": selection.condition,
         "site": settings,
         "sections": sections,
-        "groups": {k: {"title": g.heading(selection.compound.name, selection.condition.short_name),
-                       "bullets": g.bullets} for k, g in GROUPS.items()},
-        "references": [
-            {"number": n, "citation": selection.sources[sid].citation()} for n, sid in references
-        ],
+        "groups": {
+            k: {"title": g.heading(selection.compound.name, selection.condition.short_name), "bullets": g.bullets}
+            for k, g in GROUPS.items()
+        },
+        "references": [{"number": n, "citation": selection.sources[sid].citation()} for n, sid in references],
     }
     try:
         markdown = env.get_template(PAGE_TEMPLATE).render(**context)

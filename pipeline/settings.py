@@ -83,8 +83,9 @@ def load_settings(path: Path | str | None = None, prompts_dir: Path | None = Non
     try:
         data = load_yaml(file.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SettingsError(f"{file}: cannot read site settings ({exc.strerror}); "
-                            f"pass --settings FILE or set {ENV_SETTINGS}") from exc
+        raise SettingsError(
+            f"{file}: cannot read site settings ({exc.strerror}); pass --settings FILE or set {ENV_SETTINGS}"
+        ) from exc
     except yaml.YAMLError as exc:
         raise SettingsError(f"{file}: invalid YAML in site settings: {exc}") from exc
     try:
@@ -104,5 +105,6 @@ def env_exclude_noncommercial() -> bool | None:
     value = raw.strip().lower()
     if value in _TRUE | _FALSE:
         return value in _TRUE
-    raise SettingsError(f"{ENV_EXCLUDE_NC}={raw!r}: expected 1 or 0 (true/false); "
-                        "set it to 1 to leave out non-commercial sources")
+    raise SettingsError(
+        f"{ENV_EXCLUDE_NC}={raw!r}: expected 1 or 0 (true/false); set it to 1 to leave out non-commercial sources"
+    )

@@ -87,8 +87,7 @@ def dump_json(data: Any) -> str:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
 
 
-def save_page(out_dir: Path, compound_id: str, condition_id: str, markdown: str,
-              sidecar: dict[str, Any]) -> Path:
+def save_page(out_dir: Path, compound_id: str, condition_id: str, markdown: str, sidecar: dict[str, Any]) -> Path:
     """Save a page and its sidecar; a stale rejected record for the pair is removed.
 
     The page is written first and the sidecar, which carries the page's hash, last: the sidecar's rename is
@@ -150,6 +149,7 @@ def read_sidecar(page: Path) -> dict[str, Any] | None:
 # Review files (see pipeline/review.py). The decision history sits beside the page; the last
 # approved page and its sidecar are kept under approved/ as the base of the next diff; lock files
 # live in a self-ignoring .locks/ folder so they never show up in a committed outputs/.
+
 
 def history_path(page: Path) -> Path:
     """The review decision history beside a page (reviewer, decision, note, time, page hash)."""

@@ -32,19 +32,28 @@ class Workspace:
     settings_hash: str
 
     @classmethod
-    def open(cls, knowledge: Path | str | None = None, prompts: Path | str | None = None,
-             settings: Path | str | None = None) -> Workspace:
+    def open(
+        cls, knowledge: Path | str | None = None, prompts: Path | str | None = None, settings: Path | str | None = None
+    ) -> Workspace:
         """Load and validate everything a run needs; raises PipelineError subclasses."""
         kb = open_knowledge(resolve_knowledge_dir(knowledge))
         prompts_dir = resolve_prompts_dir(prompts)
         site = load_settings(settings, prompts_dir)
         site_hash = hashlib.sha256(site.model_dump_json().encode()).hexdigest()
-        return cls(kb, prompts_dir, site, make_environment(prompts_dir), build_lexicon(kb),
-                   template_digest(prompts_dir), site_hash)
+        return cls(
+            kb,
+            prompts_dir,
+            site,
+            make_environment(prompts_dir),
+            build_lexicon(kb),
+            template_digest(prompts_dir),
+            site_hash,
+        )
 
 
-def all_pairs(kb: KnowledgeBase, compounds: Iterable[str] = (),
-              conditions: Iterable[str] = ()) -> list[tuple[str, str]]:
+def all_pairs(
+    kb: KnowledgeBase, compounds: Iterable[str] = (), conditions: Iterable[str] = ()
+) -> list[tuple[str, str]]:
     """Requested pairs as ids; empty filters mean every compound or condition."""
     cs = [kb.resolve_compound(c).id for c in compounds] or sorted(kb.compounds)
     ds = [kb.resolve_condition(d).id for d in conditions] or sorted(kb.conditions)

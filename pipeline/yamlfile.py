@@ -28,9 +28,12 @@ class StrictLoader(_BASE):  # type: ignore[misc, valid-type]
             except TypeError:
                 continue  # an unhashable key: the base constructor reports it
             if first != key_node.start_mark.line:
-                raise ConstructorError("while reading a mapping", node.start_mark,
-                                       f"duplicate key {key!r} (first on line {first + 1}); keep one",
-                                       key_node.start_mark)
+                raise ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"duplicate key {key!r} (first on line {first + 1}); keep one",
+                    key_node.start_mark,
+                )
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return mapping
 

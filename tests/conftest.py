@@ -61,8 +61,9 @@ class CliResult:
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> CliResult:
     """Run the CLI in process through click's CliRunner: the same command tree, parsing, error table and exit
     codes as `reviewgen`, without a Python start-up per call. `env`, when given, is the whole environment (as
-    for subprocess): variables it leaves out are unset for the run, except the test run's knowledge cache. An exception that escapes the CLI is
-    printed to stderr as a traceback, as the interpreter would, so tests asserting "no traceback" can fail."""
+    for subprocess): variables it leaves out are unset for the run, except the test run's knowledge cache.
+    An exception that escapes the CLI is printed to stderr as a traceback, as the interpreter would, so tests
+    asserting "no traceback" can fail."""
     overlay: dict[str, str | None] | None = None
     if env is not None:
         overlay = {key: None for key in os.environ if key not in env}
@@ -83,5 +84,6 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> CliResu
 
 def run_cli_process(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the CLI exactly as a user would, a separate `python -m pipeline` process (for the e2e smoke tests)."""
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True,
-                          text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120
+    )

@@ -11,15 +11,31 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
-def completion(content: str | None, finish_reason: str = "stop", refusal: str | None = None,
-               prompt_tokens: int = 100, completion_tokens: int = 50) -> dict[str, Any]:
+def completion(
+    content: str | None,
+    finish_reason: str = "stop",
+    refusal: str | None = None,
+    prompt_tokens: int = 100,
+    completion_tokens: int = 50,
+) -> dict[str, Any]:
     """A chat.completion body."""
     return {
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": "fake-model",
-        "choices": [{"index": 0, "finish_reason": finish_reason,
-                     "message": {"role": "assistant", "content": content, "refusal": refusal}}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fake-model",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": finish_reason,
+                "message": {"role": "assistant", "content": content, "refusal": refusal},
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
@@ -117,28 +133,51 @@ class FakeOpenAI:
         content = ""
         for part in message.iter_parts():
             if part.get_filename():
-                content = part.get_payload(decode=True).decode()
+                payload = part.get_payload(decode=True)
+                content = payload.decode() if isinstance(payload, bytes) else str(payload)
         file_id = f"file-{len(self.files) + 1}"
         self.files[file_id] = content
-        return {"id": file_id, "object": "file", "bytes": len(content), "created_at": 0,
-                "filename": "requests.jsonl", "purpose": "batch", "status": "processed"}
+        return {
+            "id": file_id,
+            "object": "file",
+            "bytes": len(content),
+            "created_at": 0,
+            "filename": "requests.jsonl",
+            "purpose": "batch",
+            "status": "processed",
+        }
 
     def create_batch(self, body: dict[str, Any]) -> dict[str, Any]:
         """Run every request of the input file through the responder now; complete after a few polls."""
-        lines = []
+        lines: list[str] = []
         for raw in self.files[body["input_file_id"]].splitlines():
             request = json.loads(raw)
             step = self.responder(request["body"]) if self.responder else self.default or {}
-            lines.append(json.dumps({"id": f"req-{len(lines)}", "custom_id": request["custom_id"],
-                                     "response": {"status_code": step.get("status", 200), "body": step.get("json")},
-                                     "error": None}))
+            lines.append(
+                json.dumps(
+                    {
+                        "id": f"req-{len(lines)}",
+                        "custom_id": request["custom_id"],
+                        "response": {"status_code": step.get("status", 200), "body": step.get("json")},
+                        "error": None,
+                    }
+                )
+            )
         output = f"file-{len(self.files) + 1}"
         self.files[output] = "\n".join(lines) + "\n"
         batch_id = f"batch-{len(self.batches) + 1}"
-        self.batches[batch_id] = {"id": batch_id, "object": "batch", "endpoint": body["endpoint"],
-                                  "input_file_id": body["input_file_id"], "completion_window": "24h",
-                                  "status": "in_progress", "created_at": 0, "output_file_id": None,
-                                  "_output": output, "_polls": 0}
+        self.batches[batch_id] = {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": body["endpoint"],
+            "input_file_id": body["input_file_id"],
+            "completion_window": "24h",
+            "status": "in_progress",
+            "created_at": 0,
+            "output_file_id": None,
+            "_output": output,
+            "_polls": 0,
+        }
         return self._public(self.batches[batch_id])
 
     def poll_batch(self, batch_id: str) -> dict[str, Any]:
@@ -155,7 +194,7 @@ class FakeOpenAI:
     @property
     def base_url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"http://{host!s}:{port}/v1"
 
     def push(self, **step: Any) -> FakeOpenAI:
         """Queue one response: json=..., status=..., headers=..., raw=..., delay=..., reset=True."""

@@ -29,17 +29,21 @@ def good_answer(ws: Workspace, compound: str = "ketamine", condition: str = "als
     answer = {
         "interactions": {tf.treatment.id: quote(*treatment_ids(tf)) for tf in sel.treatments},
         "disease_risks": [],
-        "monitoring": [quote(f.id) for f in sel.compound.facts
-                       if f.id in sel.required and f.kind.value == "monitoring"],
+        "monitoring": [
+            quote(f.id) for f in sel.compound.facts if f.id in sel.required and f.kind.value == "monitoring"
+        ],
         "evidence": [quote(f.id) for f in sel.evidence.facts] if sel.evidence else [],
         "mechanism": [quote(f.id) for f in sel.compound.facts if f.kind.value == "mechanism"],
         "sources_of_data": [],
         # the literature section needs something: the pair's evidence when the compound has no mechanism fact
-        "condition_evidence": ([quote(f.id) for f in sel.evidence.facts]
-                               if sel.evidence and not any(f.kind.value == "mechanism" for f in sel.compound.facts)
-                               else []),
-        "bottom_line": [say(f"No compound can be declared universally safe for all {sel.condition.short_name} "
-                            "patients.")],
+        "condition_evidence": (
+            [quote(f.id) for f in sel.evidence.facts]
+            if sel.evidence and not any(f.kind.value == "mechanism" for f in sel.compound.facts)
+            else []
+        ),
+        "bottom_line": [
+            say(f"No compound can be declared universally safe for all {sel.condition.short_name} patients.")
+        ],
         "faq_interactions": [say(f"Your {sel.condition.specialist} can review your medication list.")],
         "faq_monitoring": [quote(f.id) for f in sel.compound.facts if f.kind.value == "monitoring"][:2],
         "faq_sources": [say("The references below list the sources.")],

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -39,8 +40,9 @@ def _pages(out: Path) -> dict[str, bytes]:
 
 SUBSET = ["ketamine", "metformin", "naltrexone"]
 FOUR = ["als", "parkinsons", "alzheimers", "multiple-sclerosis"]
-PAIR_ARGS = [arg for c in ("ketamine", "metformin") for arg in ("--compound", c)] + \
-    [arg for d in FOUR for arg in ("--condition", d)]
+PAIR_ARGS = [arg for c in ("ketamine", "metformin") for arg in ("--compound", c)] + [
+    arg for d in FOUR for arg in ("--condition", d)
+]
 
 
 def test_rerun_of_unchanged_batch_is_all_skipped(workspace: Workspace, tmp_path: Path) -> None:
@@ -75,9 +77,12 @@ def test_editing_one_fact_regenerates_exactly_the_pages_that_select_it(kb_copy: 
     fact["text"] = "The riluzole label warns of severe neutropenia, sometimes within the first months."
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     edited = Workspace.open(kb_copy, PROMPTS)
-    expected = {(c, d) for c, d in pairs
-                if "riluzole.safety.neutropenia" in select_facts(edited.kb, edited.kb.compounds[c],
-                                                                 edited.kb.conditions[d]).facts}
+    expected = {
+        (c, d)
+        for c, d in pairs
+        if "riluzole.safety.neutropenia"
+        in select_facts(edited.kb, edited.kb.compounds[c], edited.kb.conditions[d]).facts
+    }
     assert expected and len(expected) < len(pairs)
     subset = [arg for c in SUBSET for arg in ("--compound", c)]
     dry = run_cli("batch", *subset, "--dry-run", "--out", str(out), "--knowledge", str(kb_copy), cwd=tmp_path)
@@ -104,9 +109,28 @@ def test_a_429_pauses_every_worker(workspace: Workspace, fake: FakeOpenAI, tmp_p
 def _batch_process(fake: FakeOpenAI, out: Path, capture: bool = False) -> subprocess.Popen[str]:
     env = {**os.environ, "OPENAI_BASE_URL": fake.base_url, "REVIEWGEN_MODEL": "fake"}
     stream = subprocess.PIPE if capture else subprocess.DEVNULL
-    return subprocess.Popen([sys.executable, "-m", "pipeline", "batch", *PAIR_ARGS, "--drafter", "llm",
-                             "--concurrency", "2", "--out", str(out), "--knowledge", str(ROOT / "knowledge")],
-                            cwd=out.parent, env=env, stdout=stream, stderr=subprocess.DEVNULL, text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "batch",
+            *PAIR_ARGS,
+            "--drafter",
+            "llm",
+            "--concurrency",
+            "2",
+            "--out",
+            str(out),
+            "--knowledge",
+            str(ROOT / "knowledge"),
+        ],
+        cwd=out.parent,
+        env=env,
+        stdout=stream,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
 
 
 def _wait_for_pages(out: Path, at_least: int, timeout: float = 60) -> None:
@@ -116,8 +140,9 @@ def _wait_for_pages(out: Path, at_least: int, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
-def test_sigkill_mid_run_then_rerun_completes_like_an_uninterrupted_run(workspace: Workspace, fake: FakeOpenAI,
-                                                                        tmp_path: Path) -> None:
+def test_sigkill_mid_run_then_rerun_completes_like_an_uninterrupted_run(
+    workspace: Workspace, fake: FakeOpenAI, tmp_path: Path
+) -> None:
     fake.responder = pair_responder(workspace, delay=0.15)
     reference = tmp_path / "reference" / "outputs"
     reference.parent.mkdir()
@@ -141,8 +166,9 @@ def test_sigkill_mid_run_then_rerun_completes_like_an_uninterrupted_run(workspac
         json.loads(path.read_text())  # every record is complete JSON
 
 
-def test_ctrl_c_finishes_in_flight_pages_and_prints_the_summary(workspace: Workspace, fake: FakeOpenAI,
-                                                                tmp_path: Path) -> None:
+def test_ctrl_c_finishes_in_flight_pages_and_prints_the_summary(
+    workspace: Workspace, fake: FakeOpenAI, tmp_path: Path
+) -> None:
     fake.responder = pair_responder(workspace, delay=0.3)
     out = tmp_path / "outputs"
     process = _batch_process(fake, out, capture=True)
@@ -157,9 +183,13 @@ def test_ctrl_c_finishes_in_flight_pages_and_prints_the_summary(workspace: Works
 
 def test_ctrl_c_stops_a_default_drafter_batch_promptly(tmp_path: Path) -> None:
     out = tmp_path / "outputs"
-    process = subprocess.Popen([sys.executable, "-m", "pipeline", "batch", "--all", "--out", str(out),
-                                "--knowledge", str(ROOT / "knowledge")], cwd=tmp_path, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "batch", "--all", "--out", str(out), "--knowledge", str(ROOT / "knowledge")],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     _wait_for_pages(out, 3)
     process.send_signal(signal.SIGINT)
     stdout, _ = process.communicate(timeout=60)
@@ -170,8 +200,9 @@ def test_ctrl_c_stops_a_default_drafter_batch_promptly(tmp_path: Path) -> None:
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
 
 
-def test_batch_api_mode_round_trip_with_reask_and_resume(workspace: Workspace, fake: FakeOpenAI,
-                                                         tmp_path: Path) -> None:
+def test_batch_api_mode_round_trip_with_reask_and_resume(
+    workspace: Workspace, fake: FakeOpenAI, tmp_path: Path
+) -> None:
     import json as _json
 
     from pipeline.batch.provider import BatchApiRun, state_path
@@ -182,8 +213,8 @@ def test_batch_api_mode_round_trip_with_reask_and_resume(workspace: Workspace, f
     good = pair_responder(workspace)
     bad_once: set[str] = set()
 
-    def responder(body: dict) -> dict:  # type: ignore[type-arg]
-        step = good(body)
+    def responder(body: dict[str, Any]) -> dict[str, Any]:
+        step: dict[str, Any] = good(body)
         title = body["messages"][0]["content"]
         if "Parkinson" in title and title not in bad_once and len(body["messages"]) == 2:
             bad_once.add(title)
@@ -237,8 +268,9 @@ def test_a_page_that_does_not_match_its_sidecar_is_regenerated(workspace: Worksp
 def test_the_sweep_leaves_temp_files_another_writer_is_using(workspace: Workspace, tmp_path: Path) -> None:
     folder = tmp_path / "drafts" / "ketamine"
     folder.mkdir(parents=True)
-    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                              text=True, check=True)
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     dead = folder / f".als.md.{finished.stdout.strip()}-abc123.tmp"
     live = folder / f".parkinsons.md.{os.getpid()}-def456.tmp"  # this process: alive, mid-write
     old = folder / ".alzheimers.md.x.tmp"  # no pid in the name: goes once it is an hour old

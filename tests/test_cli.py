@@ -44,12 +44,16 @@ def test_generate_accepts_names_and_aliases_case_insensitively(tmp_path: Path) -
     assert (tmp_path / "site/drafts/ketamine/als.md").is_file()
 
 
-@pytest.mark.parametrize("args, kind, suggestion", [
-    (("ketamin", "als"), "compound", "ketamine"),
-    (("ketamine", "alss"), "condition", "als"),
-])
-def test_unknown_name_is_one_line_with_suggestion(tmp_path: Path, args: tuple[str, str], kind: str,
-                                                  suggestion: str) -> None:
+@pytest.mark.parametrize(
+    "args, kind, suggestion",
+    [
+        (("ketamin", "als"), "compound", "ketamine"),
+        (("ketamine", "alss"), "condition", "als"),
+    ],
+)
+def test_unknown_name_is_one_line_with_suggestion(
+    tmp_path: Path, args: tuple[str, str], kind: str, suggestion: str
+) -> None:
     result = run_cli("generate", *args, cwd=tmp_path)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
@@ -66,8 +70,8 @@ def test_check_passes_on_generated_page(generated: Path) -> None:
 def test_check_flags_inserted_dosing_sentence(generated: Path, tmp_path: Path) -> None:
     page = _copy_page(generated, tmp_path)
     text = page.read_text().replace(
-        "## Bottom Line on Safety\n",
-        "## Bottom Line on Safety\n\nMost people take 50 mg twice daily with food.\n", 1)
+        "## Bottom Line on Safety\n", "## Bottom Line on Safety\n\nMost people take 50 mg twice daily with food.\n", 1
+    )
     page.write_text(text)
     result = run_cli("check", str(page), "--json", cwd=tmp_path)
     assert result.returncode == 1
@@ -88,8 +92,11 @@ def test_check_without_sidecar_runs_text_rules_and_says_so(generated: Path, tmp_
 
 def test_check_without_sidecar_still_catches_directives(generated: Path, tmp_path: Path) -> None:
     page = _copy_page(generated, tmp_path, with_sidecar=False)
-    page.write_text(page.read_text().replace(
-        "No compound can be declared", "You should stop riluzole before ketamine. No compound can be declared"))
+    page.write_text(
+        page.read_text().replace(
+            "No compound can be declared", "You should stop riluzole before ketamine. No compound can be declared"
+        )
+    )
     result = run_cli("check", str(page), "--json", cwd=tmp_path)
     assert result.returncode == 1
     assert {f["rule"] for f in json.loads(result.stdout)} == {"no-directive-advice"}
@@ -99,8 +106,10 @@ def test_check_with_sidecar_flags_ungrounded_edit(generated: Path, tmp_path: Pat
     page = _copy_page(generated, tmp_path)
     text = page.read_text()
     # Swap the organ in ketamine's liver warning, keeping its citation marker.
-    edited = text.replace("The ketamine injection label warns of drug-induced liver injury",
-                          "The ketamine injection label warns of drug-induced kidney injury")
+    edited = text.replace(
+        "The ketamine injection label warns of drug-induced liver injury",
+        "The ketamine injection label warns of drug-induced kidney injury",
+    )
     assert edited != text
     page.write_text(edited)
     result = run_cli("check", str(page), "--json", cwd=tmp_path)
@@ -113,7 +122,9 @@ def test_check_flags_dropped_disclaimer_and_foreign_link(generated: Path, tmp_pa
     page = _copy_page(generated, tmp_path)
     text = page.read_text()
     text = text.replace("Never start, stop, or change any treatment based on information found online. ", "")
-    text = text.replace("lists registered trials.", "lists registered trials; see also https://miracle-cures.example.com.")
+    text = text.replace(
+        "lists registered trials.", "lists registered trials; see also https://miracle-cures.example.com."
+    )
     page.write_text(text)
     result = run_cli("check", str(page), "--json", cwd=tmp_path)
     rules = {f["rule"] for f in json.loads(result.stdout)}
@@ -151,6 +162,7 @@ def test_knowledge_flag_and_env_override(tmp_path: Path) -> None:
     result = run_cli("list", "--knowledge", str(empty), cwd=tmp_path)
     assert result.returncode == 2 and "vocabulary.yaml" in result.stderr
     import os
+
     env = dict(os.environ, REVIEWGEN_KNOWLEDGE=str(empty))
     result = run_cli("list", cwd=tmp_path, env=env)
     assert result.returncode == 2 and "vocabulary.yaml" in result.stderr
@@ -165,8 +177,9 @@ def test_same_inputs_give_byte_identical_pages(tmp_path: Path) -> None:
 
 
 def test_example_settings_reproduce_the_seed_byline(tmp_path: Path) -> None:
-    result = run_cli("generate", "ketamine", "als", "--settings", str(ROOT / "examples/site.insightswarm.yaml"),
-                     cwd=tmp_path)
+    result = run_cli(
+        "generate", "ketamine", "als", "--settings", str(ROOT / "examples/site.insightswarm.yaml"), cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "outputs/drafts/ketamine/als.md").read_text()
     assert "*By Insight Swarm Research Team, Medical Advisor: Nikhil Joshi, MD, FRCPC*" in page
@@ -175,8 +188,11 @@ def test_example_settings_reproduce_the_seed_byline(tmp_path: Path) -> None:
 
 def test_check_flags_an_added_section(generated: Path, tmp_path: Path) -> None:
     page = _copy_page(generated, tmp_path)
-    page.write_text(page.read_text().replace(
-        "## Bottom Line on Safety", "## Our Opinion\n\nKetamine looks promising.\n\n## Bottom Line on Safety"))
+    page.write_text(
+        page.read_text().replace(
+            "## Bottom Line on Safety", "## Our Opinion\n\nKetamine looks promising.\n\n## Bottom Line on Safety"
+        )
+    )
     result = run_cli("check", str(page), "--json", cwd=tmp_path)
     assert result.returncode == 1
     structure = [f for f in json.loads(result.stdout) if f["rule"] == "structure"]
@@ -185,8 +201,11 @@ def test_check_flags_an_added_section(generated: Path, tmp_path: Path) -> None:
 
 def test_check_flags_uncited_sentence_added_to_drafted_section(generated: Path, tmp_path: Path) -> None:
     page = _copy_page(generated, tmp_path)
-    page.write_text(page.read_text().replace(
-        "No compound can be declared", "Ketamine protects motor neurons in ALS. No compound can be declared"))
+    page.write_text(
+        page.read_text().replace(
+            "No compound can be declared", "Ketamine protects motor neurons in ALS. No compound can be declared"
+        )
+    )
     result = run_cli("check", str(page), "--json", cwd=tmp_path)
     assert result.returncode == 1
     rules = {f["rule"] for f in json.loads(result.stdout)}
@@ -213,8 +232,14 @@ def test_outputs_follow_the_umask(tmp_path: Path) -> None:
     import stat
     import subprocess
     import sys
-    result = subprocess.run(["sh", "-c", f"umask 022 && {sys.executable} -m pipeline generate ketamine als"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+    result = subprocess.run(
+        ["sh", "-c", f"umask 022 && {sys.executable} -m pipeline generate ketamine als"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     for name in ("als.md", "als.json"):
         assert stat.S_IMODE(os.stat(tmp_path / "outputs/drafts/ketamine" / name).st_mode) == 0o644
@@ -222,9 +247,11 @@ def test_outputs_follow_the_umask(tmp_path: Path) -> None:
 
 def test_an_unwritable_out_or_summary_is_a_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("x")
-    for args in (("generate", "ketamine", "als", "--out", "a-file/sub"),
-                 ("batch", "--compound", "ketamine", "--condition", "als", "--out", "a-file/sub"),
-                 ("batch", "--compound", "ketamine", "--condition", "als", "--summary-json", "missing/s.json")):
+    for args in (
+        ("generate", "ketamine", "als", "--out", "a-file/sub"),
+        ("batch", "--compound", "ketamine", "--condition", "als", "--out", "a-file/sub"),
+        ("batch", "--compound", "ketamine", "--condition", "als", "--summary-json", "missing/s.json"),
+    ):
         result = run_cli(*args, cwd=tmp_path)
         assert result.returncode == 2 and "Traceback" not in result.stderr, (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -256,6 +283,7 @@ def _commands() -> list[list[str]]:
         if isinstance(command, click.Group):
             return [p for name, sub in sorted(command.commands.items()) for p in walk(sub, [*path, name])]
         return [path]
+
     return walk(cli, [])
 
 

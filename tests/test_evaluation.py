@@ -65,8 +65,12 @@ def test_no_holdout_case_appears_in_a_dev_file(kind: str, key: str) -> None:
     from pipeline.evaluation import case_key
 
     def keys(split: str) -> list[tuple[str, str]]:
-        return [(f.name, case_key(c[key])) for f in corpus_files(EVAL, kind, split)
-                for c in yaml.safe_load(f.read_text(encoding="utf-8"))["cases"]]
+        return [
+            (f.name, case_key(c[key]))
+            for f in corpus_files(EVAL, kind, split)
+            for c in yaml.safe_load(f.read_text(encoding="utf-8"))["cases"]
+        ]
+
     dev = {k for _, k in keys("dev")}
     holdout = keys("holdout")
     assert holdout and not [(name, k) for name, k in holdout if k in dev]
@@ -89,8 +93,16 @@ def test_every_corpus_file_is_in_the_manifest() -> None:
 def test_corpora_cover_every_perturbation_the_issue_names() -> None:
     cases = load_grounding_cases(corpus_files(EVAL, "grounding", "all"))
     kinds = {c.perturbation for c in cases if not c.supported}
-    assert {"swapped-organ", "changed-number", "negation-flip", "invented-drug", "wrong-treatment",
-            "wrong-condition", "wrong-compound", "tier-overstated"} <= kinds
+    assert {
+        "swapped-organ",
+        "changed-number",
+        "negation-flip",
+        "invented-drug",
+        "wrong-treatment",
+        "wrong-condition",
+        "wrong-compound",
+        "tier-overstated",
+    } <= kinds
 
 
 def test_findings_name_rule_section_span_and_facts(workspace: Workspace) -> None:
@@ -108,8 +120,9 @@ def test_findings_name_rule_section_span_and_facts(workspace: Workspace) -> None
 
 
 def test_eval_command_prints_tables(tmp_path: Path) -> None:
-    result = run_cli("eval", "checks", "--corpus", str(EVAL), "--split", "dev", "--failures", "0", "--strict",
-                     cwd=tmp_path)
+    result = run_cli(
+        "eval", "checks", "--corpus", str(EVAL), "--split", "dev", "--failures", "0", "--strict", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no-dosing" in result.stdout and "unsupported flagged" in result.stdout
 

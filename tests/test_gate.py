@@ -46,14 +46,17 @@ def test_the_untouched_page_passes_and_can_be_approved(workspace: Workspace, out
     assert approve_page(workspace, out, "ketamine", "als", reviewer="alice").decision == "approved"
 
 
-@pytest.mark.parametrize("tail", [
-    f"\n{CLAIM}\n",  # a paragraph
-    "99. Take 500 mg of ketamine twice daily.\n",  # a numbered item that looks like a reference
-    "\n```\nTake 500 mg of ketamine twice daily.\n```\n",  # a code fence
-    "\nKetamine cures ALS\n==================\n",  # a setext heading
-    "\n### Ketamine cures ALS\n",  # an ATX sub-heading
-    "\n<!-- Take 500 mg of ketamine twice daily. -->\n",  # an HTML comment
-])
+@pytest.mark.parametrize(
+    "tail",
+    [
+        f"\n{CLAIM}\n",  # a paragraph
+        "99. Take 500 mg of ketamine twice daily.\n",  # a numbered item that looks like a reference
+        "\n```\nTake 500 mg of ketamine twice daily.\n```\n",  # a code fence
+        "\nKetamine cures ALS\n==================\n",  # a setext heading
+        "\n### Ketamine cures ALS\n",  # an ATX sub-heading
+        "\n<!-- Take 500 mg of ketamine twice daily. -->\n",  # an HTML comment
+    ],
+)
 def test_text_after_references_is_flagged_and_not_approved(workspace: Workspace, out: Path, tail: str) -> None:
     page = _page(out)
     page.write_text(page.read_text() + tail)
@@ -113,8 +116,11 @@ def test_disguised_characters_are_flagged_and_not_approved(workspace: Workspace,
 
 def test_rules_read_the_normalised_text(workspace: Workspace, out: Path) -> None:
     page = _page(out)
-    page.write_text(page.read_text().replace("## Bottom Line on Safety\n",
-                                             "## Bottom Line on Safety\n\nTake ５００ ｍｇ of ketamine.\n"))
+    page.write_text(
+        page.read_text().replace(
+            "## Bottom Line on Safety\n", "## Bottom Line on Safety\n\nTake ５００ ｍｇ of ketamine.\n"
+        )
+    )
     dosing = [f for f in check_page(page, workspace=workspace)[0] if f.rule == "no-dosing"]
     assert dosing and dosing[0].text == "500 mg"
 
@@ -127,8 +133,11 @@ def test_forged_sidecar_fact_cannot_ground_a_false_claim(workspace: Workspace, o
     sidecar["facts"][fid]["text"] = forged
     sidecar_path.write_text(json.dumps(sidecar))
     number = next(n for n, sid in sidecar["references"].items() if sid in sidecar["facts"][fid]["sources"])
-    page.write_text(page.read_text().replace("## Bottom Line on Safety\n",
-                                             f"## Bottom Line on Safety\n\n{forged[:-1]} [{number}].\n"))
+    page.write_text(
+        page.read_text().replace(
+            "## Bottom Line on Safety\n", f"## Bottom Line on Safety\n\n{forged[:-1]} [{number}].\n"
+        )
+    )
     findings, _ = check_page(page, workspace=workspace)
     provenance = [f for f in findings if f.rule == "provenance"]
     assert provenance and fid in provenance[0].fact_ids and fid in provenance[0].message
@@ -170,11 +179,14 @@ def test_a_non_utf8_page_is_reported_and_the_others_still_checked(out: Path) -> 
     assert result.stderr.count("error:") == 1
 
 
-@pytest.mark.parametrize("text", [
-    "Ketamine has no dose given here at ０.５ ｍｇ/ｋｇ in adults.",
-    "Ketamine is an NMDA receptor antagonist\u00ad used in anesthesia.",
-    "Ketamine is an NMDA receptor antagonist used in an\u0435sthesia.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ketamine has no dose given here at ０.５ ｍｇ/ｋｇ in adults.",
+        "Ketamine is an NMDA receptor antagonist\u00ad used in anesthesia.",
+        "Ketamine is an NMDA receptor antagonist used in an\u0435sthesia.",
+    ],
+)
 def test_knowledge_validate_rejects_disguised_fact_text(kb_copy: Path, text: str) -> None:
     path = kb_copy / "compounds" / "ketamine.yaml"
     data = yaml.safe_load(path.read_text())

@@ -43,8 +43,10 @@ _LOOKALIKE = str.maketrans({"a": "\u0430", "e": "\u0435", "o": "\u043e", "c": "\
 
 def _in_words(insert: str) -> Callable[[str], str]:
     """Put ``insert`` in the middle of every word of four letters or more."""
+
     def apply(text: str) -> str:
-        return " ".join(w[:len(w) // 2] + insert + w[len(w) // 2:] if len(w) >= 4 else w for w in text.split(" "))
+        return " ".join(w[: len(w) // 2] + insert + w[len(w) // 2 :] if len(w) >= 4 else w for w in text.split(" "))
+
     return apply
 
 
@@ -80,6 +82,7 @@ def _insert_before(heading: str) -> Callable[[str, str], str]:
     def place(page: str, sentence: str) -> str:
         assert heading in page
         return page.replace(heading, f"{sentence}\n\n{heading}", 1)
+
     return place
 
 
@@ -87,6 +90,7 @@ def _insert_after(heading: str, wrap: Callable[[str], str] = lambda s: s) -> Cal
     def place(page: str, sentence: str) -> str:
         assert heading in page
         return page.replace(heading, f"{heading}\n\n{wrap(sentence)}\n", 1)
+
     return place
 
 
@@ -100,8 +104,10 @@ PLACES: dict[str, tuple[Callable[[str, str], str], bool]] = {  # name -> (how, w
     "in the introduction": (_insert_before("## General Safety Profile"), True),
     "in the disclaimer": (_insert_before("## Frequently Asked Questions"), True),
     "under the title": (_insert_after("*By Research Review Team*"), True),
-    "as a condition bullet": (_insert_after("## Safety Considerations for ALS Patients Specifically\n",
-                                            lambda s: f"- **Riluzole:** {s}"), True),
+    "as a condition bullet": (
+        _insert_after("## Safety Considerations for ALS Patients Specifically\n", lambda s: f"- **Riluzole:** {s}"),
+        True,
+    ),
     "as a sub-heading": (_insert_after("## What the Published Literature Shows\n", lambda s: f"### {s}"), True),
     "in the title": (lambda p, s: p.replace(" — Research Review", f" {s} — Research Review", 1), False),
 }

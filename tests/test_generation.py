@@ -14,9 +14,11 @@ from pipeline.draft import Draft, SectionId, Statement
 from pipeline.knowledge.selection import Selection
 
 GOLDEN = Path(__file__).parent / "golden" / "ketamine-als.md"
-SEED_DISCLAIMER = ("This page summarizes published research and is not medical advice. Never start, stop, "
-                   "or change any treatment based on information found online. Always consult qualified "
-                   "healthcare professionals before making treatment decisions.")
+SEED_DISCLAIMER = (
+    "This page summarizes published research and is not medical advice. Never start, stop, "
+    "or change any treatment based on information found online. Always consult qualified "
+    "healthcare professionals before making treatment decisions."
+)
 
 
 def test_ketamine_als_matches_reviewed_golden_page(workspace: Workspace) -> None:
@@ -26,7 +28,8 @@ def test_ketamine_als_matches_reviewed_golden_page(workspace: Workspace) -> None
         GOLDEN.write_text(built.markdown or "")
     assert built.markdown == GOLDEN.read_text(), (
         "page differs from the reviewed golden file; read the diff, and if it is right, "
-        "regenerate with REVIEWGEN_UPDATE_GOLDEN=1 and review the golden file again")
+        "regenerate with REVIEWGEN_UPDATE_GOLDEN=1 and review the golden file again"
+    )
 
 
 def test_golden_page_meets_the_spine_contract() -> None:
@@ -68,27 +71,43 @@ class _Tampering:
         return draft
 
 
-@pytest.mark.parametrize("statement, rule", [
-    (Statement(text="Riluzole causes respiratory depression.", fact_ids=["ketamine.safety.respiratory"]),
-     "grounded"),
-    (Statement(text="The esketamine label warns of sedation in 90% of patients.",
-               fact_ids=["ketamine.safety.sedation"]), "grounded"),
-    (Statement(text="Ketamine is known to interact with riluzole.", fact_ids=[]), "citations"),
-    (Statement(text="Ketamine is a dissociative anesthetic.", fact_ids=["metformin.class.biguanide"]),
-     "citations"),
-    (Statement(text="Ketamine is completely safe for ALS patients.", fact_ids=["ketamine.class.nmda"]),
-     "no-absolute-safety"),
-    (Statement(text="Patients should stop riluzole before starting ketamine.",
-               fact_ids=["ketamine.interaction.riluzole.ddinter"]), "no-directive-advice"),
-    (Statement(text="Ketamine infusions of 0.5 mg/kg are typical.", fact_ids=["ketamine.class.nmda"]),
-     "no-dosing"),
-    (Statement(text="Ketamine may halt disease progression in ALS.", fact_ids=["ketamine.class.nmda"]),
-     "no-cure-claims"),
-])
-def test_bad_draft_is_rejected_never_saved(workspace: Workspace, tmp_path: Path, statement: Statement,
-                                           rule: str) -> None:
-    result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                           drafter=_Tampering(statement))
+@pytest.mark.parametrize(
+    "statement, rule",
+    [
+        (
+            Statement(text="Riluzole causes respiratory depression.", fact_ids=["ketamine.safety.respiratory"]),
+            "grounded",
+        ),
+        (
+            Statement(
+                text="The esketamine label warns of sedation in 90% of patients.", fact_ids=["ketamine.safety.sedation"]
+            ),
+            "grounded",
+        ),
+        (Statement(text="Ketamine is known to interact with riluzole.", fact_ids=[]), "citations"),
+        (Statement(text="Ketamine is a dissociative anesthetic.", fact_ids=["metformin.class.biguanide"]), "citations"),
+        (
+            Statement(text="Ketamine is completely safe for ALS patients.", fact_ids=["ketamine.class.nmda"]),
+            "no-absolute-safety",
+        ),
+        (
+            Statement(
+                text="Patients should stop riluzole before starting ketamine.",
+                fact_ids=["ketamine.interaction.riluzole.ddinter"],
+            ),
+            "no-directive-advice",
+        ),
+        (Statement(text="Ketamine infusions of 0.5 mg/kg are typical.", fact_ids=["ketamine.class.nmda"]), "no-dosing"),
+        (
+            Statement(text="Ketamine may halt disease progression in ALS.", fact_ids=["ketamine.class.nmda"]),
+            "no-cure-claims",
+        ),
+    ],
+)
+def test_bad_draft_is_rejected_never_saved(
+    workspace: Workspace, tmp_path: Path, statement: Statement, rule: str
+) -> None:
+    result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=_Tampering(statement))
     assert result.outcome is Outcome.REJECTED
     assert rule in {f.rule for f in result.findings}
     assert not (tmp_path / "drafts/ketamine/als.md").exists()
@@ -99,8 +118,9 @@ def test_bad_draft_is_rejected_never_saved(workspace: Workspace, tmp_path: Path,
 
 def test_success_after_rejection_clears_the_rejected_record(workspace: Workspace, tmp_path: Path) -> None:
     bad = _Tampering(Statement(text="Ketamine is harmless.", fact_ids=["ketamine.class.nmda"]))
-    assert generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                         drafter=bad).outcome is Outcome.REJECTED
+    assert (
+        generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=bad).outcome is Outcome.REJECTED
+    )
     result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace)
     assert result.outcome is Outcome.SAVED
     assert not (tmp_path / "rejected/ketamine/als.json").exists()

@@ -26,9 +26,11 @@ from tests.conftest import KNOWLEDGE, PROMPTS, ROOT, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data"
 SHARED = ROOT.parent / "shared" / "data"
-HAND = {"compounds": ["metformin", "cannabidiol", "melatonin", "gabapentin"],
-        "conditions": ["als", "rheumatoid-arthritis"],
-        "treatments": ["riluzole", "edaravone", "tofersen", "dextromethorphan-quinidine"]}
+HAND = {
+    "compounds": ["metformin", "cannabidiol", "melatonin", "gabapentin"],
+    "conditions": ["als", "rheumatoid-arthritis"],
+    "treatments": ["riluzole", "edaravone", "tofersen", "dextromethorphan-quinidine"],
+}
 NC = {"ddinter-1.0", "sider-4.1", "drugbank-4.2"}
 
 
@@ -40,8 +42,13 @@ def _scratch_kb(root: Path) -> Path:
     """
     kb = root / "knowledge"
     kb.mkdir()
-    for name in ("vocabulary.yaml", "pharmacology.yaml", "sources.yaml", "side-effect-organs.yaml",
-                 "import-corrections.yaml"):
+    for name in (
+        "vocabulary.yaml",
+        "pharmacology.yaml",
+        "sources.yaml",
+        "side-effect-organs.yaml",
+        "import-corrections.yaml",
+    ):
         shutil.copy(KNOWLEDGE / name, kb / name)
     for folder in ("lexicon", "sources"):
         shutil.copytree(KNOWLEDGE / folder, kb / folder)
@@ -60,12 +67,29 @@ def _scratch_kb(root: Path) -> Path:
             (kb / kind / f"{ident}.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     # One hand-curated entry about a pair, citing labels only: the dataset's record stands beside it.
     (kb / "interactions").mkdir()
-    (kb / "interactions" / "metformin.yaml").write_text(yaml.safe_dump({
-        "compound": "metformin",
-        "interactions": [{"treatment": "riluzole", "status": "documented", "facts": [{
-            "id": "metformin.interaction.riluzole.hepatic", "kind": "interaction", "sources": ["label-rilutek"],
-            "text": "The riluzole label notes that patients taking other hepatotoxic drugs with riluzole may be at "
-                    "increased risk of hepatotoxicity."}]}]}, sort_keys=False))
+    (kb / "interactions" / "metformin.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "compound": "metformin",
+                "interactions": [
+                    {
+                        "treatment": "riluzole",
+                        "status": "documented",
+                        "facts": [
+                            {
+                                "id": "metformin.interaction.riluzole.hepatic",
+                                "kind": "interaction",
+                                "sources": ["label-rilutek"],
+                                "text": "The riluzole label notes that patients taking other hepatotoxic drugs "
+                                "with riluzole may be at increased risk of hepatotoxicity.",
+                            }
+                        ],
+                    }
+                ],
+            },
+            sort_keys=False,
+        )
+    )
     return kb
 
 
@@ -78,8 +102,11 @@ def imported(tmp_path: Path) -> Path:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_fixture_import_gives_a_valid_knowledge_base(imported: Path) -> None:
@@ -97,12 +124,18 @@ def test_pharmacotherapydb_lists_the_best_supported_treatments(imported: Path) -
     ra = load_knowledge(imported).conditions["rheumatoid-arthritis"]
     listed = [(st.treatment, st.role.value) for st in ra.standard_treatments]
     # disease-modifying first, by resources then curators then name; at most 4 of them, then symptomatic
-    assert listed == [("leflunomide", "disease-modifying"), ("methotrexate", "disease-modifying"),
-                      ("sulfasalazine", "disease-modifying"), ("azathioprine", "disease-modifying"),
-                      ("celecoxib", "symptomatic"), ("diclofenac", "symptomatic")]
+    assert listed == [
+        ("leflunomide", "disease-modifying"),
+        ("methotrexate", "disease-modifying"),
+        ("sulfasalazine", "disease-modifying"),
+        ("azathioprine", "disease-modifying"),
+        ("celecoxib", "symptomatic"),
+        ("diclofenac", "symptomatic"),
+    ]
     fact = ra.standard_treatments[0].facts[0]
-    assert fact.text == ("PharmacotherapyDB 1.0 lists leflunomide as a disease-modifying treatment for "
-                         "rheumatoid arthritis.")
+    assert fact.text == (
+        "PharmacotherapyDB 1.0 lists leflunomide as a disease-modifying treatment for rheumatoid arthritis."
+    )
     assert fact.origin and fact.origin.records == ("DOID:7148 DB01097",)
     report = yaml.safe_load((imported / "imported/pharmacotherapydb-1.0/report.yaml").read_text())
     assert report["not_listed"]["rheumatoid-arthritis"] == ["Cyclosporine", "Prednisone"]
@@ -127,7 +160,8 @@ def test_class_regulatory_and_side_effect_facts(imported: Path) -> None:
     kb = load_knowledge(imported)
     assert kb.facts["gabapentin.class.drugcentral"].text.startswith("DrugCentral 2016 lists ")  # joined by name
     assert kb.facts["melatonin.regulatory.drugbank"].text == (
-        "DrugBank 4.2 lists melatonin in its approved and nutraceutical groups, with ATC code N05CH01.")
+        "DrugBank 4.2 lists melatonin in its approved and nutraceutical groups, with ATC code N05CH01."
+    )
     overview = kb.facts["metformin.safety.sider"]
     assert overview.text.startswith("SIDER 4.1 lists ") and "%" not in overview.text and not overview.detail
     digestive = kb.facts["metformin.safety.sider-gastrointestinal"]
@@ -144,7 +178,9 @@ def test_hand_curation_wins(imported: Path) -> None:
     beside = kb.dataset_records[("metformin", "riluzole")]
     assert beside.facts[0].id == "metformin.interaction.riluzole.ddinter"
     assert [e.facts[0].id for e in kb.pair_entries("metformin", "riluzole")] == [
-        "metformin.interaction.riluzole.hepatic", "metformin.interaction.riluzole.ddinter"]
+        "metformin.interaction.riluzole.hepatic",
+        "metformin.interaction.riluzole.ddinter",
+    ]
     # a hand fact citing DrugCentral replaces what the DrugCentral import says about the same compound
     assert "metformin.class.drugcentral" not in kb.facts
     imported_file = imported / "imported/drugcentral-2016/compounds/metformin.yaml"
@@ -158,8 +194,14 @@ def test_hand_curation_wins(imported: Path) -> None:
 def test_a_hand_fact_with_an_imported_id_replaces_it(imported: Path) -> None:
     path = imported / "compounds" / "melatonin.yaml"
     data = yaml.safe_load(path.read_text())
-    data["facts"] = [{"id": "melatonin.regulatory.drugbank", "kind": "regulatory", "sources": ["drugbank-4.2"],
-                      "text": "DrugBank 4.2 lists melatonin in its approved group."}]
+    data["facts"] = [
+        {
+            "id": "melatonin.regulatory.drugbank",
+            "kind": "regulatory",
+            "sources": ["drugbank-4.2"],
+            "text": "DrugBank 4.2 lists melatonin in its approved group.",
+        }
+    ]
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     kb = load_knowledge(imported)
     assert kb.facts["melatonin.regulatory.drugbank"].text == "DrugBank 4.2 lists melatonin in its approved group."
@@ -172,14 +214,17 @@ def test_interaction_wording_is_honest(imported: Path) -> None:
     texts = {fid: f.text for fid, f in kb.facts.items() if ".interaction." in fid}
     assert not [t for t in texts.values() if re.search(r"\bno interaction\b", t)]
     assert texts["cannabidiol.interaction.leflunomide.ddinter"] == (  # joined through the pinned DDInter id
-        "DDInter 1.0 grades the interaction of cannabidiol with leflunomide as Major.")
+        "DDInter 1.0 grades the interaction of cannabidiol with leflunomide as Major."
+    )
     assert texts["metformin.interaction.methotrexate.ddinter"] == (  # "Unknown" said as such
         "DDInter 1.0 grades the interaction of metformin with methotrexate as Unknown (a record without a "
-        "severity grade).")
+        "severity grade)."
+    )
     # a combination's part is named with its product, and the part DDInter has no record for is not stated
     assert texts["gabapentin.interaction.dextromethorphan-quinidine.ddinter"] == (
         "DDInter 1.0 grades the interaction of gabapentin with dextromethorphan (in dextromethorphan/quinidine) "
-        "as Moderate.")
+        "as Moderate."
+    )
     # a drug the release does not hold says nothing about its pairs: no entry at all
     assert "gabapentin.interaction.edaravone.ddinter" not in texts
     entry = kb.interactions[("cannabidiol", "leflunomide")]
@@ -225,8 +270,9 @@ def test_reimport_shows_what_changed(imported: Path, tmp_path: Path) -> None:
     csv = data / "ddinter-1.0" / "code_A.csv"
     lines = csv.read_text().splitlines(keepends=True)
     kept = [line for line in lines if "Cannabidiol" not in line or "Leflunomide" not in line]
-    csv.write_text("".join(kept).replace("Metformin,DDInter1174,Methotrexate,Unknown",
-                                         "Metformin,DDInter1174,Methotrexate,Minor"))
+    csv.write_text(
+        "".join(kept).replace("Metformin,DDInter1174,Methotrexate,Unknown", "Metformin,DDInter1174,Methotrexate,Minor")
+    )
     result = run_import("ddinter-1.0", data, imported, dry_run=True)
     assert "interaction metformin x methotrexate" in result.changes.changed
     # cannabidiol has no ATC code and leflunomide's (L04) is not in this copy: without its record the pair is
@@ -267,39 +313,55 @@ def test_cli_generate_with_exclude_nc(imported: Path, tmp_path: Path) -> None:
     import os
 
     env = {**os.environ, "REVIEWGEN_EXCLUDE_NC": "1"}
-    result = run_cli("generate", "melatonin", "rheumatoid-arthritis", "--knowledge", str(imported), cwd=tmp_path,
-                     env=env)
+    result = run_cli(
+        "generate", "melatonin", "rheumatoid-arthritis", "--knowledge", str(imported), cwd=tmp_path, env=env
+    )
     assert result.returncode == 0, result.stderr
     page = (tmp_path / result.stdout.strip()).read_text()
     assert "SIDER" not in page and "DDInter" not in page and "DrugBank" not in page
-    bad = run_cli("generate", "melatonin", "als", "--knowledge", str(imported), cwd=tmp_path,
-                  env={**os.environ, "REVIEWGEN_EXCLUDE_NC": "maybe"})
+    bad = run_cli(
+        "generate",
+        "melatonin",
+        "als",
+        "--knowledge",
+        str(imported),
+        cwd=tmp_path,
+        env={**os.environ, "REVIEWGEN_EXCLUDE_NC": "maybe"},
+    )
     assert bad.returncode == 2 and "REVIEWGEN_EXCLUDE_NC" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_import_command(tmp_path: Path) -> None:
     kb = _scratch_kb(tmp_path)
     runner = CliRunner()
-    first = runner.invoke(import_command, ["--source", "pharmacotherapydb", "--path", str(FIXTURES),
-                                           "--knowledge", str(kb)])
+    first = runner.invoke(
+        import_command, ["--source", "pharmacotherapydb", "--path", str(FIXTURES), "--knowledge", str(kb)]
+    )
     # written, but the new compounds' classes come from the other imports: exit 1 names what is missing
     assert first.exit_code == 1, first.output
     assert "pharmacotherapydb-1.0: changed: facts: 6 added" in first.output
     assert "compounds/gabapentin.yaml: drug_class" in first.output
-    everything = runner.invoke(import_command, ["--source", "all", "--path", str(FIXTURES), "--knowledge", str(kb),
-                                                "--report", str(tmp_path / "report.json")])
+    everything = runner.invoke(
+        import_command,
+        ["--source", "all", "--path", str(FIXTURES), "--knowledge", str(kb), "--report", str(tmp_path / "report.json")],
+    )
     assert everything.exit_code == 0, everything.output
     assert "ok: " in everything.output and (tmp_path / "report.json").is_file()
-    again = runner.invoke(import_command, ["--source", "sider-4.1", "--path", str(FIXTURES / "sider-4.1"),
-                                           "--knowledge", str(kb), "--dry-run"])
+    again = runner.invoke(
+        import_command,
+        ["--source", "sider-4.1", "--path", str(FIXTURES / "sider-4.1"), "--knowledge", str(kb), "--dry-run"],
+    )
     assert again.exit_code == 0 and "would change: facts: 0 added, 0 removed, 0 changed" in again.output
 
 
-@pytest.mark.parametrize("args, folder, message", [
-    (["--source", "medline"], "", "unknown dataset"),
-    (["--source", "sider", "--release", "sider-9.9"], "", "no dataset entry 'sider-9.9'"),
-    (["--source", "ddinter"], "mesh-2015", "not a ddinter-1.0 release"),
-])
+@pytest.mark.parametrize(
+    "args, folder, message",
+    [
+        (["--source", "medline"], "", "unknown dataset"),
+        (["--source", "sider", "--release", "sider-9.9"], "", "no dataset entry 'sider-9.9'"),
+        (["--source", "ddinter"], "mesh-2015", "not a ddinter-1.0 release"),
+    ],
+)
 def test_import_command_errors(tmp_path: Path, args: list[str], folder: str, message: str) -> None:
     kb = _scratch_kb(tmp_path)
     result = CliRunner().invoke(import_command, [*args, "--path", str(FIXTURES / folder), "--knowledge", str(kb)])
@@ -311,8 +373,10 @@ def test_loader_names_the_imported_file_and_field(imported: Path) -> None:
     path.write_text(path.read_text().replace("  kind: safety\n", "  kind: safety\n  colour: red\n", 1))
     with pytest.raises(KnowledgeError) as info:
         load_knowledge(imported)
-    assert any(i.file == "imported/sider-4.1/compounds/melatonin.yaml" and i.field.endswith(".colour")
-               for i in info.value.issues)
+    assert any(
+        i.file == "imported/sider-4.1/compounds/melatonin.yaml" and i.field.endswith(".colour")
+        for i in info.value.issues
+    )
 
 
 def test_a_required_field_nobody_supplies_names_the_hand_file(tmp_path: Path) -> None:
@@ -323,21 +387,34 @@ def test_a_required_field_nobody_supplies_names_the_hand_file(tmp_path: Path) ->
     assert issue.field == "drug_class" and "reviewgen knowledge import" in issue.message
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason=f"the full dataset releases are not here ({SHARED}); "
-                                                "the fixture extracts above cover the importers")
+@pytest.mark.skipif(
+    not SHARED.is_dir(),
+    reason=f"the full dataset releases are not here ({SHARED}); the fixture extracts above cover the importers",
+)
 def test_full_releases_reproduce_the_committed_imports(tmp_path: Path) -> None:
     kb = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, kb, ignore=shutil.ignore_patterns("imported"))
     run_sequence(SHARED, kb)
     assert _digest(kb / "imported") == _digest(KNOWLEDGE / "imported"), (
         "knowledge/imported/ differs from a fresh import of ../shared/data: run "
-        "'reviewgen knowledge import --source all --path ../shared/data' and review the change")
+        "'reviewgen knowledge import --source all --path ../shared/data' and review the change"
+    )
     loaded = load_knowledge(kb)
     assert len(loaded.compounds) >= 30 and len(loaded.conditions) >= 15
 
 
 def test_import_as_a_user_runs_it(imported: Path, tmp_path: Path) -> None:
-    result = run_cli("knowledge", "import", "--source", "ddinter", "--path", str(FIXTURES), "--knowledge",
-                     str(imported), "--dry-run", cwd=tmp_path)
+    result = run_cli(
+        "knowledge",
+        "import",
+        "--source",
+        "ddinter",
+        "--path",
+        str(FIXTURES),
+        "--knowledge",
+        str(imported),
+        "--dry-run",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert "ddinter-1.0: would change: facts: 0 added, 0 removed, 0 changed" in result.stdout

@@ -27,6 +27,7 @@ def _counting() -> tuple[list[Path], object]:
     def load(root: Path) -> object:
         calls.append(root)
         return load_knowledge(root)
+
     return calls, load
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -11,7 +13,7 @@ from pipeline import KnowledgeError, load_knowledge
 from tests.conftest import run_cli
 
 
-def _edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+def _edit(path: Path, change: Callable[[Any], object]) -> None:
     data = yaml.safe_load(path.read_text())
     change(data)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -37,44 +39,49 @@ def test_shipped_knowledge_is_valid() -> None:
 
 def test_unknown_field_is_rejected(kb_copy: Path) -> None:
     _edit(kb_copy / "compounds/ketamine.yaml", lambda d: d["facts"][0].update(colour="red"))
-    _one_matching(_issues(kb_copy), "compounds/ketamine.yaml", "facts[0] (ketamine.class.nmda).colour",
-                  "unknown field")
+    _one_matching(_issues(kb_copy), "compounds/ketamine.yaml", "facts[0] (ketamine.class.nmda).colour", "unknown field")
 
 
 def test_duplicate_fact_id(kb_copy: Path) -> None:
     def dup(d: dict) -> None:  # type: ignore[type-arg]
         d["facts"][1]["id"] = d["facts"][0]["id"]
+
     _edit(kb_copy / "compounds/ketamine.yaml", dup)
     _one_matching(_issues(kb_copy), "compounds/ketamine.yaml", ".id", "duplicate fact id 'ketamine.class.nmda'")
 
 
 def test_fact_without_source(kb_copy: Path) -> None:
     _edit(kb_copy / "treatments/riluzole.yaml", lambda d: d["facts"][2].update(sources=[]))
-    _one_matching(_issues(kb_copy), "treatments/riluzole.yaml", "(riluzole.safety.liver).sources",
-                  "at least one source")
+    _one_matching(
+        _issues(kb_copy), "treatments/riluzole.yaml", "(riluzole.safety.liver).sources", "at least one source"
+    )
 
 
 def test_fact_with_unknown_source(kb_copy: Path) -> None:
     _edit(kb_copy / "treatments/riluzole.yaml", lambda d: d["facts"][2].update(sources=["pmid-123"]))
-    _one_matching(_issues(kb_copy), "treatments/riluzole.yaml", "(riluzole.safety.liver).sources",
-                  "unknown source 'pmid-123'")
+    _one_matching(
+        _issues(kb_copy), "treatments/riluzole.yaml", "(riluzole.safety.liver).sources", "unknown source 'pmid-123'"
+    )
 
 
-@pytest.mark.parametrize("dose", [
-    "It is usually given as 0.5 mg/kg over forty minutes.",
-    "Patients take two sprays twice a week.",
-    "The label recommends titrating slowly.",
-])
+@pytest.mark.parametrize(
+    "dose",
+    [
+        "It is usually given as 0.5 mg/kg over forty minutes.",
+        "Patients take two sprays twice a week.",
+        "The label recommends titrating slowly.",
+    ],
+)
 def test_fact_with_dosing(kb_copy: Path, dose: str) -> None:
-    _edit(kb_copy / "compounds/ketamine.yaml",
-          lambda d: d["facts"][0].update(text=d["facts"][0]["text"] + " " + dose))
+    _edit(kb_copy / "compounds/ketamine.yaml", lambda d: d["facts"][0].update(text=d["facts"][0]["text"] + " " + dose))
     _one_matching(_issues(kb_copy), "compounds/ketamine.yaml", "(ketamine.class.nmda).text", "contains dosing")
 
 
 def test_tag_outside_vocabulary(kb_copy: Path) -> None:
     _edit(kb_copy / "compounds/ketamine.yaml", lambda d: d["facts"][0].update(tags=["spleen"]))
-    _one_matching(_issues(kb_copy), "compounds/ketamine.yaml", "(ketamine.class.nmda).tags",
-                  "'spleen' is not in vocabulary.yaml")
+    _one_matching(
+        _issues(kb_copy), "compounds/ketamine.yaml", "(ketamine.class.nmda).tags", "'spleen' is not in vocabulary.yaml"
+    )
 
 
 def test_condition_organ_outside_vocabulary(kb_copy: Path) -> None:
@@ -83,10 +90,10 @@ def test_condition_organ_outside_vocabulary(kb_copy: Path) -> None:
 
 
 def test_interaction_with_unknown_treatment(kb_copy: Path) -> None:
-    _edit(kb_copy / "interactions/ketamine.yaml",
-          lambda d: d["interactions"][0].update(treatment="unobtainium"))
-    _one_matching(_issues(kb_copy), "interactions/ketamine.yaml", "interactions[0].treatment",
-                  "unknown treatment 'unobtainium'")
+    _edit(kb_copy / "interactions/ketamine.yaml", lambda d: d["interactions"][0].update(treatment="unobtainium"))
+    _one_matching(
+        _issues(kb_copy), "interactions/ketamine.yaml", "interactions[0].treatment", "unknown treatment 'unobtainium'"
+    )
 
 
 def test_interaction_with_unknown_compound(kb_copy: Path) -> None:
@@ -95,8 +102,10 @@ def test_interaction_with_unknown_compound(kb_copy: Path) -> None:
 
 
 def test_condition_with_unknown_standard_treatment(kb_copy: Path) -> None:
-    _edit(kb_copy / "conditions/als.yaml",
-          lambda d: d["standard_treatments"].append({"treatment": "snake-oil", "role": "symptomatic"}))
+    _edit(
+        kb_copy / "conditions/als.yaml",
+        lambda d: d["standard_treatments"].append({"treatment": "snake-oil", "role": "symptomatic"}),
+    )
     _one_matching(_issues(kb_copy), "conditions/als.yaml", "standard_treatments[", "unknown treatment 'snake-oil'")
 
 
@@ -104,6 +113,7 @@ def test_paper_source_needs_journal_and_year(kb_copy: Path) -> None:
     def strip(d: dict) -> None:  # type: ignore[type-arg]
         paper = next(s for s in d["sources"] if s["id"] == "paper-bensimon-1994")
         del paper["journal"]
+
     _edit(kb_copy / "sources.yaml", strip)
     _one_matching(_issues(kb_copy), "sources.yaml", "(paper-bensimon-1994).journal", "paper source needs")
 

@@ -32,8 +32,16 @@ RECORDER = vcr.VCR(
 
 def local_drafter(**overrides: object) -> LLMDrafter:
     """The settings docs/models.md gives for the local model."""
-    settings = {"base_url": LOCAL_URL, "model": "local", "temperature": 0.0, "max_tokens": 2500,
-                "timeout": 300.0, "allow_text": False, "max_retries": 0, **overrides}
+    settings = {
+        "base_url": LOCAL_URL,
+        "model": "local",
+        "temperature": 0.0,
+        "max_tokens": 2500,
+        "timeout": 300.0,
+        "allow_text": False,
+        "max_retries": 0,
+        **overrides,
+    }
     return LLMDrafter(LLMSettings.model_validate(settings), prompts_dir=PROMPTS)
 
 
@@ -41,8 +49,7 @@ def test_small_model_choosing_facts_drafts_a_page_that_passes(workspace: Workspa
     # atorvastatin x ALS: nothing the completeness rule requires falls to the model (no label interaction or
     # required monitoring); the profile with its warnings and approval status comes from the composer
     with RECORDER.use_cassette("local-saved.yaml") as cassette:
-        result = generate_page("atorvastatin", "als", out_dir=tmp_path, workspace=workspace,
-                               drafter=local_drafter())
+        result = generate_page("atorvastatin", "als", out_dir=tmp_path, workspace=workspace, drafter=local_drafter())
     assert result.outcome is Outcome.SAVED, [str(f) for f in result.findings]
     assert cassette.play_count == len(cassette) or os.environ.get("REVIEWGEN_RECORD_CASSETTES")
     sidecar = json.loads((tmp_path / "drafts/atorvastatin/als.json").read_text())
@@ -54,8 +61,13 @@ def test_small_model_choosing_facts_drafts_a_page_that_passes(workspace: Workspa
 
 def test_small_model_is_reasked_with_its_findings(workspace: Workspace, tmp_path: Path) -> None:
     with RECORDER.use_cassette("local-reasked.yaml") as cassette:
-        result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                               drafter=local_drafter(allow_text=True, max_reasks=1))
+        result = generate_page(
+            "ketamine",
+            "als",
+            out_dir=tmp_path,
+            workspace=workspace,
+            drafter=local_drafter(allow_text=True, max_reasks=1),
+        )
     requests = [json.loads(r.body) for r in cassette.requests]
     assert len(requests) >= 2, "the first draft had findings, so the model was asked again"
     reask = requests[1]["messages"][-1]["content"]
@@ -65,8 +77,13 @@ def test_small_model_is_reasked_with_its_findings(workspace: Workspace, tmp_path
 
 def test_small_model_writing_its_own_text_is_rejected_by_grounding(workspace: Workspace, tmp_path: Path) -> None:
     with RECORDER.use_cassette("local-rejected.yaml") as cassette:
-        result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                               drafter=local_drafter(allow_text=True, max_reasks=2))
+        result = generate_page(
+            "ketamine",
+            "als",
+            out_dir=tmp_path,
+            workspace=workspace,
+            drafter=local_drafter(allow_text=True, max_reasks=2),
+        )
     assert result.outcome is Outcome.REJECTED
     assert len(cassette.requests) == 3, "first draft and two re-asks"
     record = json.loads((tmp_path / "rejected/ketamine/als.json").read_text())

@@ -26,8 +26,12 @@ def fake() -> Iterator[FakeOpenAI]:
 
 
 def drafter(fake: FakeOpenAI, **overrides: Any) -> LLMDrafter:
-    settings = LLMSettings(base_url=fake.base_url, model="fake-model", max_retry_wait=0.2,
-                           **{"timeout": 5.0, "max_retries": 2, **overrides})
+    settings = LLMSettings(
+        base_url=fake.base_url,
+        model="fake-model",
+        max_retry_wait=0.2,
+        **{"timeout": 5.0, "max_retries": 2, **overrides},
+    )
     return LLMDrafter(settings=settings, prompts_dir=PROMPTS)
 
 
@@ -47,16 +51,16 @@ def test_valid_answer_is_saved_with_usage(workspace: Workspace, fake: FakeOpenAI
     assert '<fact id="ketamine.safety.respiratory"' in request["messages"][1]["content"]
 
 
-def test_slot_with_nothing_to_cite_states_the_absence(workspace: Workspace, fake: FakeOpenAI,
-                                                     tmp_path: Path) -> None:
+def test_slot_with_nothing_to_cite_states_the_absence(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
     # acetylcysteine x ALS has no curated evidence: the schema leaves the evidence slots out, the
     # page says so in fixed wording, and whatever the model writes there anyway is not used.
     answer = json.loads(good_answer(workspace, "acetylcysteine", "als"))
     answer["evidence"] = [{"fact_ids": [], "text": "Strong trials show clear benefit in ALS."}]
     fake.push(json=completion(json.dumps(answer)))
     d = drafter(fake)
-    sel = select_facts(workspace.kb, workspace.kb.resolve_compound("acetylcysteine"),
-                       workspace.kb.resolve_condition("als"))
+    sel = select_facts(
+        workspace.kb, workspace.kb.resolve_compound("acetylcysteine"), workspace.kb.resolve_condition("als")
+    )
     assert sel.evidence is None
     result = generate_page("acetylcysteine", "als", out_dir=tmp_path, workspace=workspace, drafter=d)
     assert result.outcome is Outcome.SAVED, [str(f) for f in result.findings]
@@ -77,8 +81,9 @@ def test_fact_text_cannot_break_out_of_its_delimiter(workspace: Workspace, fake:
     assert quoted >= 20 and user.count("</fact>") == quoted
     # every fact a slot may cite is in the prompt, delimited
     schema = fake.requests[0]["response_format"].get("schema") or {}
-    enums = {fid for slot in json.dumps(schema).split('"enum": [')[1:] for fid in
-             json.loads("[" + slot.split("]")[0] + "]")}
+    enums = {
+        fid for slot in json.dumps(schema).split('"enum": [')[1:] for fid in json.loads("[" + slot.split("]")[0] + "]")
+    }
     assert enums and all(f'<fact id="{fid}">' in user for fid in enums)
 
 
@@ -97,8 +102,9 @@ def test_rejected_after_last_reask_with_every_attempt(workspace: Workspace, fake
     bad = json.loads(good_answer(workspace))
     bad["bottom_line"] = [{"fact_ids": ["ketamine.class.nmda"], "text": "Ketamine cures ALS."}]
     fake.default = {"json": completion(json.dumps(bad))}
-    result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                           drafter=drafter(fake, max_reasks=2))
+    result = generate_page(
+        "ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=drafter(fake, max_reasks=2)
+    )
     assert result.outcome is Outcome.REJECTED
     assert len(fake.requests) == 3
     record = json.loads(result.path.read_text())  # type: ignore[union-attr]
@@ -116,8 +122,9 @@ def test_unknown_fact_ids_are_findings_not_dropped(workspace: Workspace, fake: F
     bad = json.loads(good_answer(workspace))
     bad["mechanism"].append({"fact_ids": ["made.up.fact"], "text": "Ketamine protects motor neurons."})
     fake.default = {"json": completion(json.dumps(bad))}
-    result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                           drafter=drafter(fake, max_reasks=0))
+    result = generate_page(
+        "ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=drafter(fake, max_reasks=0)
+    )
     assert result.outcome is Outcome.REJECTED
     assert any(f.rule == "citations" and f.text == "made.up.fact" for f in result.findings)
 
@@ -140,8 +147,9 @@ def test_500_then_success(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path
 
 def test_persistent_500_is_a_failed_record(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
     fake.default = {"status": 503, "json": {"error": {"message": "overloaded"}}}
-    result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                           drafter=drafter(fake, max_retries=2))
+    result = generate_page(
+        "ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=drafter(fake, max_retries=2)
+    )
     assert result.outcome is Outcome.FAILED and "503" in (result.error or "")
     assert len(fake.requests) == 3
     record = json.loads((tmp_path / "failed/ketamine/als.json").read_text())
@@ -151,8 +159,9 @@ def test_persistent_500_is_a_failed_record(workspace: Workspace, fake: FakeOpenA
 
 def test_timeout_is_a_failed_record(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
     fake.default = {"delay": 1.5, "json": completion(good_answer(workspace))}
-    result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                           drafter=drafter(fake, timeout=0.3, max_retries=1))
+    result = generate_page(
+        "ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=drafter(fake, timeout=0.3, max_retries=1)
+    )
     assert result.outcome is Outcome.FAILED and "timed out" in (result.error or "")
 
 
@@ -171,15 +180,17 @@ def test_malformed_json_content_is_reasked(workspace: Workspace, fake: FakeOpenA
 
 def test_malformed_http_body_is_a_failed_record(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
     fake.default = {"raw": "<html>proxy error</html>"}
-    result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                           drafter=drafter(fake, max_retries=0))
+    result = generate_page(
+        "ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=drafter(fake, max_retries=0)
+    )
     assert result.outcome is Outcome.FAILED and result.error
 
 
 def test_schema_invalid_json_ends_rejected(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
     fake.default = {"json": completion(json.dumps({"sections": "wrong shape"}))}
-    result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                           drafter=drafter(fake, max_reasks=1))
+    result = generate_page(
+        "ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=drafter(fake, max_reasks=1)
+    )
     assert result.outcome is Outcome.REJECTED
     assert {f.rule for f in result.findings} == {"schema"}
     assert any("interactions" in f.text for f in result.findings)
@@ -187,8 +198,9 @@ def test_schema_invalid_json_ends_rejected(workspace: Workspace, fake: FakeOpenA
 
 def test_refusal_ends_rejected_with_reason(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
     fake.default = {"json": completion(None, refusal="I can't help with medical content.")}
-    result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                           drafter=drafter(fake, max_reasks=1))
+    result = generate_page(
+        "ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=drafter(fake, max_reasks=1)
+    )
     assert result.outcome is Outcome.REJECTED
     assert any("refused" in f.message for f in result.findings)
 
@@ -200,11 +212,13 @@ def test_length_cutoff_is_a_failed_record(workspace: Workspace, fake: FakeOpenAI
     assert not list(tmp_path.rglob("*.tmp"))
 
 
-def test_json_schema_mode_sends_strict_schema_with_fact_enum(workspace: Workspace, fake: FakeOpenAI,
-                                                             tmp_path: Path) -> None:
+def test_json_schema_mode_sends_strict_schema_with_fact_enum(
+    workspace: Workspace, fake: FakeOpenAI, tmp_path: Path
+) -> None:
     fake.push(json=completion(good_answer(workspace)))
-    generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                  drafter=drafter(fake, output_mode="json_schema"))
+    generate_page(
+        "ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=drafter(fake, output_mode="json_schema")
+    )
     fmt = fake.requests[0]["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
     props = fmt["json_schema"]["schema"]["properties"]
@@ -212,14 +226,14 @@ def test_json_schema_mode_sends_strict_schema_with_fact_enum(workspace: Workspac
     assert "ketamine.safety.respiratory" in ids
     riluzole = props["interactions"]["properties"]["riluzole"]["properties"]["fact_ids"]["items"]["enum"]
     assert "als.treatment.riluzole" in riluzole and "ketamine.safety.respiratory" not in riluzole
-    assert set(props["interactions"]["required"]) == {"riluzole", "edaravone", "tofersen",
-                                                      "dextromethorphan-quinidine"}
+    assert set(props["interactions"]["required"]) == {"riluzole", "edaravone", "tofersen", "dextromethorphan-quinidine"}
 
 
 def test_text_mode_extracts_json_from_prose(workspace: Workspace, fake: FakeOpenAI, tmp_path: Path) -> None:
     fake.push(json=completion("Here is the draft:\n```json\n" + good_answer(workspace) + "\n```\nDone."))
-    result = generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace,
-                           drafter=drafter(fake, output_mode="text"))
+    result = generate_page(
+        "ketamine", "als", out_dir=tmp_path, workspace=workspace, drafter=drafter(fake, output_mode="text")
+    )
     assert result.outcome is Outcome.SAVED
     assert "response_format" not in fake.requests[0]
 
@@ -250,7 +264,6 @@ def test_cli_unreachable_endpoint_is_one_line(tmp_path: Path) -> None:
 def test_cli_llm_batch_reports_tokens(fake: FakeOpenAI, workspace: Workspace, tmp_path: Path) -> None:
     fake.default = {"json": completion(good_answer(workspace), prompt_tokens=10, completion_tokens=5)}
     env = {**os.environ, "OPENAI_BASE_URL": fake.base_url, "REVIEWGEN_MODEL": "fake-model"}
-    result = run_cli("batch", "--compound", "ketamine", "--condition", "als", "--drafter", "llm", cwd=tmp_path,
-                     env=env)
+    result = run_cli("batch", "--compound", "ketamine", "--condition", "als", "--drafter", "llm", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert "tokens: 10 prompt + 5 completion" in result.stdout

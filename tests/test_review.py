@@ -22,14 +22,14 @@ from pipeline.review.state import (
     reject_page,
 )
 from pipeline.store import approved_page_path, history_path, page_path, review_lock_path
-from tests.conftest import PROMPTS, run_cli
+from tests.conftest import PROMPTS, CliResult, run_cli
 
 DOSING = "Most people take 50 mg twice daily with food."
 FACT_ID = "ketamine.safety.respiratory"
 FACT_PHRASE = "respiratory depression and apnea"
 
 
-def run_review(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_review(*args: str, cwd: Path) -> CliResult:
     """`python -m pipeline review ...` as a user runs it."""
     return run_cli("review", *args, cwd=cwd)
 
@@ -64,10 +64,14 @@ def _leftovers(root: Path) -> list[Path]:
 
 # --- statuses -----------------------------------------------------------------------------------
 
+
 def test_fresh_pages_are_drafts_and_filters_work(out: Path) -> None:
     states = list_pages(out)
-    assert [(s.condition, s.label) for s in states] == [("als", "draft"), ("alzheimers", "draft"),
-                                                         ("parkinsons", "draft")]
+    assert [(s.condition, s.label) for s in states] == [
+        ("als", "draft"),
+        ("alzheimers", "draft"),
+        ("parkinsons", "draft"),
+    ]
     assert not any(s.changed_since_approved or s.hand_edited for s in states)
     assert list_pages(out, "approved") == [] and len(list_pages(out, "draft")) == 3
     with pytest.raises(ReviewError, match="unknown status"):
@@ -82,8 +86,14 @@ def test_approval_keeps_history_beside_page_and_the_approved_version(workspace: 
     history = json.loads(history_path(page).read_text())
     assert history_path(page).name == "als.review.json" and history_path(page).parent == page.parent
     [recorded] = history["decisions"]
-    assert recorded == {"decision": "approved", "reviewer": "alice", "note": "checked the labels",
-                        "time": decision.time, "page_hash": decision.page_hash, "hand_edited": False}
+    assert recorded == {
+        "decision": "approved",
+        "reviewer": "alice",
+        "note": "checked the labels",
+        "time": decision.time,
+        "page_hash": decision.page_hash,
+        "hand_edited": False,
+    }
     base = approved_page_path(out, "ketamine", "als")
     assert base.read_bytes() == before
     approved_sidecar = json.loads(base.with_suffix(".json").read_text())
@@ -103,8 +113,9 @@ def test_byte_identical_regeneration_stays_approved(workspace: Workspace, out: P
     assert diff.has_base and diff.lines == [] and diff.facts == []
 
 
-def test_regenerated_page_that_differs_is_changed_since_approved(workspace: Workspace, out: Path,
-                                                                 kb_copy: Path) -> None:
+def test_regenerated_page_that_differs_is_changed_since_approved(
+    workspace: Workspace, out: Path, kb_copy: Path
+) -> None:
     approve_page(workspace, out, "ketamine", "als", reviewer="alice")
     edit_fact(kb_copy)
     generate_page("ketamine", "als", out_dir=out, workspace=Workspace.open(kb_copy, PROMPTS))
@@ -115,8 +126,7 @@ def test_regenerated_page_that_differs_is_changed_since_approved(workspace: Work
     assert list_pages(out, "approved") == []
     diff = diff_page(out, "ketamine", "als")
     assert any(line.startswith("+") and "apnea" in line for line in diff.lines)
-    assert any(line.startswith("-") and "apnea" not in line and "respiratory depression" in line
-               for line in diff.lines)
+    assert any(line.startswith("-") and "apnea" not in line and "respiratory depression" in line for line in diff.lines)
     [change] = diff.facts
     assert (change.fact_id, change.change, change.fields) == (FACT_ID, "edited", ("text",))
     assert "apnea" in (change.new or "") and "apnea" not in (change.old or "")
@@ -128,8 +138,12 @@ def test_fact_changes_by_id() -> None:
     new = {"a": {"text": "A", "tags": []}, "b": {"text": "B2", "tags": ["x"]}, "d": {"text": "D", "tags": []}}
     changes = {c.fact_id: c for c in fact_changes(old, new)}
     assert set(changes) == {"b", "c", "d"}
-    assert (changes["b"].change, changes["b"].old, changes["b"].new, changes["b"].fields) == \
-        ("edited", "B", "B2", ("tags", "text"))
+    assert (changes["b"].change, changes["b"].old, changes["b"].new, changes["b"].fields) == (
+        "edited",
+        "B",
+        "B2",
+        ("tags", "text"),
+    )
     assert (changes["c"].change, changes["c"].old, changes["c"].new) == ("removed", "C", None)
     assert (changes["d"].change, changes["d"].old, changes["d"].new) == ("added", None, "D")
 
@@ -158,6 +172,7 @@ def test_a_rejected_page_can_still_be_approved_and_vice_versa(workspace: Workspa
 
 # --- approval re-checks ------------------------------------------------------------------------
 
+
 def test_approving_a_page_with_a_hand_added_dosing_sentence_is_refused(workspace: Workspace, out: Path) -> None:
     page = page_path(out, "ketamine", "als")
     sidecar_before = page.with_suffix(".json").read_bytes()
@@ -182,11 +197,15 @@ def test_a_hand_edit_that_passes_every_check_is_approved_as_edited(workspace: Wo
 
 # --- no lost decisions ---------------------------------------------------------------------------
 
+
 def test_page_changed_since_the_reviewer_read_it_is_a_conflict(workspace: Workspace, out: Path) -> None:
     seen = read_state(out, "ketamine", "als")
     page = page_path(out, "ketamine", "als")
-    page.write_text(page.read_text().replace(
-        "- Your neurologist or ALS specialist can advise which of these checks apply to you.\n", "", 1))
+    page.write_text(
+        page.read_text().replace(
+            "- Your neurologist or ALS specialist can advise which of these checks apply to you.\n", "", 1
+        )
+    )
     with pytest.raises(ReviewConflictError, match="changed since you read it"):
         approve_page(workspace, out, "ketamine", "als", reviewer="alice", expected_hash=seen.page_hash)
     with pytest.raises(ReviewError, match="too short"):
@@ -202,8 +221,15 @@ def test_concurrent_approvals_one_wins_one_conflicts(workspace: Workspace, out: 
     def decide(reviewer: str) -> None:
         barrier.wait()
         try:
-            approve_page(workspace, out, "ketamine", "als", reviewer=reviewer, expected_hash=seen.page_hash,
-                         expected_decisions=len(seen.history))
+            approve_page(
+                workspace,
+                out,
+                "ketamine",
+                "als",
+                reviewer=reviewer,
+                expected_hash=seen.page_hash,
+                expected_decisions=len(seen.history),
+            )
             outcomes[reviewer] = "won"
         except ReviewConflictError as exc:
             outcomes[reviewer] = f"conflict: {exc}"
@@ -254,6 +280,7 @@ def test_missing_page_says_how_to_make_it(tmp_path: Path) -> None:
 
 # --- the CLI, as a user runs it -----------------------------------------------------------------
 
+
 def test_done_when_generate_approve_edit_fact_regenerate_diff(tmp_path: Path, kb_copy: Path) -> None:
     kb = str(kb_copy)
     assert run_cli("generate", "ketamine", "als", "--knowledge", kb, cwd=tmp_path).returncode == 0
@@ -261,8 +288,9 @@ def test_done_when_generate_approve_edit_fact_regenerate_diff(tmp_path: Path, kb
     assert shown.returncode == 0, shown.stderr
     assert "status:     draft" in shown.stdout and "findings:   none" in shown.stdout
     assert "# Is Ketamine (IV / Esketamine) Safe for ALS" in shown.stdout
-    approved = run_review("approve", "ketamine", "als", "--reviewer", "alice", "--note", "ok",
-                          "--knowledge", kb, cwd=tmp_path)
+    approved = run_review(
+        "approve", "ketamine", "als", "--reviewer", "alice", "--note", "ok", "--knowledge", kb, cwd=tmp_path
+    )
     assert approved.returncode == 0, approved.stderr
     assert approved.stdout.startswith("approved: ketamine x als by alice")
     edit_fact(kb_copy)
@@ -294,9 +322,12 @@ def test_cli_concurrent_approvals_one_wins_one_conflicts(tmp_path: Path) -> None
     page = tmp_path / run_cli("generate", "ketamine", "als", cwd=tmp_path).stdout.strip()
     args = ["approve", "ketamine", "als", "--note", "race"]
     base = [sys.executable, "-m", "pipeline", "review"]
-    procs = [subprocess.Popen([*base, *args, "--reviewer", name], cwd=tmp_path, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
-             for name in ("alice", "bob")]
+    procs = [
+        subprocess.Popen(
+            [*base, *args, "--reviewer", name], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for name in ("alice", "bob")
+    ]
     results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
     codes = sorted(code for code, _, _ in results)
     assert codes == [0, 3], results
@@ -312,8 +343,9 @@ def test_cli_list_statuses_and_byte_identical_regeneration(tmp_path: Path) -> No
     for condition in ("als", "alzheimers", "parkinsons"):
         assert run_cli("generate", "ketamine", condition, "--out", "site", cwd=tmp_path).returncode == 0
     assert run_review("approve", "ketamine", "als", "--reviewer", "a", "--out", "site", cwd=tmp_path).returncode == 0
-    rejected = run_review("reject", "ketamine", "parkinsons", "--reviewer", "b", "--note", "vague",
-                          "--outputs", "site", cwd=tmp_path)
+    rejected = run_review(
+        "reject", "ketamine", "parkinsons", "--reviewer", "b", "--note", "vague", "--outputs", "site", cwd=tmp_path
+    )
     assert rejected.returncode == 0, rejected.stderr
     assert run_cli("generate", "ketamine", "als", "--out", "site", cwd=tmp_path).returncode == 0
     listed = run_review("list", "--json", "--out", "site", cwd=tmp_path)
@@ -324,14 +356,17 @@ def test_cli_list_statuses_and_byte_identical_regeneration(tmp_path: Path) -> No
     assert only.stdout.splitlines()[-1] == "1 page(s), 0 record(s): 1 rejected"
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (("approve", "ketamin", "als", "--reviewer", "a"), 2, "did you mean 'ketamine'"),
-    (("diff", "ketamine", "alss"), 2, "did you mean 'als'"),
-    (("approve", "ketamine", "als", "--reviewer", "a"), 2, "no page for ketamine x als; generate it first"),
-    (("reject", "ketamine", "als", "--reviewer", "a", "--note", ""), 2, "--note is required"),
-    (("list", "--out", "nowhere"), 2, "nowhere: no such outputs directory"),
-    (("dashboard", "--html", "r.html", "--out", "nowhere"), 2, "nowhere: no such outputs directory"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (("approve", "ketamin", "als", "--reviewer", "a"), 2, "did you mean 'ketamine'"),
+        (("diff", "ketamine", "alss"), 2, "did you mean 'als'"),
+        (("approve", "ketamine", "als", "--reviewer", "a"), 2, "no page for ketamine x als; generate it first"),
+        (("reject", "ketamine", "als", "--reviewer", "a", "--note", ""), 2, "--note is required"),
+        (("list", "--out", "nowhere"), 2, "nowhere: no such outputs directory"),
+        (("dashboard", "--html", "r.html", "--out", "nowhere"), 2, "nowhere: no such outputs directory"),
+    ],
+)
 def test_cli_errors_are_one_line(tmp_path: Path, args: tuple[str, ...], code: int, message: str) -> None:
     result = run_review(*args, cwd=tmp_path)
     assert result.returncode == code, result.stderr
@@ -342,8 +377,12 @@ def test_cli_errors_are_one_line(tmp_path: Path, args: tuple[str, ...], code: in
 def test_a_note_cannot_forge_a_line_in_the_listing(tmp_path: Path) -> None:
     assert run_cli("generate", "ketamine", "als", "--out", "site", cwd=tmp_path).returncode == 0
     forged = "fine\napproved   ketamine x parkinsons  approved by boss"
-    assert run_review("reject", "ketamine", "als", "--reviewer", "eve", "--note", forged, "--out", "site",
-                      cwd=tmp_path).returncode == 0
+    assert (
+        run_review(
+            "reject", "ketamine", "als", "--reviewer", "eve", "--note", forged, "--out", "site", cwd=tmp_path
+        ).returncode
+        == 0
+    )
     listed = run_review("list", "--out", "site", cwd=tmp_path).stdout.splitlines()
     assert len(listed) == 2 and "fine\\napproved" in listed[0], listed
 

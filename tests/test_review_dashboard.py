@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,9 +19,20 @@ from pipeline.store import page_path
 from tests.conftest import PROMPTS
 from tests.test_review import edit_fact, run_review
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog
+
 CHROMIUM = Path(os.environ.get("REVIEWGEN_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 HOSTILE = '<script>alert("page")</script> <img src=x onerror=alert(1)> ![pixel](http://example.invalid/p.png)'
 DOSING = "Most people take 50 mg twice daily with food."
 
@@ -47,8 +59,9 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generate_page("ketamine", "alzheimers", out_dir=out, workspace=Workspace.open(kb, PROMPTS))
     reject_page(out, "ketamine", "parkinsons", reviewer="bob", note='vague <img src=x onerror="alert(2)">')
     page = page_path(out, "ketamine", "multiple-sclerosis")
-    page.write_text(page.read_text().replace("## Bottom Line on Safety\n",
-                                             f"## Bottom Line on Safety\n\n{DOSING} {HOSTILE}\n", 1))
+    page.write_text(
+        page.read_text().replace("## Bottom Line on Safety\n", f"## Bottom Line on Safety\n\n{DOSING} {HOSTILE}\n", 1)
+    )
     return out
 
 
@@ -64,14 +77,18 @@ def report(outputs: Path) -> Path:
 
 def test_statuses_in_the_fixture(outputs: Path) -> None:
     assert {s.condition: s.label for s in list_pages(outputs)} == {
-        "als": "approved", "alzheimers": "changed", "multiple-sclerosis": "draft", "parkinsons": "rejected"}
+        "als": "approved",
+        "alzheimers": "changed",
+        "multiple-sclerosis": "draft",
+        "parkinsons": "rejected",
+    }
 
 
 def test_report_is_self_contained_and_escapes_everything(report: Path) -> None:
     html = report.read_text()
     assert "<script>alert" not in html and "<img" not in html and "<b>bold" not in html
     assert "&lt;script&gt;alert(&#34;page&#34;)&lt;/script&gt;" in html or "&lt;script&gt;alert(&quot;page" in html
-    assert 'vague &lt;img src=x onerror=' in html  # the reviewer's note, escaped by jinja
+    assert "vague &lt;img src=x onerror=" in html  # the reviewer's note, escaped by jinja
     assert not re.search(r"<[a-z]+[^>]*\s(src|srcset|background|poster)=", html), "nothing may be fetched"
     assert not re.search(r"<(link|img|iframe|object|embed|video|audio|source)\b", html)
     assert "url(" not in html and "@import" not in html
@@ -83,8 +100,11 @@ def test_report_is_self_contained_and_escapes_everything(report: Path) -> None:
 def test_report_highlights_findings_and_links_citations(workspace: Workspace, outputs: Path) -> None:
     html = build_dashboard(workspace, outputs)
     section = html.split('id="ketamine--multiple-sclerosis"', 1)[1]
-    assert re.search(r'<mark class="finding sev-error" id="ketamine--multiple-sclerosis-f\d+" '
-                     r'data-rules="[^"]*no-dosing[^"]*"[^>]*>50 mg</mark>', section)
+    assert re.search(
+        r'<mark class="finding sev-error" id="ketamine--multiple-sclerosis-f\d+" '
+        r'data-rules="[^"]*no-dosing[^"]*"[^>]*>50 mg</mark>',
+        section,
+    )
     cite = re.search(r'<a class="cite" href="#(ketamine--als-ref-\d+)">', html)
     assert cite and f'<li id="{cite.group(1)}">' in html
     assert "ketamine.safety.respiratory" in html.split('id="ketamine--alzheimers"', 1)[1].split("</section>")[0]
@@ -96,10 +116,12 @@ def browser() -> Iterator[object]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - playwright is a dev dependency
-        sync_playwright = None
-    if sync_playwright is None or not CHROMIUM.exists():
-        reason = (f"{CHROMIUM} not found (apt-get install chromium) or playwright missing; "
-                  "the browser test of the review dashboard needs Debian's chromium")
+        pytest.skip("playwright missing (pip install -e '.[dev]')")
+    if not CHROMIUM.exists():
+        reason = (
+            f"{CHROMIUM} not found (apt-get install chromium); "
+            "the browser test of the review dashboard needs Debian's chromium"
+        )
         if _browser_required():
             pytest.fail(reason + " — required in CI (CI / REVIEWGEN_REQUIRE_BROWSER set)")
         pytest.skip(reason)
@@ -118,7 +140,12 @@ def test_report_in_a_real_browser(browser: object, report: Path, tmp_path: Path)
     requests: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        errors.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
 
     def record(request: Request) -> None:
         requests.append(request.url)
@@ -130,16 +157,24 @@ def test_report_in_a_real_browser(browser: object, report: Path, tmp_path: Path)
     rows = page.locator("#pages tbody tr")
     expect(rows).to_have_count(4)
     cells = [[c.strip() for c in text.split("\t")] for text in rows.all_inner_texts()]
-    assert [c[0] for c in cells] == ["ketamine × als", "ketamine × alzheimers", "ketamine × multiple-sclerosis",
-                                     "ketamine × parkinsons"]
+    assert [c[0] for c in cells] == [
+        "ketamine × als",
+        "ketamine × alzheimers",
+        "ketamine × multiple-sclerosis",
+        "ketamine × parkinsons",
+    ]
     assert [c[1] for c in cells] == ["approved", "changed", "draft hand-edited", "rejected"]
     assert [c[2] for c in cells][:2] == ["none", "none"] and "error(s)" in cells[2][2]
     assert [c[3] for c in cells] == ["no", "yes", "never approved", "never approved"]
 
     visible = page.locator("#pages tbody tr:visible")
-    for status, expected in [("approved", ["als"]), ("changed", ["alzheimers"]), ("rejected", ["parkinsons"]),
-                             ("draft", ["alzheimers", "multiple-sclerosis"]),
-                             ("all", ["als", "alzheimers", "multiple-sclerosis", "parkinsons"])]:
+    for status, expected in [
+        ("approved", ["als"]),
+        ("changed", ["alzheimers"]),
+        ("rejected", ["parkinsons"]),
+        ("draft", ["alzheimers", "multiple-sclerosis"]),
+        ("all", ["als", "alzheimers", "multiple-sclerosis", "parkinsons"]),
+    ]:
         page.click(f"button[data-filter={status}]")
         expect(visible).to_have_count(len(expected))
         assert [t.split("\t")[0].split(" × ")[1] for t in visible.all_inner_texts()] == expected

@@ -19,6 +19,7 @@ from pipeline.checks import (
     check_sentence,
     register,
 )
+from pipeline.checks.document import Unit
 from pipeline.checks.registry import CheckInput
 
 
@@ -32,9 +33,17 @@ class NoWeasel(Rule):
     severity = Severity.WARNING
 
     def check(self, doc: CheckInput) -> list[Finding]:
-        return [Finding(rule="anything", severity=Severity.ERROR, section=u.section, text="some say",
-                        message="attribute the claim to its source")
-                for u in doc.units if "some say" in u.text.lower()]
+        return [
+            Finding(
+                rule="anything",
+                severity=Severity.ERROR,
+                section=u.section,
+                text="some say",
+                message="attribute the claim to its source",
+            )
+            for u in doc.units
+            if "some say" in u.text.lower()
+        ]
 
 
 @pytest.fixture
@@ -48,7 +57,7 @@ def test_a_registered_rule_runs_and_its_findings_are_stamped(workspace: Workspac
     from pipeline.checks import registry
 
     assert [r.id for r in RULES].index("no-weasel-words") == [r.id for r in RULES].index("no-cure-claims") + 1
-    doc = registry.CheckInput([registry.Unit("bottom_line", "Some say ketamine helps.")], workspace.settings)
+    doc = registry.CheckInput([Unit("bottom_line", "Some say ketamine helps.")], workspace.settings)
     found = registry.run_rules(doc)
     assert [(f.rule, f.severity) for f in found] == [("no-weasel-words", Severity.WARNING)]
 
@@ -61,8 +70,15 @@ def test_the_same_id_cannot_be_registered_twice(weasel: None) -> None:
 def test_groupings_are_derived_from_the_registry() -> None:
     assert SENTENCE_RULES == ("no-dosing", "no-directive-advice", "no-absolute-safety", "no-cure-claims")
     assert ("disclaimer", *SENTENCE_RULES, "structure") == TEXT_ONLY_RULES
-    assert ("disclaimer", *SENTENCE_RULES, "citations", "grounded", "structure", "completeness",
-                        "provenance") == RULE_IDS
+    assert (
+        "disclaimer",
+        *SENTENCE_RULES,
+        "citations",
+        "grounded",
+        "structure",
+        "completeness",
+        "provenance",
+    ) == RULE_IDS
     assert all(r.summary and r.severity for r in RULES)
 
 

@@ -359,7 +359,7 @@ def test_violating_sentence_is_found(rule_id: str, detector: Detector, sentence:
     assert hits, f"{rule_id} missed: {sentence!r}"
     for hit in hits:
         assert hit.text in sentence
-        assert sentence[hit.start:hit.end] == hit.text
+        assert sentence[hit.start : hit.end] == hit.text
         assert hit.reason
 
 
@@ -371,13 +371,10 @@ def test_benign_sentence_passes(rule_id: str, detector: Detector, sentence: str)
 
 # ----------------------------------------------------------- through check_markdown
 
+
 def _page(sentence: str) -> str:
     """A small page whose Bottom Line section holds ``sentence``."""
-    return (
-        "# Is Ketamine Safe for ALS Patients? — Research Review\n\n"
-        "## Bottom Line on Safety\n\n"
-        f"{sentence}\n"
-    )
+    return f"# Is Ketamine Safe for ALS Patients? — Research Review\n\n## Bottom Line on Safety\n\n{sentence}\n"
 
 
 def _text_findings(markdown: str, settings: SiteSettings) -> dict[str, list[str]]:
@@ -431,6 +428,7 @@ def test_check_markdown_passes_benign(sentence: str, settings: SiteSettings) -> 
 
 
 # -------------------------------------------------------------------- the seed page
+
 
 def _seed_sentences() -> list[str]:
     """Every sentence of the design's example page, bullets and headings included."""

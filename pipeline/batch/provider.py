@@ -40,8 +40,13 @@ def _custom_id(item: dict[str, Any]) -> str:
 
 def _request(drafter: LLMDrafter, item: dict[str, Any]) -> dict[str, Any]:
     s = drafter.settings
-    body = {"model": s.model, "messages": item["messages"], "temperature": s.temperature, "max_tokens": s.max_tokens,
-            **response_format(s.mode, item["schema"])}
+    body = {
+        "model": s.model,
+        "messages": item["messages"],
+        "temperature": s.temperature,
+        "max_tokens": s.max_tokens,
+        **response_format(s.mode, item["schema"]),
+    }
     return {"custom_id": _custom_id(item), "method": "POST", "url": "/v1/chat/completions", "body": body}
 
 
@@ -56,17 +61,29 @@ def _completion(line: dict[str, Any], model: str) -> Completion:
     choice = (body.get("choices") or [{}])[0]
     message = choice.get("message") or {}
     usage = body.get("usage") or {}
-    return Completion(content=message.get("content"), refusal=message.get("refusal"),
-                      finish_reason=choice.get("finish_reason"), prompt_tokens=usage.get("prompt_tokens", 0),
-                      completion_tokens=usage.get("completion_tokens", 0), model=body.get("model") or model,
-                      retries=0, seconds=0.0)
+    return Completion(
+        content=message.get("content"),
+        refusal=message.get("refusal"),
+        finish_reason=choice.get("finish_reason"),
+        prompt_tokens=usage.get("prompt_tokens", 0),
+        completion_tokens=usage.get("completion_tokens", 0),
+        model=body.get("model") or model,
+        retries=0,
+        seconds=0.0,
+    )
 
 
 class BatchApiRun:
     """One resumable batch-API run over planned pairs."""
 
-    def __init__(self, ws: Workspace, drafter: LLMDrafter, out: Path, poll_interval: float = 30.0,
-                 progress: Callable[[PageResult | None, Planned], None] | None = None) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        drafter: LLMDrafter,
+        out: Path,
+        poll_interval: float = 30.0,
+        progress: Callable[[PageResult | None, Planned], None] | None = None,
+    ) -> None:
         self.ws, self.drafter, self.out = ws, drafter, out
         self.poll_interval = poll_interval
         self.progress = progress
@@ -91,11 +108,23 @@ class BatchApiRun:
     def _start(self, todo: list[Planned]) -> dict[str, Any]:
         pending = []
         for p in todo:
-            sel = select_facts(self.ws.kb, self.ws.kb.compounds[p.compound], self.ws.kb.conditions[p.condition],
-                               self.ws.settings)
+            sel = select_facts(
+                self.ws.kb, self.ws.kb.compounds[p.compound], self.ws.kb.conditions[p.condition], self.ws.settings
+            )
             messages, schema = self.drafter._first(sel)
-            pending.append({"compound": p.compound, "condition": p.condition, "key": p.key, "parts": p.parts,
-                            "round": 0, "messages": messages, "schema": schema, "attempts": [], "usage": []})
+            pending.append(
+                {
+                    "compound": p.compound,
+                    "condition": p.condition,
+                    "key": p.key,
+                    "parts": p.parts,
+                    "round": 0,
+                    "messages": messages,
+                    "schema": schema,
+                    "attempts": [],
+                    "usage": [],
+                }
+            )
         state = {"batch_id": None, "pending": pending}
         self._save(state)
         return state
@@ -103,8 +132,9 @@ class BatchApiRun:
     def _submit(self, state: dict[str, Any]) -> None:
         jsonl = "".join(json.dumps(_request(self.drafter, item)) + "\n" for item in state["pending"])
         upload = self.client.files.create(file=("requests.jsonl", io.BytesIO(jsonl.encode())), purpose="batch")
-        batch = self.client.batches.create(input_file_id=upload.id, endpoint="/v1/chat/completions",
-                                           completion_window="24h")
+        batch = self.client.batches.create(
+            input_file_id=upload.id, endpoint="/v1/chat/completions", completion_window="24h"
+        )
         state["batch_id"], state["input_file_id"] = batch.id, upload.id
         self._save(state)  # from here a re-run resumes this batch instead of paying for a new one
 
@@ -122,8 +152,9 @@ class BatchApiRun:
                         line = json.loads(raw)
                         results[line["custom_id"]] = line
         if batch.status != "completed" and not results:
-            raise PipelineError(f"batch {state['batch_id']} ended {batch.status} with no results; "
-                                "re-run to submit again")
+            raise PipelineError(
+                f"batch {state['batch_id']} ended {batch.status} with no results; re-run to submit again"
+            )
         return results
 
     def _round(self, state: dict[str, Any], lines: dict[str, dict[str, Any]], summary: Summary) -> dict[str, Any]:
@@ -157,9 +188,13 @@ class BatchApiRun:
         loop.usage = list(item["usage"])
         if loop.another(result):
             messages, _ = self.drafter._again(result, loop.findings)
-            return {**item, "round": item["round"] + 1, "messages": messages,
-                    "attempts": [[f.model_dump(mode="json") for f in a] for a in loop.attempts],
-                    "usage": loop.usage}
+            return {
+                **item,
+                "round": item["round"] + 1,
+                "messages": messages,
+                "attempts": [[f.model_dump(mode="json") for f in a] for a in loop.attempts],
+                "usage": loop.usage,
+            }
         built = loop.finish(result, time.perf_counter())
         built.sidecar["key_parts"] = item["parts"]
         built.sidecar["via"] = "batch-api"

@@ -70,10 +70,16 @@ class Summary:
             if finding.severity.value == "error":
                 self.findings[finding.rule] += 1
         if result.outcome is not Outcome.SAVED:
-            self.failures.append({"compound": result.compound, "condition": result.condition,
-                                  "outcome": result.outcome.value, "reason": result.error or
-                                  f"{sum(1 for f in result.findings if f.severity.value == 'error')} error findings",
-                                  "path": str(result.path or "")})
+            self.failures.append(
+                {
+                    "compound": result.compound,
+                    "condition": result.condition,
+                    "outcome": result.outcome.value,
+                    "reason": result.error
+                    or f"{sum(1 for f in result.findings if f.severity.value == 'error')} error findings",
+                    "path": str(result.path or ""),
+                }
+            )
         usage = result.usage or {}
         self.prompt_tokens += usage.get("prompt_tokens", 0)
         self.completion_tokens += usage.get("completion_tokens", 0)
@@ -94,15 +100,19 @@ class Summary:
         return data
 
     def table(self) -> str:
-        lines = [f"pages requested: {self.requested}   unchanged (skipped): {self.skipped}   "
-                 f"saved: {self.counts['saved']}   rejected: {self.counts['rejected']}   "
-                 f"failed: {self.counts['failed']}" + ("   (interrupted)" if self.interrupted else "")]
+        lines = [
+            f"pages requested: {self.requested}   unchanged (skipped): {self.skipped}   "
+            f"saved: {self.counts['saved']}   rejected: {self.counts['rejected']}   "
+            f"failed: {self.counts['failed']}" + ("   (interrupted)" if self.interrupted else "")
+        ]
         if self.findings:
             lines.append("top findings: " + ", ".join(f"{rule} {n}" for rule, n in self.findings.most_common(5)))
         if self.prompt_tokens or self.completion_tokens:
             cost = f"   cost: ${self.cost_usd:.4f}" if self.cost_usd is not None else ""
-            lines.append(f"tokens: {self.prompt_tokens} prompt + {self.completion_tokens} completion   "
-                         f"re-asks: {self.reasks}   retries: {self.retries}{cost}")
+            lines.append(
+                f"tokens: {self.prompt_tokens} prompt + {self.completion_tokens} completion   "
+                f"re-asks: {self.reasks}   retries: {self.retries}{cost}"
+            )
         lines.append(f"wall time: {self.seconds:.2f}s")
         return "\n".join(lines)
 
@@ -120,8 +130,9 @@ def _checks_hash(ws: Workspace) -> str:
     return digest.hexdigest()
 
 
-def plan(ws: Workspace, pairs: Iterable[tuple[str, str]], drafter: Drafter, out: Path,
-         force: bool = False) -> list[Planned]:
+def plan(
+    ws: Workspace, pairs: Iterable[tuple[str, str]], drafter: Drafter, out: Path, force: bool = False
+) -> list[Planned]:
     """Each pair's key, and whether (and why) it needs generating."""
     common = _common_parts(ws, drafter)
     planned = []
@@ -132,12 +143,18 @@ def plan(ws: Workspace, pairs: Iterable[tuple[str, str]], drafter: Drafter, out:
 
 
 def _common_parts(ws: Workspace, drafter: Drafter) -> dict[str, str]:
-    return {"templates": ws.templates_hash, "settings": ws.settings_hash, "drafter": _digest(fingerprint(drafter)),
-            "checks": _checks_hash(ws), "version": __version__}
+    return {
+        "templates": ws.templates_hash,
+        "settings": ws.settings_hash,
+        "drafter": _digest(fingerprint(drafter)),
+        "checks": _checks_hash(ws),
+        "version": __version__,
+    }
 
 
-def page_key(ws: Workspace, cid: str, did: str, drafter: Drafter,
-             common: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
+def page_key(
+    ws: Workspace, cid: str, did: str, drafter: Drafter, common: dict[str, str] | None = None
+) -> tuple[str, dict[str, str]]:
     """A pair's key and its parts: ``generate`` records the same one as ``batch``, so either may skip the other's
     unchanged page."""
     sel = select_facts(ws.kb, ws.kb.compounds[cid], ws.kb.conditions[did], ws.settings)
@@ -209,8 +226,14 @@ def sweep_temp_files(out: Path, older_than: float = SWEEP_AGE_S) -> int:
 ProgressHook = Callable[[PageResult | None, Planned], None]
 
 
-async def run(ws: Workspace, planned: list[Planned], drafter: Drafter, out: Path, concurrency: int = 4,
-              progress: ProgressHook | None = None) -> Summary:
+async def run(
+    ws: Workspace,
+    planned: list[Planned],
+    drafter: Drafter,
+    out: Path,
+    concurrency: int = 4,
+    progress: ProgressHook | None = None,
+) -> Summary:
     """Generate every planned pair that needs it, ``concurrency`` at a time.
 
     One failing pair never stops the rest; an unreachable endpoint (EndpointError) does,
@@ -260,8 +283,9 @@ async def run(ws: Workspace, planned: list[Planned], drafter: Drafter, out: Path
     return summary
 
 
-async def _one(ws: Workspace, item: Planned, drafter: Drafter, out: Path,
-               fatal: list[BaseException]) -> PageResult | None:
+async def _one(
+    ws: Workspace, item: Planned, drafter: Drafter, out: Path, fatal: list[BaseException]
+) -> PageResult | None:
     try:
         built = await abuild_page(ws, item.compound, item.condition, drafter)
     except EndpointError as exc:
@@ -275,9 +299,16 @@ async def _one(ws: Workspace, item: Planned, drafter: Drafter, out: Path,
     return save_built(out, built, key=item.key)
 
 
-def run_batch(ws: Workspace, pairs: Iterable[tuple[str, str]], drafter: Drafter, out: Path | str = "outputs",
-              *, concurrency: int = 4, force: bool = False,
-              progress: ProgressHook | None = None) -> Summary:
+def run_batch(
+    ws: Workspace,
+    pairs: Iterable[tuple[str, str]],
+    drafter: Drafter,
+    out: Path | str = "outputs",
+    *,
+    concurrency: int = 4,
+    force: bool = False,
+    progress: ProgressHook | None = None,
+) -> Summary:
     """Plan and run a batch (the library entry point the CLI wraps)."""
     out = Path(out)
     return asyncio.run(run(ws, plan(ws, pairs, drafter, out, force), drafter, out, concurrency, progress))

@@ -90,33 +90,60 @@ def grounding_context(selection: Selection, lexicon: Lexicon, settings: SiteSett
     # a treatment that is also a compound, or a form of one (hydroxychloroquine, esketamine), is named on this
     # page as a treatment: whatever entity the lexicon reads its name as belongs to the page
     entities |= {f"compound:{tf.treatment.id}" for tf in selection.treatments}
-    entities |= {term.key.split("/")[0] for tf in selection.treatments
-                 for name in (tf.treatment.name, *tf.treatment.aliases)
-                 for term in lexicon.find(name) if term.kind == "entity"}
-    names = [selection.compound.name, *selection.compound.aliases, selection.condition.name,
-             selection.condition.specialist, *(tf.treatment.name for tf in selection.treatments)]
+    entities |= {
+        term.key.split("/")[0]
+        for tf in selection.treatments
+        for name in (tf.treatment.name, *tf.treatment.aliases)
+        for term in lexicon.find(name)
+        if term.kind == "entity"
+    }
+    names = [
+        selection.compound.name,
+        *selection.compound.aliases,
+        selection.condition.name,
+        selection.condition.specialist,
+        *(tf.treatment.name for tf in selection.treatments),
+    ]
     return GroundingContext(lexicon, facts, entities, allowed_words(settings, names))
 
 
-def check_draft(draft: Draft, selection: Selection, settings: SiteSettings,
-                lexicon: Lexicon, extra_words: frozenset[str] = frozenset()) -> list[Finding]:
+def check_draft(
+    draft: Draft,
+    selection: Selection,
+    settings: SiteSettings,
+    lexicon: Lexicon,
+    extra_words: frozenset[str] = frozenset(),
+) -> list[Finding]:
     """Run every rule that applies to a structured draft.
 
     ``extra_words`` are technical words framing sentences may echo (a patient's own medication
     names in a personalized report), on top of the page's names.
     """
     units = [
-        Unit(section.id.value, st.text, tuple(st.fact_ids), st.kind is StatementKind.FRAMING, True, group=st.group,
-             label=st.label)
+        Unit(
+            section.id.value,
+            st.text,
+            tuple(st.fact_ids),
+            st.kind is StatementKind.FRAMING,
+            True,
+            group=st.group,
+            label=st.label,
+        )
         for section in draft.sections
         for st in section.statements
     ]
-    units += [Unit(section.id.value, st.label) for section in draft.sections
-              for st in section.statements if st.label]
+    units += [Unit(section.id.value, st.label) for section in draft.sections for st in section.statements if st.label]
     ctx = grounding_context(selection, lexicon, settings)
     ctx.allowed_words = ctx.allowed_words | extra_words
-    doc = CheckInput(units, settings, grounding=ctx, names=page_names(selection), is_draft=True,
-                     required=dict(selection.required), gaps=selection.gaps)
+    doc = CheckInput(
+        units,
+        settings,
+        grounding=ctx,
+        names=page_names(selection),
+        is_draft=True,
+        required=dict(selection.required),
+        gaps=selection.gaps,
+    )
     return run_rules(doc)
 
 
@@ -136,10 +163,15 @@ class Trusted:
     findings: list[Finding] = field(default_factory=list)
 
 
-def check_markdown(markdown: str, settings: SiteSettings, sidecar: Mapping[str, Any] | None = None,
-                   lexicon: Lexicon | None = None, extra_words: frozenset[str] = frozenset(),
-                   trusted: Trusted | None = None,
-                   known_citations: Collection[str] = ()) -> tuple[list[Finding], bool]:
+def check_markdown(
+    markdown: str,
+    settings: SiteSettings,
+    sidecar: Mapping[str, Any] | None = None,
+    lexicon: Lexicon | None = None,
+    extra_words: frozenset[str] = frozenset(),
+    trusted: Trusted | None = None,
+    known_citations: Collection[str] = (),
+) -> tuple[list[Finding], bool]:
     """Check a rendered page; returns (findings, whether grounding ran).
 
     The page is normalised first (entities, tags, full-width and invisible characters, look-alike
@@ -158,29 +190,46 @@ def check_markdown(markdown: str, settings: SiteSettings, sidecar: Mapping[str, 
         doc = CheckInput(units, settings, page=page, disguises=disguises, foreign=foreign)
         return run_rules(doc, only=TEXT_ONLY_RULES), False
     if trusted is None:
-        facts = {fid: FactView(f["text"], tuple(f.get("tags", ())), tuple(f["sources"]), f.get("kind", ""))
-                 for fid, f in sidecar["facts"].items()}
+        facts = {
+            fid: FactView(f["text"], tuple(f.get("tags", ())), tuple(f["sources"]), f.get("kind", ""))
+            for fid, f in sidecar["facts"].items()
+        }
         citations = {sid: s["citation"] for sid, s in sidecar["sources"].items()}
-        trusted = Trusted(facts, citations, set(sidecar["page_entities"]),
-                          PageNames(sidecar["compound"]["name"], sidecar["condition"]["name"],
-                                    sidecar["condition"]["short_name"]),
-                          list(sidecar.get("page_names", [])),
-                          dict((sidecar.get("completeness") or {}).get("required") or {}),
-                          tuple((sidecar.get("completeness") or {}).get("gaps") or ()))
-    ctx = GroundingContext(lexicon, trusted.facts, set(trusted.page_entities),
-                           allowed_words(settings, trusted.page_names) | extra_words)
-    bibliography = {int(n): plain(trusted.citations.get(sid, f"(unknown source {sid})"))
-                    for n, sid in sidecar["references"].items()}
+        trusted = Trusted(
+            facts,
+            citations,
+            set(sidecar["page_entities"]),
+            PageNames(sidecar["compound"]["name"], sidecar["condition"]["name"], sidecar["condition"]["short_name"]),
+            list(sidecar.get("page_names", [])),
+            dict((sidecar.get("completeness") or {}).get("required") or {}),
+            tuple((sidecar.get("completeness") or {}).get("gaps") or ()),
+        )
+    ctx = GroundingContext(
+        lexicon, trusted.facts, set(trusted.page_entities), allowed_words(settings, trusted.page_names) | extra_words
+    )
+    bibliography = {
+        int(n): plain(trusted.citations.get(sid, f"(unknown source {sid})")) for n, sid in sidecar["references"].items()
+    }
     units = _attach_citations(page.units, sidecar, trusted.facts)
     units += [Unit("references", text) for n, text in page.entries if bibliography.get(n) != text]
-    doc = CheckInput(units, settings, page=page, grounding=ctx, names=trusted.names, required=trusted.required,
-                     gaps=trusted.gaps, bibliography=bibliography, template=trusted.template,
-                     provenance=trusted.findings, disguises=disguises, foreign=foreign)
+    doc = CheckInput(
+        units,
+        settings,
+        page=page,
+        grounding=ctx,
+        names=trusted.names,
+        required=trusted.required,
+        gaps=trusted.gaps,
+        bibliography=bibliography,
+        template=trusted.template,
+        provenance=trusted.findings,
+        disguises=disguises,
+        foreign=foreign,
+    )
     return run_rules(doc), True
 
 
-def _attach_citations(units: list[Unit], sidecar: Mapping[str, Any],
-                      facts: Mapping[str, FactView]) -> list[Unit]:
+def _attach_citations(units: list[Unit], sidecar: Mapping[str, Any], facts: Mapping[str, FactView]) -> list[Unit]:
     """Give each drafted sentence the fact ids it rests on, from the sidecar or its markers."""
     known: dict[str, tuple[tuple[str, ...], bool]] = {}
     for st in sidecar["statements"]:
@@ -203,15 +252,19 @@ def _attach_citations(units: list[Unit], sidecar: Mapping[str, Any],
     return out
 
 
-
 def check_sentence(text: str, settings: SiteSettings, section: str = "bottom_line") -> list[Finding]:
     """The sentence-level text rules on one sentence, as if it stood in ``section``."""
     doc = CheckInput([Unit(section, text, drafted=True)], settings)
     return run_rules(doc, only=SENTENCE_RULES)
 
 
-def check_statement(text: str, fact_ids: list[str], facts: Mapping[str, FactView],
-                    lexicon: Lexicon, page_entities: set[str] | None = None) -> list[Finding]:
+def check_statement(
+    text: str,
+    fact_ids: list[str],
+    facts: Mapping[str, FactView],
+    lexicon: Lexicon,
+    page_entities: set[str] | None = None,
+) -> list[Finding]:
     """The citation and grounding rules on one statement citing ``fact_ids`` among ``facts``."""
     ctx = GroundingContext(lexicon, dict(facts), page_entities or set())
     unit = Unit("condition", text, tuple(fact_ids), not fact_ids, True)

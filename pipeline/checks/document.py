@@ -13,8 +13,21 @@ from dataclasses import dataclass, field
 from pipeline.language.spans import CACHE_SIZE
 from pipeline.page import DRAFTED_SECTIONS, REQUIRED_SECTIONS, SECTION_PATTERNS, TITLE
 
-__all__ = ["DRAFTED_SECTIONS", "REQUIRED_SECTIONS", "SECTION_PATTERNS", "TITLE", "ParsedPage", "Unit", "headline",
-           "parse_page", "plain", "section_of", "split_sentences", "strip_markers"]
+__all__ = [
+    "DRAFTED_SECTIONS",
+    "REQUIRED_SECTIONS",
+    "SECTION_PATTERNS",
+    "TITLE",
+    "ParsedPage",
+    "Unit",
+    "headline",
+    "parse_page",
+    "plain",
+    "section_of",
+    "split_sentences",
+    "strip_markers",
+]
+
 
 def headline(name: str) -> str:
     """A condition's short name as a heading word: 'hypertension' -> 'Hypertension', 'bipolar disorder' ->
@@ -138,7 +151,7 @@ def parse_page(markdown: str) -> ParsedPage:
         label = _LABEL.match(raw)
         if label:
             units.append(Unit(current, plain(label.group("label"))))
-            raw = raw[label.end():]
+            raw = raw[label.end() :]
         drafted = current in DRAFTED_SECTIONS
         for sentence in split_sentences(plain(raw)):
             text, numbers = strip_markers(sentence)
@@ -172,5 +185,6 @@ def parse_page(markdown: str) -> ParsedPage:
         else:
             block.append(stripped)
     flush()
-    return ParsedPage(title, headings, units, references,
-                      {k: "\n".join(v) for k, v in section_lines.items()}, entries, stray)
+    return ParsedPage(
+        title, headings, units, references, {k: "\n".join(v) for k, v in section_lines.items()}, entries, stray
+    )

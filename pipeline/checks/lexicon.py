@@ -54,8 +54,9 @@ class Lexicon:
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalized phrase -> (kind, key)
     forms: dict[str, str] = field(default_factory=dict)  # normalized entity name -> form key
     _found: dict[str, tuple[Term, ...]] = field(default_factory=dict)
-    verdicts: dict[tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]], tuple[tuple[str, str], ...]] = (
-        field(default_factory=dict))
+    verdicts: dict[tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]], tuple[tuple[str, str], ...]] = field(
+        default_factory=dict
+    )
 
     def add(self, phrase: str, kind: str, key: str) -> None:
         """Register a phrase; the first kind registered for a phrase wins."""
@@ -73,7 +74,7 @@ class Lexicon:
         i = 0
         while i < len(words):
             for n in range(min(MAX_TERM_WORDS, len(words) - i), 0, -1):
-                phrase = " ".join(words[i:i + n])
+                phrase = " ".join(words[i : i + n])
                 hit = self.terms.get(phrase)
                 if hit:
                     out.append(Term(hit[0], hit[1], phrase, self.forms.get(phrase)))

@@ -34,14 +34,20 @@ def _check_disclaimer(doc: CheckInput) -> list[Finding]:
     if wanted in body:
         return []
     where = "disclaimer" if "disclaimer" in doc.page.section_text else "page"
-    return [Finding(rule="disclaimer", severity=Severity.ERROR, section=where, text=wanted[:80],
-                    message="the site's medical disclaimer is missing or altered; restore it verbatim "
-                            "under 'Medical Disclaimer'")]
+    return [
+        Finding(
+            rule="disclaimer",
+            severity=Severity.ERROR,
+            section=where,
+            text=wanted[:80],
+            message="the site's medical disclaimer is missing or altered; restore it verbatim "
+            "under 'Medical Disclaimer'",
+        )
+    ]
 
 
 def _structure_finding(section: str, text: str, message: str) -> Finding:
-    return Finding(rule="structure", severity=Severity.ERROR, section=section, text=text,
-                   message=message)
+    return Finding(rule="structure", severity=Severity.ERROR, section=section, text=text, message=message)
 
 
 def _check_structure(doc: CheckInput) -> list[Finding]:
@@ -59,49 +65,78 @@ def _page_structure(page: ParsedPage, names: PageNames | None, settings: SiteSet
     out: list[Finding] = []
     title = TITLE.match(page.title or "")
     if not title:
-        out.append(_structure_finding("title", page.title or "",
-                                      "title must read 'Is <compound> Safe for <condition> Patients? "
-                                      "— Research Review'"))
+        out.append(
+            _structure_finding(
+                "title",
+                page.title or "",
+                "title must read 'Is <compound> Safe for <condition> Patients? — Research Review'",
+            )
+        )
     compound = names.compound if names else (title.group("compound") if title else None)
     condition = names.condition if names else (title.group("condition") if title else None)
     if names and title and (title.group("compound"), title.group("condition")) != (compound, condition):
-        out.append(_structure_finding("title", page.title or "",
-                                      f"title must name {compound!r} and {condition!r}"))
+        out.append(_structure_finding("title", page.title or "", f"title must name {compound!r} and {condition!r}"))
     found = [sid for level, _, sid in page.headings if level == 2 and sid]
     for required in REQUIRED_SECTIONS:
         if required not in found:
-            out.append(_structure_finding(required, required,
-                                          f"required section '{required}' is missing; restore its heading"))
+            out.append(
+                _structure_finding(required, required, f"required section '{required}' is missing; restore its heading")
+            )
     present = [s for s in found if s in REQUIRED_SECTIONS]
     if present != [s for s in REQUIRED_SECTIONS if s in present]:
-        out.append(_structure_finding("page", " > ".join(present),
-                                      "sections are out of order; follow the page template's order"))
+        out.append(
+            _structure_finding(
+                "page", " > ".join(present), "sections are out of order; follow the page template's order"
+            )
+        )
     for level, text, _ in page.headings:
         if level != 2:
             continue
         sid, m = section_of(text)
         if m is None:
-            out.append(_structure_finding("page", text, "unexpected section; pages carry only the template's "
-                                          "sections, so its content would escape the citation checks"))
+            out.append(
+                _structure_finding(
+                    "page",
+                    text,
+                    "unexpected section; pages carry only the template's "
+                    "sections, so its content would escape the citation checks",
+                )
+            )
             continue
         groups = m.groupdict()
         if "compound" in groups and compound and groups["compound"] != compound:
-            out.append(_structure_finding(sid or "page", text, f"heading names {groups['compound']!r}; "
-                                          f"the page is about {compound!r}"))
+            out.append(
+                _structure_finding(
+                    sid or "page", text, f"heading names {groups['compound']!r}; the page is about {compound!r}"
+                )
+            )
         if "condition" in groups and condition and groups["condition"] != condition:
-            out.append(_structure_finding(sid or "page", text, f"heading names {groups['condition']!r}; "
-                                          f"the page is about {condition!r}"))
+            out.append(
+                _structure_finding(
+                    sid or "page", text, f"heading names {groups['condition']!r}; the page is about {condition!r}"
+                )
+            )
         short = names.condition_short if names else None
-        if "short" in groups and ((short and groups["short"] not in (short, headline(short)))
-                                  or (not short and condition and groups["short"] not in condition)):
-            out.append(_structure_finding(sid or "page", text, f"heading names {groups['short']!r}, "
-                                          f"which is not how this page names {condition!r}"))
+        if "short" in groups and (
+            (short and groups["short"] not in (short, headline(short)))
+            or (not short and condition and groups["short"] not in condition)
+        ):
+            out.append(
+                _structure_finding(
+                    sid or "page",
+                    text,
+                    f"heading names {groups['short']!r}, which is not how this page names {condition!r}",
+                )
+            )
     out += _check_links(page, settings)
     for unit in page.units:
         for number in unit.citations:
             if number not in page.references:
-                out.append(_structure_finding(unit.section, f"[{number}]",
-                                              f"citation [{number}] has no entry under References"))
+                out.append(
+                    _structure_finding(
+                        unit.section, f"[{number}]", f"citation [{number}] has no entry under References"
+                    )
+                )
     return out
 
 
@@ -110,34 +145,64 @@ def _page_text(doc: CheckInput) -> list[Finding]:
     assert doc.page is not None
     out = []
     if doc.disguises:
-        out.append(_structure_finding("page", "; ".join(doc.disguises),
-                                      f"the page uses {', '.join(doc.disguises)}, which can hide words from the "
-                                      "rules; write plain text (the rules ran on the text as a reader sees it)"))
+        out.append(
+            _structure_finding(
+                "page",
+                "; ".join(doc.disguises),
+                f"the page uses {', '.join(doc.disguises)}, which can hide words from the "
+                "rules; write plain text (the rules ran on the text as a reader sees it)",
+            )
+        )
     if doc.foreign:
-        out.append(_structure_finding("page", "".join(doc.foreign),
-                                      f"words spelt with non-Latin letters ({', '.join(doc.foreign)}); pages are "
-                                      "written in English with Latin letters"))
+        out.append(
+            _structure_finding(
+                "page",
+                "".join(doc.foreign),
+                f"words spelt with non-Latin letters ({', '.join(doc.foreign)}); pages are "
+                "written in English with Latin letters",
+            )
+        )
     for unit in doc.page.stray:
-        out.append(_structure_finding("references", unit.text[:120],
-                                      "text under References that is not a numbered reference entry; only the "
-                                      "bibliography belongs there, so remove it"))
+        out.append(
+            _structure_finding(
+                "references",
+                unit.text[:120],
+                "text under References that is not a numbered reference entry; only the "
+                "bibliography belongs there, so remove it",
+            )
+        )
     seen: set[int] = set()
     for number, text in doc.page.entries:
         if number in seen:
-            out.append(_structure_finding("references", f"{number}. {text[:100]}",
-                                          f"reference {number} is listed twice; keep the bibliography's entry"))
+            out.append(
+                _structure_finding(
+                    "references",
+                    f"{number}. {text[:100]}",
+                    f"reference {number} is listed twice; keep the bibliography's entry",
+                )
+            )
         seen.add(number)
         if doc.bibliography is not None and doc.bibliography.get(number) != text:
-            out.append(_structure_finding("references", f"{number}. {text[:100]}",
-                                          f"reference {number} does not match the page's bibliography; restore "
-                                          "the entry as generated (the sidecar records each source)"))
+            out.append(
+                _structure_finding(
+                    "references",
+                    f"{number}. {text[:100]}",
+                    f"reference {number} does not match the page's bibliography; restore "
+                    "the entry as generated (the sidecar records each source)",
+                )
+            )
     if doc.template is not None:
         for unit in doc.page.units:
             if unit.drafted or unit.section == "references" or unit.text in doc.template.get(unit.section, ()):
                 continue
-            out.append(_structure_finding(unit.section, unit.text[:120],
-                                          "text that is not the page template's was added outside the drafted "
-                                          "sections, where it escapes the citation checks; remove it"))
+            out.append(
+                _structure_finding(
+                    unit.section,
+                    unit.text[:120],
+                    "text that is not the page template's was added outside the drafted "
+                    "sections, where it escapes the citation checks; remove it",
+                )
+            )
     return out
 
 
@@ -154,7 +219,7 @@ def _domains(text: str) -> set[str]:
         start = m.start()
         while start > 0 and text[start - 1] in _HOST_CHARS:
             start -= 1
-        name = text[start:m.end()].strip(".-").lower()
+        name = text[start : m.end()].strip(".-").lower()
         if "." in name and name[0] != ".":
             found.add(name)
     return found
@@ -170,8 +235,13 @@ def _check_links(page: ParsedPage, settings: SiteSettings) -> list[Finding]:
         domains |= _domains(text)
         for domain in sorted(domains):
             if not any(domain == a or domain.endswith("." + a) for a in allowed):
-                out.append(_structure_finding(section, domain, f"links to {domain}, which is not in the "
-                                              "site's allowed_domains; remove it or allow the domain"))
+                out.append(
+                    _structure_finding(
+                        section,
+                        domain,
+                        f"links to {domain}, which is not in the site's allowed_domains; remove it or allow the domain",
+                    )
+                )
     return out
 
 
@@ -184,8 +254,13 @@ def _draft_structure(units: list[Unit], names: PageNames) -> list[Finding]:
     condition_text = normalize(" ".join(u.text for u in units if u.section == "condition"))
     for name, aliases in names.treatments.items():
         if not any(normalize(n) in condition_text for n in (name, *aliases)):
-            out.append(_structure_finding("condition", name, f"standard treatment {name!r} is not named; "
-                                          "discuss every standard treatment of the condition"))
+            out.append(
+                _structure_finding(
+                    "condition",
+                    name,
+                    f"standard treatment {name!r} is not named; discuss every standard treatment of the condition",
+                )
+            )
     return out
 
 
@@ -198,8 +273,11 @@ def _placement(units: list[Unit], grounding: GroundingContext | None) -> list[Fi
             continue
         key = (unit.section, unit.label or "", normalize(unit.text))
         if key in seen:
-            out.append(_structure_finding(unit.section, unit.text[:80], "repeats a statement already in this "
-                                          "section; say each thing once"))
+            out.append(
+                _structure_finding(
+                    unit.section, unit.text[:80], "repeats a statement already in this section; say each thing once"
+                )
+            )
         seen.add(key)
         allowed = GROUP_KINDS.get(unit.group or "")
         if allowed is None or grounding is None or not unit.fact_ids:
@@ -207,26 +285,45 @@ def _placement(units: list[Unit], grounding: GroundingContext | None) -> list[Fi
         kinds = {grounding.facts[f].kind for f in unit.fact_ids if f in grounding.facts}
         misplaced = sorted(kinds - allowed - {""})
         if misplaced:
-            out.append(_structure_finding(unit.section, unit.text[:80],
-                                          f"cites {', '.join(misplaced)} facts under '{unit.group}', where "
-                                          f"{', '.join(sorted(allowed))} facts belong; move the statement"))
+            out.append(
+                _structure_finding(
+                    unit.section,
+                    unit.text[:80],
+                    f"cites {', '.join(misplaced)} facts under '{unit.group}', where "
+                    f"{', '.join(sorted(allowed))} facts belong; move the statement",
+                )
+            )
     return out
 
 
 def _check_completeness(doc: CheckInput) -> list[Finding]:
     """What a pharmacist checks first is on the page, or the page is held back with the reason."""
-    out = [Finding(rule="completeness", severity=Severity.ERROR, section="page", text=gap,
-                   message="knowledge gap: the page is held back until it is curated; "
-                           "`reviewgen knowledge gaps` lists what to add")
-           for gap in doc.gaps]
+    out = [
+        Finding(
+            rule="completeness",
+            severity=Severity.ERROR,
+            section="page",
+            text=gap,
+            message="knowledge gap: the page is held back until it is curated; "
+            "`reviewgen knowledge gaps` lists what to add",
+        )
+        for gap in doc.gaps
+    ]
     if doc.required:
         cited = {fid for unit in doc.units if unit.fact_ids for fid in unit.fact_ids}
-        out += [Finding(rule="completeness", severity=Severity.ERROR, section="page", text=fid, fact_ids=[fid],
-                        message=f"the page does not state {why}; restore the statement citing it")
-                for fid, why in doc.required.items() if fid not in cited]
+        out += [
+            Finding(
+                rule="completeness",
+                severity=Severity.ERROR,
+                section="page",
+                text=fid,
+                fact_ids=[fid],
+                message=f"the page does not state {why}; restore the statement citing it",
+            )
+            for fid, why in doc.required.items()
+            if fid not in cited
+        ]
     return out
-
-
 
 
 @register
@@ -254,8 +351,10 @@ class Structure(Rule):
 @register
 class Completeness(Rule):
     id = "completeness"
-    summary = ("boxed warnings, approval status, required monitoring and the interactions that apply to the "
-               "standard treatments are on the page")
+    summary = (
+        "boxed warnings, approval status, required monitoring and the interactions that apply to the "
+        "standard treatments are on the page"
+    )
     scope = Scope.FACTS
     rank = 90
 

@@ -29,9 +29,18 @@ class TextRule(Rule):
         raise NotImplementedError
 
     def check(self, doc: CheckInput) -> list[Finding]:
-        return [Finding(rule=self.id, severity=Severity.ERROR, section=unit.section, text=hit.text,
-                        sentence=unit.text, message=f"{hit.reason}; {self.advice}")
-                for unit in doc.units for hit in self._detect(unit.text)]
+        return [
+            Finding(
+                rule=self.id,
+                severity=Severity.ERROR,
+                section=unit.section,
+                text=hit.text,
+                sentence=unit.text,
+                message=f"{hit.reason}; {self.advice}",
+            )
+            for unit in doc.units
+            for hit in self._detect(unit.text)
+        ]
 
 
 @register

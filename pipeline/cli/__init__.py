@@ -20,8 +20,18 @@ def cli() -> None:
     """Draft, check and save grounded safety-review pages."""
 
 
-for command in (generate, batch, check, list_entities, knowledge, eval_group, local_server, review, report_command,
-                serve_command):
+for command in (
+    generate,
+    batch,
+    check,
+    list_entities,
+    knowledge,
+    eval_group,
+    local_server,
+    review,
+    report_command,
+    serve_command,
+):
     cli.add_command(command)
 
 

@@ -65,22 +65,42 @@ class Group(click.Group):
 
 def data_options(func: F) -> F:
     """--knowledge, --prompts and --settings, shared by every command that loads data."""
-    func = click.option("--settings", type=click.Path(dir_okay=False), envvar=ENV_SETTINGS,
-                        help="Site settings YAML (default: site.yaml beside the templates).")(func)
-    func = click.option("--prompts", type=click.Path(file_okay=False), envvar=ENV_PROMPTS,
-                        help="Templates directory (default: ./prompts, else the bundled one).")(func)
-    func = click.option("--knowledge", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE,
-                        help="Knowledge directory (default: ./knowledge, else the bundled one).")(func)
+    func = click.option(
+        "--settings",
+        type=click.Path(dir_okay=False),
+        envvar=ENV_SETTINGS,
+        help="Site settings YAML (default: site.yaml beside the templates).",
+    )(func)
+    func = click.option(
+        "--prompts",
+        type=click.Path(file_okay=False),
+        envvar=ENV_PROMPTS,
+        help="Templates directory (default: ./prompts, else the bundled one).",
+    )(func)
+    func = click.option(
+        "--knowledge",
+        type=click.Path(file_okay=False),
+        envvar=ENV_KNOWLEDGE,
+        help="Knowledge directory (default: ./knowledge, else the bundled one).",
+    )(func)
     return func
 
 
 def drafter_options(func: F) -> F:
     """--drafter and --llm-config, shared by generate and batch."""
-    func = click.option("--llm-config", type=click.Path(dir_okay=False, exists=True), default=None,
-                        help="YAML file of model settings (see docs/models.md; environment variables win).")(func)
-    func = click.option("--drafter", type=click.Choice(["composer", "llm"]), default="composer",
-                        show_default=True, help="composer: built in, no model; llm: an OpenAI-compatible "
-                        "endpoint.")(func)
+    func = click.option(
+        "--llm-config",
+        type=click.Path(dir_okay=False, exists=True),
+        default=None,
+        help="YAML file of model settings (see docs/models.md; environment variables win).",
+    )(func)
+    func = click.option(
+        "--drafter",
+        type=click.Choice(["composer", "llm"]),
+        default="composer",
+        show_default=True,
+        help="composer: built in, no model; llm: an OpenAI-compatible endpoint.",
+    )(func)
     return func
 
 
@@ -98,8 +118,12 @@ def writable_file(path: str | None, option: str) -> None:
     if path is None:
         return
     target = Path(path)
-    if target.is_dir() or not target.parent.is_dir() or not os.access(target.parent, os.W_OK) or (
-            target.exists() and not os.access(target, os.W_OK)):
+    if (
+        target.is_dir()
+        or not target.parent.is_dir()
+        or not os.access(target.parent, os.W_OK)
+        or (target.exists() and not os.access(target, os.W_OK))
+    ):
         raise CliError(f"{option} {target}: cannot write this file (is its directory there and writable?)")
 
 
@@ -108,8 +132,6 @@ def choose_drafter(name: str, llm_config: str | None, ws: Workspace) -> str | Dr
     if name == "llm":
         return get_drafter("llm", settings=load_llm_settings(llm_config), prompts_dir=ws.prompts_dir)
     return name
-
-
 
 
 def print_findings(findings: list[Finding]) -> None:

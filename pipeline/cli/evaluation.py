@@ -31,15 +31,33 @@ def eval_group() -> None:
 
 
 @eval_group.command(name="checks")
-@click.option("--corpus", "corpus_dir", default="eval", show_default=True, type=click.Path(file_okay=False),
-              help="Directory holding text_rules/ and grounding/ (dev-NN.yaml, holdout-NN.yaml).")
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    default="eval",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Directory holding text_rules/ and grounding/ (dev-NN.yaml, holdout-NN.yaml).",
+)
 @click.option("--split", type=click.Choice(["dev", "holdout", "all"]), default="all", show_default=True)
-@click.option("--failures", "show_failures", default=20, show_default=True,
-              help="How many failing cases to list per table (0: none).")
+@click.option(
+    "--failures",
+    "show_failures",
+    default=20,
+    show_default=True,
+    help="How many failing cases to list per table (0: none).",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when a figure is below its goal.")
 @data_options
-def eval_checks(corpus_dir: str, split: str, show_failures: int, strict: bool, knowledge: str | None,
-                prompts: str | None, settings: str | None) -> None:
+def eval_checks(
+    corpus_dir: str,
+    split: str,
+    show_failures: int,
+    strict: bool,
+    knowledge: str | None,
+    prompts: str | None,
+    settings: str | None,
+) -> None:
     """Precision and recall per rule, benign false positives, and grounding verdicts.
 
     \b
@@ -68,13 +86,21 @@ def eval_checks(corpus_dir: str, split: str, show_failures: int, strict: bool, k
 
 
 @eval_group.command(name="clinical")
-@click.option("--set", "set_path", default="tests/clinical/expectations.yaml", show_default=True,
-              type=click.Path(dir_okay=False, exists=True), help="The clinical acceptance set.")
-@click.option("--min-coverage", type=click.FloatRange(0, 1), default=None,
-              help="Exit 1 when coverage is below this fraction.")
+@click.option(
+    "--set",
+    "set_path",
+    default="tests/clinical/expectations.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="The clinical acceptance set.",
+)
+@click.option(
+    "--min-coverage", type=click.FloatRange(0, 1), default=None, help="Exit 1 when coverage is below this fraction."
+)
 @data_options
-def eval_clinical(set_path: str, min_coverage: float | None, knowledge: str | None, prompts: str | None,
-                  settings: str | None) -> None:
+def eval_clinical(
+    set_path: str, min_coverage: float | None, knowledge: str | None, prompts: str | None, settings: str | None
+) -> None:
     """How many of the items a pharmacist expects are on the composer's pages.
 
     Example: reviewgen eval clinical --min-coverage 0.95
@@ -88,5 +114,3 @@ def eval_clinical(set_path: str, min_coverage: float | None, knowledge: str | No
     click.echo(format_clinical_report(report))
     if min_coverage is not None and report.coverage < min_coverage:
         raise SystemExit(1)
-
-

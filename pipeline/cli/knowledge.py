@@ -39,8 +39,10 @@ def validate(directory: str | None) -> None:
         for issue in exc.issues:
             click.echo(f"{root}/{issue}", err=True)
         raise CliError(f"{len(exc.issues)} issue(s) in {root}") from exc
-    click.echo(f"ok: {root}: {len(kb.compounds)} compounds, {len(kb.conditions)} conditions, "
-               f"{len(kb.treatments)} treatments, {len(kb.facts)} facts, {len(kb.sources)} sources")
+    click.echo(
+        f"ok: {root}: {len(kb.compounds)} compounds, {len(kb.conditions)} conditions, "
+        f"{len(kb.treatments)} treatments, {len(kb.facts)} facts, {len(kb.sources)} sources"
+    )
 
 
 @knowledge.command()
@@ -64,10 +66,19 @@ def gaps(as_json: bool, knowledge_dir: str | None) -> None:
 
 
 @knowledge.command(name="build-terms")
-@click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False, exists=True),
-              help="Folder holding the mesh-2015/ and drugcentral-2016/ releases.")
-@click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Output file (default: <knowledge>/lexicon/medical-terms.txt).")
+@click.option(
+    "--data",
+    "data_dir",
+    required=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="Folder holding the mesh-2015/ and drugcentral-2016/ releases.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Output file (default: <knowledge>/lexicon/medical-terms.txt).",
+)
 @click.option("--knowledge", "knowledge_dir", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE)
 def build_terms(data_dir: str, out: str | None, knowledge_dir: str | None) -> None:
     """Regenerate the medical-term list the grounding rule uses, from MeSH and DrugCentral.
@@ -79,7 +90,6 @@ def build_terms(data_dir: str, out: str | None, knowledge_dir: str | None) -> No
     target = Path(out) if out else resolve_knowledge_dir(knowledge_dir) / "lexicon" / "medical-terms.txt"
     count = write_medical_terms(Path(data_dir), target)
     click.echo(f"{target}: {count} terms")
-
 
 
 knowledge.add_command(import_command)

@@ -34,13 +34,23 @@ from pipeline.workspace import Workspace, all_pairs
 @click.command()
 @click.argument("compound")
 @click.argument("condition")
-@click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False),
-              help="Output directory.")
+@click.option(
+    "--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False), help="Output directory."
+)
 @click.option("--force", is_flag=True, help="Regenerate even when nothing that shapes the page changed.")
 @drafter_options
 @data_options
-def generate(compound: str, condition: str, out_dir: str, force: bool, drafter: str, llm_config: str | None,
-             knowledge: str | None, prompts: str | None, settings: str | None) -> None:
+def generate(
+    compound: str,
+    condition: str,
+    out_dir: str,
+    force: bool,
+    drafter: str,
+    llm_config: str | None,
+    knowledge: str | None,
+    prompts: str | None,
+    settings: str | None,
+) -> None:
     """Generate the page for one COMPOUND x CONDITION (ids, names or aliases) and print its path.
 
     A page whose inputs have not changed since it was saved is left as it is (as `batch` does).
@@ -53,8 +63,9 @@ def generate(compound: str, condition: str, out_dir: str, force: bool, drafter: 
     ws = Workspace.open(knowledge, prompts, settings)
     ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition)  # a typo is reported before any write
     writable_dir(out_dir)
-    result = generate_page(compound, condition, out_dir=out_dir, drafter=choose_drafter(drafter, llm_config, ws),
-                           workspace=ws, force=force)
+    result = generate_page(
+        compound, condition, out_dir=out_dir, drafter=choose_drafter(drafter, llm_config, ws), workspace=ws, force=force
+    )
     if result.outcome in (Outcome.SAVED, Outcome.UNCHANGED):
         if result.outcome is Outcome.UNCHANGED:
             click.echo("unchanged since it was saved (--force regenerates it)", err=True)
@@ -70,24 +81,54 @@ def generate(compound: str, condition: str, out_dir: str, force: bool, drafter: 
 @click.option("--condition", "conditions", multiple=True, help="Condition to include (repeatable).")
 @click.option("--all", "everything", is_flag=True, help="Every compound x every condition.")
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False))
-@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 256),
-              help="Pages drafted at once (model calls in flight).")
+@click.option(
+    "--concurrency",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Pages drafted at once (model calls in flight).",
+)
 @click.option("--rpm", type=float, default=None, help="Requests per minute across all workers.")
 @click.option("--tpm", type=float, default=None, help="Tokens per minute across all workers (estimated).")
 @click.option("--force", is_flag=True, help="Regenerate pages even when nothing that shapes them changed.")
 @click.option("--dry-run", is_flag=True, help="List what would be regenerated and why; write nothing.")
-@click.option("--summary-json", type=click.Path(dir_okay=False), default=None,
-              help="Also write the run summary as JSON here (kept out of outputs/ pages).")
-@click.option("--via", type=click.Choice(["online", "batch-api"]), default="online", show_default=True,
-              help="batch-api: the provider's Batch API (needs --drafter llm); resumable, cheaper for large runs.")
-@click.option("--poll-interval", type=float, default=30.0, show_default=True,
-              help="Seconds between Batch API status checks.")
+@click.option(
+    "--summary-json",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the run summary as JSON here (kept out of outputs/ pages).",
+)
+@click.option(
+    "--via",
+    type=click.Choice(["online", "batch-api"]),
+    default="online",
+    show_default=True,
+    help="batch-api: the provider's Batch API (needs --drafter llm); resumable, cheaper for large runs.",
+)
+@click.option(
+    "--poll-interval", type=float, default=30.0, show_default=True, help="Seconds between Batch API status checks."
+)
 @drafter_options
 @data_options
-def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: bool, out_dir: str,
-          concurrency: int, rpm: float | None, tpm: float | None, force: bool, dry_run: bool,
-          summary_json: str | None, via: str, poll_interval: float, drafter: str, llm_config: str | None,
-          knowledge: str | None, prompts: str | None, settings: str | None) -> None:
+def batch(
+    compounds: tuple[str, ...],
+    conditions: tuple[str, ...],
+    everything: bool,
+    out_dir: str,
+    concurrency: int,
+    rpm: float | None,
+    tpm: float | None,
+    force: bool,
+    dry_run: bool,
+    summary_json: str | None,
+    via: str,
+    poll_interval: float,
+    drafter: str,
+    llm_config: str | None,
+    knowledge: str | None,
+    prompts: str | None,
+    settings: str | None,
+) -> None:
     """Generate many pages: concurrent, incremental (unchanged pages are skipped), crash-safe.
 
     \b
@@ -136,8 +177,11 @@ def batch(compounds: tuple[str, ...], conditions: tuple[str, ...], everything: b
         try:
             Path(summary_json).write_text(json.dumps(summary.to_json(), indent=2) + "\n", encoding="utf-8")
         except OSError as exc:  # the pages are saved; only the summary file is lost
-            click.echo(f"error: --summary-json {summary_json}: cannot write ({exc.strerror}); the pages above "
-                       "are saved, re-run to get the summary (unchanged pages are skipped)", err=True)
+            click.echo(
+                f"error: --summary-json {summary_json}: cannot write ({exc.strerror}); the pages above "
+                "are saved, re-run to get the summary (unchanged pages are skipped)",
+                err=True,
+            )
             sys.exit(2)
     if summary.interrupted:
         sys.exit(130)
@@ -159,21 +203,34 @@ class _Progress:
         if self.live:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                TimeRemainingColumn(), transient=True)
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+            )
             self.bar.start()
             self.task = self.bar.add_task("pages", total=self.total)
         return self
 
     def update(self, result: PageResult | None, item: Planned) -> None:
         self.counts[result.outcome.value if result else "unchanged"] += 1
-        self.tokens += ((result.usage or {}).get("prompt_tokens", 0) + (result.usage or {}).get(
-            "completion_tokens", 0)) if result else 0
+        self.tokens += (
+            ((result.usage or {}).get("prompt_tokens", 0) + (result.usage or {}).get("completion_tokens", 0))
+            if result
+            else 0
+        )
         if self.bar is not None:
             c = self.counts
-            self.bar.update(self.task, advance=1, description=(
-                f"saved {c['saved']} rejected {c['rejected']} failed {c['failed']} unchanged {c['unchanged']} "
-                f"tokens {self.tokens}"))
+            self.bar.update(
+                self.task,
+                advance=1,
+                description=(
+                    f"saved {c['saved']} rejected {c['rejected']} failed {c['failed']} unchanged {c['unchanged']} "
+                    f"tokens {self.tokens}"
+                ),
+            )
         elif result is not None:
             click.echo(f"{result.outcome.value:8} {item.compound} x {item.condition}", err=True)
 
@@ -186,8 +243,9 @@ class _Progress:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print findings as a JSON array.")
 @data_options
-def check(paths: tuple[str, ...], as_json: bool, knowledge: str | None, prompts: str | None,
-          settings: str | None) -> None:
+def check(
+    paths: tuple[str, ...], as_json: bool, knowledge: str | None, prompts: str | None, settings: str | None
+) -> None:
     """Run the rules on existing Markdown pages (all rules when a sidecar is beside the page).
 
     A page that cannot be read is reported and the others are still checked; the exit code is then 2.
@@ -208,8 +266,11 @@ def check(paths: tuple[str, ...], as_json: bool, knowledge: str | None, prompts:
             continue
         findings += page_findings
         if not grounded and not as_json:
-            click.echo(f"{path}: no sidecar; ran text-only rules ({', '.join(TEXT_ONLY_RULES)}); "
-                       "grounding and citations skipped", err=True)
+            click.echo(
+                f"{path}: no sidecar; ran text-only rules ({', '.join(TEXT_ONLY_RULES)}); "
+                "grounding and citations skipped",
+                err=True,
+            )
     if as_json:
         click.echo(json.dumps([f.model_dump(mode="json") for f in findings], indent=2))
     else:
@@ -235,5 +296,3 @@ def list_entities(knowledge: str | None, prompts: str | None, settings: str | No
     click.echo("conditions:")
     for d in sorted(kb.conditions.values(), key=lambda d: d.id):
         click.echo(f"  {d.id:24} {d.name}")
-
-

@@ -19,13 +19,12 @@ from pipeline.cli.base import EXIT_FINDINGS, CliError, Group, data_options
 from pipeline.errors import ApprovalRefusedError
 from pipeline.knowledge.cache import open_knowledge
 from pipeline.review.diff import PageDiff, diff_page
+from pipeline.review.records import RECORD_FILTERS, list_records
 from pipeline.review.state import (
-    RECORD_FILTERS,
     STATUS_FILTERS,
     PageState,
     approve_page,
     list_pages,
-    list_records,
     read_state,
     reject_page,
     required_text,
@@ -41,10 +40,14 @@ EXIT_REFUSED = EXIT_FINDINGS
 
 def outputs_option(*names: str) -> Callable[[F], F]:
     """The outputs directory option: ``--out`` everywhere (``--outputs`` is accepted too)."""
-    return click.option(*names, "out_dir", default="outputs", show_default=True, type=click.Path(file_okay=False),
-                        help="The outputs directory holding drafts/ and approved/.")
-
-
+    return click.option(
+        *names,
+        "out_dir",
+        default="outputs",
+        show_default=True,
+        type=click.Path(file_okay=False),
+        help="The outputs directory holding drafts/ and approved/.",
+    )
 
 
 @click.group(name="review", cls=Group)
@@ -53,9 +56,13 @@ def review() -> None:
 
 
 @review.command(name="list")
-@click.option("--status", type=click.Choice(STATUS_FILTERS + RECORD_FILTERS), default=None,
-              help="Only pages with this status (draft includes the changed drafts), or only the generation "
-                   "records: refused (by the checks, outputs/rejected/) or failed (no draft at all).")
+@click.option(
+    "--status",
+    type=click.Choice(STATUS_FILTERS + RECORD_FILTERS),
+    default=None,
+    help="Only pages with this status (draft includes the changed drafts), or only the generation "
+    "records: refused (by the checks, outputs/rejected/) or failed (no draft at all).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 @outputs_option("--out", "--outputs")
 def list_command(status: str | None, as_json: bool, out_dir: str) -> None:
@@ -78,18 +85,20 @@ def list_command(status: str | None, as_json: bool, out_dir: str) -> None:
     if not states and not records:
         click.echo(f"nothing{f' with status {status}' if status else ''} under {out_dir}")
         return
-    width = max([len(f"{s.compound} x {s.condition}") for s in states]
-                + [len(f"{r.compound} x {r.condition}") for r in records])
+    width = max(
+        [len(f"{s.compound} x {s.condition}") for s in states] + [len(f"{r.compound} x {r.condition}") for r in records]
+    )
     for s in states:
         last = s.last_decision
         refused = f"  (latest regeneration refused: {s.refused_record})" if s.refused_record else ""
-        click.echo(f"{s.label:9} {f'{s.compound} x {s.condition}':{width}}  "
-                   f"{last.summary() if last else '-'}{refused}")
+        click.echo(f"{s.label:9} {f'{s.compound} x {s.condition}':{width}}  {last.summary() if last else '-'}{refused}")
     for r in records:
         click.echo(f"{r.kind:9} {f'{r.compound} x {r.condition}':{width}}  {r.reason} ({r.path})")
     counts = Counter([s.label for s in states] + [r.kind for r in records])
-    click.echo(f"{len(states)} page(s), {len(records)} record(s): "
-               + ", ".join(f"{counts[k]} {k}" for k in STATUS_FILTERS + RECORD_FILTERS if counts[k]))
+    click.echo(
+        f"{len(states)} page(s), {len(records)} record(s): "
+        + ", ".join(f"{counts[k]} {k}" for k in STATUS_FILTERS + RECORD_FILTERS if counts[k])
+    )
 
 
 @review.command()
@@ -97,8 +106,9 @@ def list_command(status: str | None, as_json: bool, out_dir: str) -> None:
 @click.argument("condition")
 @outputs_option("--out", "--outputs")
 @data_options
-def show(compound: str, condition: str, out_dir: str, knowledge: str | None, prompts: str | None,
-         settings: str | None) -> None:
+def show(
+    compound: str, condition: str, out_dir: str, knowledge: str | None, prompts: str | None, settings: str | None
+) -> None:
     """The page, its findings as it is now, provenance and decision history.
 
     \b
@@ -109,15 +119,22 @@ def show(compound: str, condition: str, out_dir: str, knowledge: str | None, pro
     view = show_page(ws, out_dir, *resolve_pair(ws, compound, condition))
     s, side = view.state, view.state.sidecar or {}
     click.echo(f"page:       {s.path}")
-    click.echo(f"status:     {s.label}" + (" (changed since approved)" if s.changed_since_approved else "")
-               + (" (hand-edited)" if s.hand_edited else ""))
+    click.echo(
+        f"status:     {s.label}"
+        + (" (changed since approved)" if s.changed_since_approved else "")
+        + (" (hand-edited)" if s.hand_edited else "")
+    )
     click.echo(f"hash:       {s.page_hash}")
     if side:
         hashes = side.get("hashes", {})
-        click.echo(f"drafter:    {side.get('drafter')}  generator {side.get('generator', {}).get('version')}  "
-                   f"rules {side.get('rules_version')}")
-        click.echo(f"facts:      {len(side.get('facts', {}))} given (hash {str(hashes.get('facts'))[:12]}); "
-                   f"templates {str(hashes.get('templates'))[:12]}; settings {str(hashes.get('settings'))[:12]}")
+        click.echo(
+            f"drafter:    {side.get('drafter')}  generator {side.get('generator', {}).get('version')}  "
+            f"rules {side.get('rules_version')}"
+        )
+        click.echo(
+            f"facts:      {len(side.get('facts', {}))} given (hash {str(hashes.get('facts'))[:12]}); "
+            f"templates {str(hashes.get('templates'))[:12]}; settings {str(hashes.get('settings'))[:12]}"
+        )
         click.echo(f"sources:    {len(side.get('sources', {}))}; licenses: {', '.join(side.get('licenses', []))}")
     else:
         click.echo("sidecar:    missing; only the text rules ran")
@@ -137,8 +154,12 @@ def show(compound: str, condition: str, out_dir: str, knowledge: str | None, pro
 @click.argument("compound")
 @click.argument("condition")
 @outputs_option("--out", "--outputs")
-@click.option("--knowledge", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE,
-              help="Knowledge directory, to resolve names (default: ./knowledge, else the bundled one).")
+@click.option(
+    "--knowledge",
+    type=click.Path(file_okay=False),
+    envvar=ENV_KNOWLEDGE,
+    help="Knowledge directory, to resolve names (default: ./knowledge, else the bundled one).",
+)
 def diff(compound: str, condition: str, out_dir: str, knowledge: str | None) -> None:
     """Unified diff against the last approved version, and the facts added, removed or edited since.
 
@@ -157,8 +178,9 @@ def format_diff(result: PageDiff) -> str:
     if not result.has_base:
         return f"{s.compound} x {s.condition} has never been approved: no approved version to diff against\n"
     approval = result.approval or {}
-    head = (f"# against the version approved by {approval.get('reviewer')} at {approval.get('time')}\n"
-            if approval else "")
+    head = (
+        f"# against the version approved by {approval.get('reviewer')} at {approval.get('time')}\n" if approval else ""
+    )
     out = [head, *result.lines]
     if result.lines and not result.lines[-1].endswith("\n"):
         out.append("\n")
@@ -178,8 +200,13 @@ def format_diff(result: PageDiff) -> str:
     return "".join(out)
 
 
-expect_option = click.option("--expect", "expected_hash", default=None, metavar="HASH",
-                             help="The page hash you reviewed (from 'review show'); refuse if the page changed.")
+expect_option = click.option(
+    "--expect",
+    "expected_hash",
+    default=None,
+    metavar="HASH",
+    help="The page hash you reviewed (from 'review show'); refuse if the page changed.",
+)
 
 
 @review.command()
@@ -190,8 +217,17 @@ expect_option = click.option("--expect", "expected_hash", default=None, metavar=
 @expect_option
 @outputs_option("--out", "--outputs")
 @data_options
-def approve(compound: str, condition: str, reviewer: str, note: str, expected_hash: str | None, out_dir: str,
-            knowledge: str | None, prompts: str | None, settings: str | None) -> None:
+def approve(
+    compound: str,
+    condition: str,
+    reviewer: str,
+    note: str,
+    expected_hash: str | None,
+    out_dir: str,
+    knowledge: str | None,
+    prompts: str | None,
+    settings: str | None,
+) -> None:
     """Approve the page as it is now; every check is re-run and any error refuses the approval.
 
     \b
@@ -203,9 +239,16 @@ def approve(compound: str, condition: str, reviewer: str, note: str, expected_ha
     cid, did = resolve_pair(ws, compound, condition)
     seen = read_state(out_dir, cid, did)  # what this reviewer acts on; the lock re-reads and compares
     try:
-        decision = approve_page(ws, out_dir, cid, did, reviewer=reviewer, note=note,
-                                expected_hash=expected_hash or seen.page_hash,
-                                expected_decisions=len(seen.history))
+        decision = approve_page(
+            ws,
+            out_dir,
+            cid,
+            did,
+            reviewer=reviewer,
+            note=note,
+            expected_hash=expected_hash or seen.page_hash,
+            expected_decisions=len(seen.history),
+        )
     except ApprovalRefusedError as exc:
         click.echo(f"Error: {exc}", err=True)
         for f in exc.findings:
@@ -221,10 +264,21 @@ def approve(compound: str, condition: str, reviewer: str, note: str, expected_ha
 @click.option("--note", required=True, help="Why the page is rejected (required).")
 @expect_option
 @outputs_option("--out", "--outputs")
-@click.option("--knowledge", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE,
-              help="Knowledge directory, to resolve names (default: ./knowledge, else the bundled one).")
-def reject(compound: str, condition: str, reviewer: str, note: str, expected_hash: str | None, out_dir: str,
-           knowledge: str | None) -> None:
+@click.option(
+    "--knowledge",
+    type=click.Path(file_okay=False),
+    envvar=ENV_KNOWLEDGE,
+    help="Knowledge directory, to resolve names (default: ./knowledge, else the bundled one).",
+)
+def reject(
+    compound: str,
+    condition: str,
+    reviewer: str,
+    note: str,
+    expected_hash: str | None,
+    out_dir: str,
+    knowledge: str | None,
+) -> None:
     """Reject the page as it is now, with a note saying why.
 
     \b
@@ -235,19 +289,26 @@ def reject(compound: str, condition: str, reviewer: str, note: str, expected_has
     kb = open_knowledge(resolve_knowledge_dir(knowledge))
     cid, did = kb.resolve_compound(compound).id, kb.resolve_condition(condition).id
     seen = read_state(out_dir, cid, did)
-    decision = reject_page(out_dir, cid, did, reviewer=reviewer, note=note,
-                           expected_hash=expected_hash or seen.page_hash, expected_decisions=len(seen.history))
+    decision = reject_page(
+        out_dir,
+        cid,
+        did,
+        reviewer=reviewer,
+        note=note,
+        expected_hash=expected_hash or seen.page_hash,
+        expected_decisions=len(seen.history),
+    )
     click.echo(f"rejected: {cid} x {did} by {decision.reviewer} (page {decision.page_hash[:12]})")
 
 
 @review.command()
-@click.option("--html", "html_file", required=True, type=click.Path(dir_okay=False),
-              help="The HTML file to write.")
+@click.option("--html", "html_file", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
 @outputs_option("--out", "--outputs")
 @click.option("--status", type=click.Choice(STATUS_FILTERS), default=None, help="Only pages with this status.")
 @data_options
-def dashboard(html_file: str, out_dir: str, status: str | None, knowledge: str | None, prompts: str | None,
-              settings: str | None) -> None:
+def dashboard(
+    html_file: str, out_dir: str, status: str | None, knowledge: str | None, prompts: str | None, settings: str | None
+) -> None:
     """The review dashboard: one self-contained HTML file with every page, its findings and its diff.
 
     \b

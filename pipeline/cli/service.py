@@ -22,8 +22,6 @@ from pipeline.errors import PipelineError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-
-
 @click.command("report")
 @click.argument("compound")
 @click.argument("condition")
@@ -31,15 +29,31 @@ F = TypeVar("F", bound=Callable[..., Any])
 @click.option("--stage", default=None, help="Disease stage (one of the knowledge base's stages).")
 @click.option("--concern", "concerns", multiple=True, help="An organ-function concern, e.g. kidneys (repeatable).")
 @click.option("--question", default=None, help="A free-text question (answered only from curated facts).")
-@click.option("--patient", "patient_file", type=click.File("r"), default=None,
-              help='JSON file ("-" for stdin) with {"medications", "stage", "concerns", "question"}; '
-                   "overrides the options above.")
+@click.option(
+    "--patient",
+    "patient_file",
+    type=click.File("r"),
+    default=None,
+    help='JSON file ("-" for stdin) with {"medications", "stage", "concerns", "question"}; '
+    "overrides the options above.",
+)
 @click.option("--drafter", type=click.Choice(["composer", "llm"]), default="composer", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print {status, markdown, findings} as JSON.")
 @data_options
-def report_command(compound: str, condition: str, medications: tuple[str, ...], stage: str | None,
-                   concerns: tuple[str, ...], question: str | None, patient_file: IO[str] | None, drafter: str,
-                   as_json: bool, knowledge: str | None, prompts: str | None, settings: str | None) -> None:
+def report_command(
+    compound: str,
+    condition: str,
+    medications: tuple[str, ...],
+    stage: str | None,
+    concerns: tuple[str, ...],
+    question: str | None,
+    patient_file: IO[str] | None,
+    drafter: str,
+    as_json: bool,
+    knowledge: str | None,
+    prompts: str | None,
+    settings: str | None,
+) -> None:
     """A personalized report for COMPOUND x CONDITION, printed as Markdown; nothing is written.
 
     \b
@@ -51,13 +65,18 @@ def report_command(compound: str, condition: str, medications: tuple[str, ...], 
     from pipeline.workspace import Workspace
 
     try:
-        raw: Any = (json.load(patient_file) if patient_file else
-                    {"medications": list(medications), "stage": stage, "concerns": list(concerns),
-                     "question": question})
+        raw: Any = (
+            json.load(patient_file)
+            if patient_file
+            else {"medications": list(medications), "stage": stage, "concerns": list(concerns), "question": question}
+        )
         patient = Patient.model_validate(raw)
     except (ValueError, ValidationError) as exc:
-        problems = ([".".join(map(str, e["loc"])) + ": " + e["msg"] for e in exc.errors()]
-                    if isinstance(exc, ValidationError) else [f"not valid JSON ({exc})"])
+        problems = (
+            [".".join(map(str, e["loc"])) + ": " + e["msg"] for e in exc.errors()]
+            if isinstance(exc, ValidationError)
+            else [f"not valid JSON ({exc})"]
+        )
         raise CliError("patient: " + "; ".join(problems)) from None
     try:
         ws = Workspace.open(knowledge, prompts, settings)
@@ -87,11 +106,16 @@ def _drafter(name: str, ws: Any) -> Any:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
-              help="Where the encrypted job database lives (overrides REVIEWGEN_DATA_DIR; default .reviewgen-data).")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Where the encrypted job database lives (overrides REVIEWGEN_DATA_DIR; default .reviewgen-data).",
+)
 @data_options
-def serve_command(host: str, port: int, data_dir: str | None, knowledge: str | None, prompts: str | None,
-                  settings: str | None) -> None:
+def serve_command(
+    host: str, port: int, data_dir: str | None, knowledge: str | None, prompts: str | None, settings: str | None
+) -> None:
     """Serve personalized reports over HTTP: POST /v1/reports, GET and DELETE /v1/reports/ID, GET /healthz.
 
     \b
@@ -125,5 +149,13 @@ def serve_command(host: str, port: int, data_dir: str | None, knowledge: str | N
         service = Service.open(config, Workspace.open(knowledge, prompts, settings), settings)
     except PipelineError as exc:
         raise CliError(str(exc)) from exc
-    uvicorn.run(create_app(service), host=host, port=port, log_config=None, access_log=False,
-                server_header=False, proxy_headers=False, timeout_graceful_shutdown=10)
+    uvicorn.run(
+        create_app(service),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=10,
+    )

@@ -10,6 +10,14 @@ clinicians. A gap in the data is always written as a gap, never as reassurance.
 from __future__ import annotations
 
 from pipeline.draft import Draft, Section, SectionId, Statement, StatementKind
+from pipeline.drafting.summaries import (
+    cited,
+    fact_statement,
+    faq,
+    framing,
+    interaction_summary,
+    overlap_summary,
+)
 from pipeline.knowledge.models import EvidenceTier, Fact, FactKind
 from pipeline.knowledge.reasoning import Basis, Note, no_record_facts
 from pipeline.knowledge.selection import Selection, TreatmentFacts
@@ -31,25 +39,6 @@ TIER_WORDING: dict[EvidenceTier, str] = {
 RISK_KINDS = (FactKind.BOXED_WARNING, FactKind.CONTRAINDICATION, FactKind.SAFETY)
 
 
-def _fact(fact: Fact, group: str | None = None, label: str | None = None) -> Statement:
-    return Statement(text=fact.text, fact_ids=[fact.id], group=group, label=label)
-
-
-def _cited(text: str, facts: list[Fact] | tuple[Fact, ...], group: str | None = None,
-           label: str | None = None) -> Statement:
-    return Statement(text=text, fact_ids=list(dict.fromkeys(f.id for f in facts)), group=group, label=label)
-
-
-def _framing(text: str, group: str | None = None, label: str | None = None) -> Statement:
-    return Statement(text=text, kind=StatementKind.FRAMING, group=group, label=label)
-
-
-def _join(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _list(labels: list[str]) -> str:
     """Labels that may contain 'and' themselves, joined unambiguously."""
     return "; ".join(labels)
@@ -66,7 +55,6 @@ def _backed(predicate: str, facts: list[Fact]) -> bool:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
-
 
 
 class Composer:
@@ -88,7 +76,7 @@ class Composer:
                 Section(id=SectionId.CONDITION, statements=self._condition(sel)),
                 Section(id=SectionId.LITERATURE, statements=self._literature(sel)),
                 Section(id=SectionId.BOTTOM_LINE, statements=self._bottom_line(sel)),
-                Section(id=SectionId.FAQ, statements=self._faq(sel)),
+                Section(id=SectionId.FAQ, statements=faq(sel)),
             ],
         )
 
@@ -101,31 +89,47 @@ class Composer:
         if any(f.kind is FactKind.REGULATORY and not f.origin for f in facts):
             # a dataset's indication table is only the fallback for approval status: labels say it better
             facts = [f for f in facts if not f.id.endswith(".regulatory.drugcentral-indications")]
-        out = [_fact(f, "class") for f in sel.of_kind(tuple(facts), FactKind.CLASS)]
+        out = [fact_statement(f, "class") for f in sel.of_kind(tuple(facts), FactKind.CLASS)]
         for group, kind in PROFILE_GROUPS:
-            out += [_fact(f, group) for f in facts if f.kind.value == kind]
+            out += [fact_statement(f, group) for f in facts if f.kind.value == kind]
         if not any(f.kind in RISK_KINDS for f in facts):
-            out.append(_framing(f"The sources used for this page hold no general safety summary for "
-                                f"{sel.compound.short_name}.", "safety"))
+            out.append(
+                framing(
+                    f"The sources used for this page hold no general safety summary for {sel.compound.short_name}.",
+                    "safety",
+                )
+            )
         if sel.evidence is None or sel.evidence.tier is not EvidenceTier.APPROVED:
-            out.append(_framing(f"This knowledge base records no FDA approval of {sel.compound.short_name} for "
-                                f"{sel.condition.short_name}; the approvals it holds are the ones listed here.",
-                                "regulatory"))
+            out.append(
+                framing(
+                    f"This knowledge base records no FDA approval of {sel.compound.short_name} for "
+                    f"{sel.condition.short_name}; the approvals it holds are the ones listed here.",
+                    "regulatory",
+                )
+            )
         return out
 
     def _condition(self, sel: Selection) -> list[Statement]:
-        return (self._interactions(sel) + self._disease_risks(sel)
-                + self._monitoring(sel) + self._evidence_quality(sel))
+        return self._interactions(sel) + self._disease_risks(sel) + self._monitoring(sel) + self._evidence_quality(sel)
 
     def _interactions(self, sel: Selection) -> list[Statement]:
         cname, dname = sel.compound.short_name, sel.condition.short_name
-        out = [_framing(f"Each standard {dname} treatment below is listed with what its label, {cname}'s "
-                        "label and the curated datasets say about combining them, most specific "
-                        "first.", "interactions")]
+        out = [
+            framing(
+                f"Each standard {dname} treatment below is listed with what its label, {cname}'s "
+                "label and the curated datasets say about combining them, most specific "
+                "first.",
+                "interactions",
+            )
+        ]
         if any(tf.notes_by(Basis.DATASET) for tf in sel.treatments):
-            out.append(_framing("A grade from a drug-interaction dataset says how serious the dataset judges a "
-                                "combination to be; it gives no mechanism and no advice on managing it.",
-                                "interactions"))
+            out.append(
+                framing(
+                    "A grade from a drug-interaction dataset says how serious the dataset judges a "
+                    "combination to be; it gives no mechanism and no advice on managing it.",
+                    "interactions",
+                )
+            )
         first: dict[str, str] = {}  # fact id -> the treatment whose bullet quoted it first
         for tf in sel.treatments:
             own = {f.id for f in (*tf.treatment.facts, *tf.standard.facts)}
@@ -137,8 +141,13 @@ class Composer:
                     where = first[shared[0]]
                     if where not in referred:
                         referred.add(where)
-                        out.append(_framing(f"What is quoted above for {where} applies to "
-                                            f"{tf.treatment.name.lower()} as well.", st.group, st.label))
+                        out.append(
+                            framing(
+                                f"What is quoted above for {where} applies to {tf.treatment.name.lower()} as well.",
+                                st.group,
+                                st.label,
+                            )
+                        )
                     continue
                 out.append(st)
                 for fid in shared:
@@ -149,28 +158,30 @@ class Composer:
         """One treatment's bullet: what it is for, then label statements, curated and dataset records,
         shared-property inferences, or an honest coverage sentence when there is nothing."""
         group, label = "interactions", self.treatment_label(tf)
-        out = [_fact(f, group, label) for f in tf.indication()]
+        out = [fact_statement(f, group, label) for f in tf.indication()]
         shown = {f.id for f in tf.indication()}
 
         def emit(fact: Fact) -> None:
             if fact.id not in shown:
                 shown.add(fact.id)
-                out.append(_fact(fact, group, label))
+                out.append(fact_statement(fact, group, label))
 
         for note in tf.notes_by(Basis.LABEL, Basis.CURATED, Basis.DATASET):
             for fact in note.facts:
                 emit(fact)
         for note in tf.notes_by(Basis.INFERENCE):
-            out += [st for st in self._inference(sel, tf, note, group, label)
-                    if not (len(st.fact_ids) == 1 and st.fact_ids[0] in shown)]
+            out += [
+                st
+                for st in self._inference(sel, tf, note, group, label)
+                if not (len(st.fact_ids) == 1 and st.fact_ids[0] in shown)
+            ]
             shown.update(fid for st in out for fid in st.fact_ids)
         if not tf.notes:
-            out += [_fact(f, group, label) for f in no_record_facts(tf.interactions)]
+            out += [fact_statement(f, group, label) for f in no_record_facts(tf.interactions)]
             out.append(self.coverage(sel, tf))
         return out
 
-    def _inference(self, sel: Selection, tf: TreatmentFacts, note: Note, group: str,
-                   label: str) -> list[Statement]:
+    def _inference(self, sel: Selection, tf: TreatmentFacts, note: Note, group: str, label: str) -> list[Statement]:
         """'X is a CNS depressant and Y is a CNS depressant, according to the sources cited here. <combination>'
         when each drug's own facts say what its predicate says; otherwise the facts themselves, then the
         combination, so that nothing is said of a drug that its facts do not say."""
@@ -189,24 +200,39 @@ class Composer:
         mine_facts = [f for f in note.support if f.id in own]
         theirs_facts = [f for f in note.support if f.id not in own]
         if combo and _backed(phrase(mine), mine_facts) and _backed(phrase(theirs), theirs_facts):
-            text = (f"{_cap(sel.compound.short_name)} {phrase(mine)} and {tf.treatment.name.lower()} "
-                    f"{phrase(theirs)}, according to the sources cited here. {combo.text}")
-            return [_cited(text, note.facts, group, label)]
-        return [_fact(f, group, label) for f in note.support] + ([_fact(combo, group, label)] if combo else [])
+            text = (
+                f"{_cap(sel.compound.short_name)} {phrase(mine)} and {tf.treatment.name.lower()} "
+                f"{phrase(theirs)}, according to the sources cited here. {combo.text}"
+            )
+            return [cited(text, note.facts, group, label)]
+        return [fact_statement(f, group, label) for f in note.support] + (
+            [fact_statement(combo, group, label)] if combo else []
+        )
 
     def coverage(self, sel: Selection, tf: TreatmentFacts) -> Statement:
         """The honest sentence for a treatment about which no source consulted records anything."""
         group, label = "interactions", self.treatment_label(tf)
         cname, tname = sel.compound.short_name, tf.treatment.name.lower()
         if not tf.label_curated:
-            return _framing(f"This knowledge base does not yet hold the {tname} label's warnings and interaction "
-                            f"statements, so this combination with {cname} has not been checked against that label; "
-                            f"a pharmacist can review it.", group, label)
-        consulted = "both drugs' curated label facts and the interaction dataset" \
-            if no_record_facts(tf.interactions) else "both drugs' curated label facts"
-        return _framing(f"The facts this page holds ({consulted}) do not cover how {cname} and {tname} interact; "
-                        "that is a gap in the curated data, not evidence that the combination is safe, and a "
-                        "pharmacist can check it.", group, label)
+            return framing(
+                f"This knowledge base does not yet hold the {tname} label's warnings and interaction "
+                f"statements, so this combination with {cname} has not been checked against that label; "
+                f"a pharmacist can review it.",
+                group,
+                label,
+            )
+        consulted = (
+            "both drugs' curated label facts and the interaction dataset"
+            if no_record_facts(tf.interactions)
+            else "both drugs' curated label facts"
+        )
+        return framing(
+            f"The facts this page holds ({consulted}) do not cover how {cname} and {tname} interact; "
+            "that is a gap in the curated data, not evidence that the combination is safe, and a "
+            "pharmacist can check it.",
+            group,
+            label,
+        )
 
     @staticmethod
     def treatment_label(tf: TreatmentFacts) -> str:
@@ -229,14 +255,19 @@ class Composer:
             for fact in (v.disease, *v.compound_facts):
                 if (label, fact.id) not in shown:
                     shown.add((label, fact.id))
-                    out.append(_fact(fact, group, label))
+                    out.append(fact_statement(fact, group, label))
         if not out:
-            out.append(_framing(
-                f"Disease-specific risks of {sel.compound.short_name} in {sel.condition.short_name} have not been "
-                f"assessed here: this knowledge base holds no fact that links a property of "
-                f"{sel.compound.short_name} to a known vulnerability of {sel.condition.short_name}. That is a gap in "
-                f"the curated data, not evidence that there is no such risk; the warnings in the safety profile "
-                f"above still apply, and your {sel.condition.specialist} can judge them for you.", group))
+            out.append(
+                framing(
+                    f"Disease-specific risks of {sel.compound.short_name} in {sel.condition.short_name} have not been "
+                    f"assessed here: this knowledge base holds no fact that links a property of "
+                    f"{sel.compound.short_name} to a known vulnerability of {sel.condition.short_name}. "
+                    f"That is a gap in the curated data, not evidence that there is no such risk; "
+                    f"the warnings in the safety profile above still apply, "
+                    f"and your {sel.condition.specialist} can judge them for you.",
+                    group,
+                )
+            )
         return out
 
     @staticmethod
@@ -252,134 +283,71 @@ class Composer:
         organs = set(sel.condition.organ_systems)
         risk_tags = {t for f in self._risk_facts(sel) for t in f.tags if not f.detail or t in organs}
         facts = sel.of_kind(sel.compound.facts, FactKind.MONITORING)
-        facts += [f for f in sel.of_kind(sel.condition.facts, FactKind.MONITORING)
-                  if risk_tags & set(f.tags)]
+        facts += [f for f in sel.of_kind(sel.condition.facts, FactKind.MONITORING) if risk_tags & set(f.tags)]
         facts = list({f.id: f for f in facts}.values())
-        out = [_fact(f, group) for f in facts]
+        out = [fact_statement(f, group) for f in facts]
         if out:
-            out.append(_framing(f"Your {sel.condition.specialist} can advise which of these checks "
-                                "apply to you.", group))
+            out.append(
+                framing(f"Your {sel.condition.specialist} can advise which of these checks apply to you.", group)
+            )
         else:
-            out.append(_framing(f"This knowledge base does not yet hold a monitoring statement for "
-                                f"{sel.compound.short_name}; that is a gap in the curated data, not a sign that no "
-                                f"tests are needed, and your {sel.condition.specialist} can advise on monitoring.",
-                                group))
+            out.append(
+                framing(
+                    f"This knowledge base does not yet hold a monitoring statement for "
+                    f"{sel.compound.short_name}; that is a gap in the curated data, not a sign that no "
+                    f"tests are needed, and your {sel.condition.specialist} can advise on monitoring.",
+                    group,
+                )
+            )
         return out
 
     def _evidence_quality(self, sel: Selection) -> list[Statement]:
         group = "evidence"
         cname, dname = sel.compound.short_name, sel.condition.short_name
         if sel.evidence is None:
-            return [_framing(f"This knowledge base holds no curated evidence on {cname} in "
-                             f"{dname}.", group)]
+            return [framing(f"This knowledge base holds no curated evidence on {cname} in {dname}.", group)]
         wording = TIER_WORDING[sel.evidence.tier]
-        return [_cited(f"Evidence tier for {cname} in {dname}: {wording}.",
-                       list(sel.evidence.facts), group)]
+        return [cited(f"Evidence tier for {cname} in {dname}: {wording}.", list(sel.evidence.facts), group)]
 
     def _literature(self, sel: Selection) -> list[Statement]:
         facts = sel.compound.facts
-        out = [_fact(f, "mechanism") for f in sel.of_kind(facts, FactKind.MECHANISM)]
-        out += [_fact(f, "sources-of-data") for f in sel.of_kind(facts, FactKind.EVIDENCE)]
+        out = [fact_statement(f, "mechanism") for f in sel.of_kind(facts, FactKind.MECHANISM)]
+        out += [fact_statement(f, "sources-of-data") for f in sel.of_kind(facts, FactKind.EVIDENCE)]
         if sel.evidence:
-            out += [_fact(f, "condition-evidence") for f in sel.evidence.facts]
+            out += [fact_statement(f, "condition-evidence") for f in sel.evidence.facts]
         else:
-            out.append(_framing(f"This knowledge base holds no curated studies of "
-                                f"{sel.compound.short_name} in {sel.condition.short_name}; studies it does not "
-                                "include may exist.", "condition-evidence"))
+            out.append(
+                framing(
+                    f"This knowledge base holds no curated studies of "
+                    f"{sel.compound.short_name} in {sel.condition.short_name}; studies it does not "
+                    "include may exist.",
+                    "condition-evidence",
+                )
+            )
         return out
 
     def _bottom_line(self, sel: Selection) -> list[Statement]:
         dname = sel.condition.short_name
-        out = [_framing(f"No compound can be declared universally safe for all {dname} patients.")]
+        out = [framing(f"No compound can be declared universally safe for all {dname} patients.")]
         boxed = sel.of_kind(sel.compound.facts, FactKind.BOXED_WARNING)
         if boxed:
-            out.append(_cited("The boxed warning quoted in the safety profile above applies.", boxed))
-        overlap = self._overlap_summary(sel)
+            out.append(cited("The boxed warning quoted in the safety profile above applies.", boxed))
+        overlap = overlap_summary(sel)
         if overlap:
             out.append(overlap)
-        out += self._interaction_summary(sel)
+        out += interaction_summary(sel)
         if sel.evidence:
-            out.append(_cited(f"Evidence tier for {sel.compound.short_name} in {dname}: "
-                              f"{TIER_WORDING[sel.evidence.tier]}.", list(sel.evidence.facts)))
-        out.append(_framing(
-            "Safety depends on individual factors including disease stage, organ function, "
-            f"current treatments and genetic factors; your {sel.condition.specialist} can make "
-            "an individualized assessment."))
-        return out
-
-    def _overlap_summary(self, sel: Selection) -> Statement | None:
-        if not sel.vulnerabilities:
-            return None
-        return _framing(f"Some documented properties of {sel.compound.short_name} meet known vulnerabilities of "
-                        f"{sel.condition.short_name}: see the disease-specific risks above.")
-
-    def _interaction_summary(self, sel: Selection, group: str | None = None) -> list[Statement]:
-        """Which treatments have label statements, dataset grades or shared properties (cited), and
-        which have no record in any source consulted (said as a gap)."""
-        cname = sel.compound.short_name
-        out: list[Statement] = []
-
-        def names(tfs: list[TreatmentFacts]) -> str:
-            return _join([tf.treatment.name.lower() for tf in tfs])
-
-        labelled = [tf for tf in sel.treatments if tf.notes_by(Basis.LABEL, Basis.CURATED)]
-        if labelled:
-            out.append(_framing(f"Label or curated interaction statements apply to {cname} with "
-                                f"{names(labelled)}: see each treatment above.", group))
-        levels: dict[str, list[TreatmentFacts]] = {}
-        for tf in sel.treatments:
-            for note in tf.notes_by(Basis.DATASET):
-                levels.setdefault(note.level or "no severity", [])
-                if tf not in levels[note.level or "no severity"]:
-                    levels[note.level or "no severity"].append(tf)
-        for level, tfs in levels.items():
-            facts = [f for tf in tfs for n in tf.notes_by(Basis.DATASET) for f in n.facts]
-            graded = "Unknown (a record without a severity grade)" if level == "Unknown" else level
-            out.append(_cited(f"DDInter 1.0 grades the interaction of {cname} with {names(tfs)} as "
-                              f"{graded}.", facts, group))
-        inferred = [tf for tf in sel.treatments if tf.notes_by(Basis.INFERENCE)]
-        if inferred:
-            out.append(_framing(f"Shared drug properties apply to {cname} with {names(inferred)}: see each "
-                                "treatment above.", group))
-        silent = [tf for tf in sel.treatments if not tf.notes and tf.label_curated]
-        if silent:
-            out.append(_framing(f"For {names(silent)}, the sources consulted record no interaction with "
-                                f"{cname}; that does not show the combination is safe.", group))
-        unchecked = [tf for tf in sel.treatments if not tf.notes and not tf.label_curated]
-        if unchecked:
-            out.append(_framing(f"For {names(unchecked)}, this knowledge base does not yet hold the label's "
-                                f"interaction statements, so the combination with {cname} has not been checked.",
-                                group))
-        return out
-
-    def _faq(self, sel: Selection) -> list[Statement]:
-        specialist = sel.condition.specialist
-        cname = sel.compound.short_name
-        out: list[Statement] = [
-            _framing(f"The interactions section above takes each standard {sel.condition.short_name} treatment in "
-                     f"turn and gives what the labels and the curated datasets record with {cname}, or says that "
-                     "nothing is recorded, which does not show a combination is safe.", "q-interactions"),
-            _framing(f"Your {specialist}, or a pharmacist, can review your full medication list for "
-                     "interactions.", "q-interactions")]
-        monitoring = sel.of_kind(sel.compound.facts, FactKind.MONITORING)
-        out += [_fact(f, "q-monitoring") for f in monitoring[:3]]
-        if not monitoring:
-            out.append(_framing(f"This knowledge base does not yet hold a monitoring statement for {cname}; that "
-                                "is a gap in the curated data, not a sign that no tests are needed.", "q-monitoring"))
-        out.append(_framing(f"Your {specialist} can decide which monitoring applies to you.",
-                            "q-monitoring"))
-        labels = [s for s in sel.sources.values() if s.type.value == "label"]
-        compound_sources = {sid for f in sel.compound.facts for sid in f.sources}
-        if any(s.id in compound_sources for s in labels):
-            out.append(_framing(f"The prescribing information listed in the References is the primary "
-                                f"source for {cname} safety warnings.", "q-sources"))
-        else:
-            out.append(_framing(f"No prescribing information for {cname} is among this page's sources; "
-                                "the References list what was used.", "q-sources"))
-        out += [
-            _framing("PubMed (pubmed.ncbi.nlm.nih.gov) indexes peer-reviewed studies, and "
-                     "ClinicalTrials.gov (clinicaltrials.gov) lists registered trials.", "q-sources"),
-            _framing(f"Your {specialist} can help you interpret new findings for your situation.",
-                     "q-sources"),
-        ]
+            out.append(
+                cited(
+                    f"Evidence tier for {sel.compound.short_name} in {dname}: {TIER_WORDING[sel.evidence.tier]}.",
+                    list(sel.evidence.facts),
+                )
+            )
+        out.append(
+            framing(
+                "Safety depends on individual factors including disease stage, organ function, "
+                f"current treatments and genetic factors; your {sel.condition.specialist} can make "
+                "an individualized assessment."
+            )
+        )
         return out

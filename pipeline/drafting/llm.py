@@ -43,8 +43,12 @@ REASK_FINDINGS = 15  # findings sent back per re-ask: enough to act on, small en
 
 def response_format(mode: OutputMode, schema: dict[str, Any]) -> dict[str, Any]:
     formats: dict[OutputMode, dict[str, Any]] = {
-        OutputMode.JSON_SCHEMA: {"response_format": {"type": "json_schema", "json_schema": {
-            "name": "draft", "strict": True, "schema": schema}}},
+        OutputMode.JSON_SCHEMA: {
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "draft", "strict": True, "schema": schema},
+            }
+        },
         # llama.cpp's server turns "schema" into a grammar; other servers ignore it
         OutputMode.JSON_OBJECT: {"response_format": {"type": "json_object", "schema": schema}},
         OutputMode.TEXT: {},
@@ -57,19 +61,22 @@ class LLMDrafter:
 
     name = "llm"
 
-    def __init__(self, settings: LLMSettings | None = None, prompts_dir: Path | str | None = None,
-                 client: Any = None) -> None:
+    def __init__(
+        self, settings: LLMSettings | None = None, prompts_dir: Path | str | None = None, client: Any = None
+    ) -> None:
         self.settings = settings or load_llm_settings()
         self.max_reasks = self.settings.max_reasks
         self.client = client or make_client(self.settings)
         folder = Path(prompts_dir) if prompts_dir else resolve_prompts_dir()
-        self.env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(str(folder)),
-                                        undefined=jinja2.StrictUndefined, autoescape=False)
+        self.env = SandboxedEnvironment(
+            loader=jinja2.FileSystemLoader(str(folder)), undefined=jinja2.StrictUndefined, autoescape=False
+        )
         try:
             self.templates = [self.env.get_template(name) for name in PROMPTS]
         except jinja2.TemplateError as exc:
-            raise TemplateError(f"{folder}: prompt template missing or invalid ({exc}); "
-                                f"expected {', '.join(PROMPTS)}") from exc
+            raise TemplateError(
+                f"{folder}: prompt template missing or invalid ({exc}); expected {', '.join(PROMPTS)}"
+            ) from exc
         digest = hashlib.sha256()
         for name in PROMPTS:
             digest.update((folder / name).read_bytes())
@@ -103,19 +110,30 @@ class LLMDrafter:
     def fingerprint(self) -> dict[str, Any]:
         """Everything about this drafter that shapes a page (for incremental batches)."""
         s = self.settings
-        return {"drafter": self.name, "model": s.model, "base_url": s.base_url, "temperature": s.temperature,
-                "max_tokens": s.max_tokens, "mode": s.mode.value, "allow_text": s.allow_text,
-                "max_reasks": s.max_reasks, "prompts": self.prompt_hash}
+        return {
+            "drafter": self.name,
+            "model": s.model,
+            "base_url": s.base_url,
+            "temperature": s.temperature,
+            "max_tokens": s.max_tokens,
+            "mode": s.mode.value,
+            "allow_text": s.allow_text,
+            "max_reasks": s.max_reasks,
+            "prompts": self.prompt_hash,
+        }
 
     # -- internals ---------------------------------------------------------------------------
 
     def _first(self, sel: Selection) -> tuple[list[dict[str, str]], dict[str, Any]]:
         # Bounded lists keep a small model's grammar-constrained output from running on forever.
-        schema = json_schema(sel, bounded=self.settings.mode is not OutputMode.JSON_SCHEMA,
-                             allow_text=self.settings.allow_text)
+        schema = json_schema(
+            sel, bounded=self.settings.mode is not OutputMode.JSON_SCHEMA, allow_text=self.settings.allow_text
+        )
         context = self._context(sel, schema)
-        return [{"role": "system", "content": self.templates[0].render(**context)},
-                {"role": "user", "content": self.templates[1].render(**context)}], schema
+        return [
+            {"role": "system", "content": self.templates[0].render(**context)},
+            {"role": "user", "content": self.templates[1].render(**context)},
+        ], schema
 
     def _again(self, previous: DraftResult, findings: list[Finding]) -> tuple[list[dict[str, str]], dict[str, Any]]:
         # The original prompt, the last answer and its findings: earlier rounds are left out so the
@@ -123,50 +141,71 @@ class LLMDrafter:
         messages = list(previous.state["messages"][:2])
         messages.append({"role": "assistant", "content": previous.state["reply"]})
         errors = [f for f in findings if f.severity.value == "error"]
-        messages.append({"role": "user", "content": self.templates[2].render(
-            findings=errors, limit=REASK_FINDINGS, allow_text=self.settings.allow_text)})
+        messages.append(
+            {
+                "role": "user",
+                "content": self.templates[2].render(
+                    findings=errors, limit=REASK_FINDINGS, allow_text=self.settings.allow_text
+                ),
+            }
+        )
         return messages, previous.state["schema"]
 
     def _call(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> Completion:
-        return complete(self.client, self.settings, messages, response_format(self.settings.mode, schema),
-                        self.retries)
+        return complete(self.client, self.settings, messages, response_format(self.settings.mode, schema), self.retries)
 
     async def _acall(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> Completion:
         if self.aclient is None:
             self.aclient = make_async_client(self.settings)
-        return await acomplete(self.aclient, self.settings, messages,
-                               response_format(self.settings.mode, schema), self.retries, self.throttle)
+        return await acomplete(
+            self.aclient,
+            self.settings,
+            messages,
+            response_format(self.settings.mode, schema),
+            self.retries,
+            self.throttle,
+        )
 
     def _context(self, sel: Selection, schema: dict[str, Any]) -> dict[str, Any]:
         return {
-            "compound": sel.compound.name, "compound_short": sel.compound.short_name,
-            "condition": sel.condition.name, "condition_short": sel.condition.short_name,
+            "compound": sel.compound.name,
+            "compound_short": sel.compound.short_name,
+            "condition": sel.condition.name,
+            "condition_short": sel.condition.short_name,
             "specialist": sel.condition.specialist,
             "treatments": ", ".join(tf.treatment.name for tf in sel.treatments),
-            "facts": [{"id": f.id, "kind": f.kind.value, "tags": list(f.tags), "text": f.text}
-                      for f in sel.facts.values() if f.id in _citable(sel)],
+            "facts": [
+                {"id": f.id, "kind": f.kind.value, "tags": list(f.tags), "text": f.text}
+                for f in sel.facts.values()
+                if f.id in _citable(sel)
+            ],
             "treatment_ids": list(treatment_fact_ids(sel)),
             "list_keys": [key for key in schema["properties"] if key != "interactions"],
             "example_id": next(iter(sel.facts)),
             "allow_text": self.settings.allow_text,
             # what the completeness rule requires, minus the profile the composer writes itself
-            "required": [{"id": fid, "why": why} for fid, why in sel.required.items()
-                         if sel.facts[fid].kind.value not in ("boxed-warning", "regulatory")],
+            "required": [
+                {"id": fid, "why": why}
+                for fid, why in sel.required.items()
+                if sel.facts[fid].kind.value not in ("boxed-warning", "regulatory")
+            ],
         }
 
-    def _result(self, sel: Selection, messages: list[dict[str, str]], schema: dict[str, Any],
-                reply: Completion) -> DraftResult:
+    def _result(
+        self, sel: Selection, messages: list[dict[str, str]], schema: dict[str, Any], reply: Completion
+    ) -> DraftResult:
         usage = self._usage(reply, self.settings.mode)
         if reply.finish_reason == "length":
             usage["reply_tail"] = (reply.content or "")[-400:]
-            raise DrafterError(f"the model's answer was cut off after {reply.completion_tokens} tokens "
-                               f"(max_tokens={self.settings.max_tokens}, prompt {reply.prompt_tokens} tokens); raise "
-                               "REVIEWGEN_MAX_TOKENS, or the server's context window if prompt + answer exceed it",
-                               attempts=[usage])
+            raise DrafterError(
+                f"the model's answer was cut off after {reply.completion_tokens} tokens "
+                f"(max_tokens={self.settings.max_tokens}, prompt {reply.prompt_tokens} tokens); raise "
+                "REVIEWGEN_MAX_TOKENS, or the server's context window if prompt + answer exceed it",
+                attempts=[usage],
+            )
         state = {"messages": messages, "reply": reply.content or "", "schema": schema}
         if reply.refusal:
-            return DraftResult(None, [schema_finding("refusal", f"the model refused: {reply.refusal}")], usage,
-                               state)
+            return DraftResult(None, [schema_finding("refusal", f"the model refused: {reply.refusal}")], usage, state)
         answer, problems = parse_answer(reply.content or "")
         if answer is None:
             return DraftResult(None, problems, usage, state)
@@ -175,10 +214,15 @@ class LLMDrafter:
 
     def _usage(self, reply: Completion, mode: OutputMode) -> dict[str, Any]:
         return {
-            "model": reply.model, "mode": mode.value, "prompt_tokens": reply.prompt_tokens,
-            "completion_tokens": reply.completion_tokens, "retries": reply.retries, "retry_waits": reply.waits,
+            "model": reply.model,
+            "mode": mode.value,
+            "prompt_tokens": reply.prompt_tokens,
+            "completion_tokens": reply.completion_tokens,
+            "retries": reply.retries,
+            "retry_waits": reply.waits,
             "seconds": reply.seconds,
-            "finish_reason": reply.finish_reason, "prompt_template_hash": self.prompt_hash,
+            "finish_reason": reply.finish_reason,
+            "prompt_template_hash": self.prompt_hash,
             "cost_usd": self.settings.cost(reply.prompt_tokens, reply.completion_tokens),
         }
 

@@ -29,5 +29,18 @@ def server_command(model: Path, host: str, port: int, ctx: int) -> list[str]:
     """The command line that starts llama-cpp-python's OpenAI-compatible server."""
     if importlib.util.find_spec("llama_cpp") is None:
         raise EndpointError("llama-cpp-python is not installed; run: pip install -e '.[local]'")
-    return [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", host, "--port", str(port),
-            "--n_ctx", str(ctx), "--model_alias", "local"]
+    return [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--n_ctx",
+        str(ctx),
+        "--model_alias",
+        "local",
+    ]

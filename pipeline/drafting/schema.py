@@ -80,8 +80,10 @@ def slot_facts(sel: Selection) -> dict[str, list[str]]:
     owners = {
         "disease_risks": compound + list(sel.condition.facts),
         "monitoring": compound + list(sel.condition.facts),
-        "evidence": pair, "condition_evidence": pair,
-        "mechanism": compound, "sources_of_data": compound,
+        "evidence": pair,
+        "condition_evidence": pair,
+        "mechanism": compound,
+        "sources_of_data": compound,
     }
     out = {}
     for name, (_, group) in LISTS.items():
@@ -102,24 +104,34 @@ def json_schema(sel: Selection, bounded: bool = False, allow_text: bool = True) 
     def statement(ids: list[str]) -> dict[str, Any]:
         properties: dict[str, Any] = {
             # a small model given the choice cites nothing; bounded, every statement cites a fact
-            "fact_ids": {"type": "array", **({"minItems": 1, "maxItems": 3} if bounded else {}),
-                         "items": {"type": "string", "enum": ids}}}
+            "fact_ids": {
+                "type": "array",
+                **({"minItems": 1, "maxItems": 3} if bounded else {}),
+                "items": {"type": "string", "enum": ids},
+            }
+        }
         if allow_text:
             properties["text"] = text
-        return {"type": "object", "properties": properties, "required": list(properties),
-                "additionalProperties": False}
+        return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
 
     per_treatment = treatment_fact_ids(sel)
-    properties: dict[str, Any] = {"interactions": {
-        "type": "object", "properties": {tid: statement(ids) for tid, ids in per_treatment.items()},
-        "required": list(per_treatment), "additionalProperties": False}}
+    properties: dict[str, Any] = {
+        "interactions": {
+            "type": "object",
+            "properties": {tid: statement(ids) for tid, ids in per_treatment.items()},
+            "required": list(per_treatment),
+            "additionalProperties": False,
+        }
+    }
     slots = slot_facts(sel)
     for name in LISTS:
         if slots[name]:  # a slot with nothing to cite is left out: there is nothing to draft there
-            properties[name] = {"type": "array", **({"maxItems": 3} if bounded else {}),
-                                "items": statement(slots[name])}
-    return {"type": "object", "properties": properties, "required": list(properties),
-            "additionalProperties": False}
+            properties[name] = {
+                "type": "array",
+                **({"maxItems": 3} if bounded else {}),
+                "items": statement(slots[name]),
+            }
+    return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
 
 
 def schema_finding(where: str, message: str) -> Finding:
@@ -150,7 +162,7 @@ def extract_json(text: str) -> str:
         elif ch == "}":
             depth -= 1
             if depth == 0:
-                return text[start:i + 1]
+                return text[start : i + 1]
     return text[start:]
 
 
@@ -159,24 +171,36 @@ def parse_answer(raw: str) -> tuple[ModelDraft | None, list[Finding]]:
     try:
         data = json.loads(extract_json(raw))
     except json.JSONDecodeError as exc:
-        return None, [schema_finding(f"line {exc.lineno} column {exc.colno}",
-                                     f"reply is not valid JSON ({exc.msg}); return only the JSON object")]
+        return None, [
+            schema_finding(
+                f"line {exc.lineno} column {exc.colno}",
+                f"reply is not valid JSON ({exc.msg}); return only the JSON object",
+            )
+        ]
     try:
         return ModelDraft.model_validate(data), []
     except ValidationError as exc:
-        return None, [schema_finding(".".join(str(p) for p in e["loc"]) or "(top level)", f"{e['msg']}")
-                      for e in exc.errors()[:20]]
+        return None, [
+            schema_finding(".".join(str(p) for p in e["loc"]) or "(top level)", f"{e['msg']}")
+            for e in exc.errors()[:20]
+        ]
 
 
-def _statement(item: ModelStatement, sel: Selection, where: str, group: str | None, label: str | None,
-               problems: list[Finding]) -> Statement | None:
+def _statement(
+    item: ModelStatement, sel: Selection, where: str, group: str | None, label: str | None, problems: list[Finding]
+) -> Statement | None:
     item = ModelStatement(fact_ids=list(dict.fromkeys(item.fact_ids)), text=item.text)  # repeated ids: once
     text = (item.text or "").strip()
     if not text:
         known = [sel.facts[f].text for f in item.fact_ids if f in sel.facts]
         if not known:
-            problems.append(schema_finding(where, "statement has no text and cites no fact given for this page "
-                                                  f"({', '.join(item.fact_ids) or 'none'})"))
+            problems.append(
+                schema_finding(
+                    where,
+                    "statement has no text and cites no fact given for this page "
+                    f"({', '.join(item.fact_ids) or 'none'})",
+                )
+            )
             return None
         text = " ".join(known)
     kind = StatementKind.FACT if item.fact_ids else StatementKind.FRAMING
@@ -195,8 +219,11 @@ def to_draft(answer: ModelDraft, sel: Selection) -> tuple[Draft, list[Finding]]:
     for tf in sel.treatments:
         item = answer.interactions.get(tf.treatment.id)
         if item is None:
-            problems.append(schema_finding(f"interactions.{tf.treatment.id}",
-                                           f"no entry for the standard treatment {tf.treatment.name}"))
+            problems.append(
+                schema_finding(
+                    f"interactions.{tf.treatment.id}", f"no entry for the standard treatment {tf.treatment.name}"
+                )
+            )
             continue
         label = composer.treatment_label(tf)
         for fid in item.fact_ids if not (item.text or "").strip() else [None]:
@@ -212,11 +239,19 @@ def to_draft(answer: ModelDraft, sel: Selection) -> tuple[Draft, list[Finding]]:
             # the composer's fixed wording (e.g. "no curated studies of X in Y").
             composed_section = composed.section(section_id)
             sections.setdefault(section_id, []).extend(
-                st for st in (composed_section.statements if composed_section else []) if st.group == group)
+                st for st in (composed_section.statements if composed_section else []) if st.group == group
+            )
             if getattr(answer, name):
-                problems.append(Finding(rule="schema", severity=Severity.WARNING, section=section_id.value,
-                                        text=name, message=f"'{name}' has no facts to cite for this page; "
-                                                           "the model's statements there were not used"))
+                problems.append(
+                    Finding(
+                        rule="schema",
+                        severity=Severity.WARNING,
+                        section=section_id.value,
+                        text=name,
+                        message=f"'{name}' has no facts to cite for this page; "
+                        "the model's statements there were not used",
+                    )
+                )
             continue
         for i, item in enumerate(getattr(answer, name)):
             st = _statement(item, sel, f"{name}[{i}]", group, None, problems)
@@ -228,12 +263,22 @@ def to_draft(answer: ModelDraft, sel: Selection) -> tuple[Draft, list[Finding]]:
         kept = []
         for st in statements:
             if st.text in seen:
-                problems.append(Finding(rule="schema", severity=Severity.WARNING, section=sid.value,
-                                        text=st.text[:80], message="dropped a statement the model repeated"))
+                problems.append(
+                    Finding(
+                        rule="schema",
+                        severity=Severity.WARNING,
+                        section=sid.value,
+                        text=st.text[:80],
+                        message="dropped a statement the model repeated",
+                    )
+                )
                 continue
             seen.add(st.text)
             kept.append(st)
         sections[sid] = kept
-    draft = Draft(compound=sel.compound.id, condition=sel.condition.id,
-                  sections=[Section(id=sid, statements=st) for sid, st in sections.items()])
+    draft = Draft(
+        compound=sel.compound.id,
+        condition=sel.condition.id,
+        sections=[Section(id=sid, statements=st) for sid, st in sections.items()],
+    )
     return draft, problems

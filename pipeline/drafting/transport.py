@@ -30,8 +30,7 @@ from tenacity import (
 from pipeline.drafting.config import LLMSettings
 from pipeline.errors import DrafterError, EndpointError
 
-RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError,
-             openai.APIConnectionError)
+RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
 
 
 @dataclass
@@ -86,22 +85,32 @@ class _Wait:
 
 def _check_key(settings: LLMSettings) -> None:
     if settings.is_openai and not settings.api_key:
-        raise EndpointError("OPENAI_API_KEY is not set; set it, or point OPENAI_BASE_URL at a "
-                            "self-hosted server (e.g. `reviewgen local-server`)")
+        raise EndpointError(
+            "OPENAI_API_KEY is not set; set it, or point OPENAI_BASE_URL at a "
+            "self-hosted server (e.g. `reviewgen local-server`)"
+        )
 
 
 def make_client(settings: LLMSettings) -> openai.OpenAI:
     """An OpenAI SDK client for the configured endpoint, with its own retries off."""
     _check_key(settings)
-    return openai.OpenAI(api_key=settings.api_key or "not-needed", base_url=settings.base_url or None,
-                         timeout=settings.timeout, max_retries=0)
+    return openai.OpenAI(
+        api_key=settings.api_key or "not-needed",
+        base_url=settings.base_url or None,
+        timeout=settings.timeout,
+        max_retries=0,
+    )
 
 
 def make_async_client(settings: LLMSettings) -> openai.AsyncOpenAI:
     """The async client for concurrent batches, with its own retries off."""
     _check_key(settings)
-    return openai.AsyncOpenAI(api_key=settings.api_key or "not-needed", base_url=settings.base_url or None,
-                              timeout=settings.timeout, max_retries=0)
+    return openai.AsyncOpenAI(
+        api_key=settings.api_key or "not-needed",
+        base_url=settings.base_url or None,
+        timeout=settings.timeout,
+        max_retries=0,
+    )
 
 
 class Throttle:
@@ -141,19 +150,24 @@ def _reasons(settings: LLMSettings, retries: list[int]) -> Iterator[None]:
     try:
         yield
     except openai.APITimeoutError as exc:
-        raise DrafterError(f"the model endpoint timed out ({settings.timeout:g}s) after {retries[0]} retries; "
-                           "raise REVIEWGEN_TIMEOUT or use a faster model") from exc
+        raise DrafterError(
+            f"the model endpoint timed out ({settings.timeout:g}s) after {retries[0]} retries; "
+            "raise REVIEWGEN_TIMEOUT or use a faster model"
+        ) from exc
     except openai.AuthenticationError as exc:
         raise EndpointError(f"the endpoint rejected the API key ({exc.status_code}); check OPENAI_API_KEY") from exc
     except openai.APIConnectionError as exc:
         where = settings.base_url or "OpenAI"
-        raise EndpointError(f"cannot reach the model endpoint {where} after {retries[0]} retries; start the "
-                            "server or set OPENAI_BASE_URL") from exc
+        raise EndpointError(
+            f"cannot reach the model endpoint {where} after {retries[0]} retries; start the "
+            "server or set OPENAI_BASE_URL"
+        ) from exc
     except openai.RateLimitError as exc:
         raise DrafterError(f"rate limited (429) after {retries[0]} retries; lower concurrency or try later") from exc
     except openai.APIStatusError as exc:
-        raise DrafterError(f"model endpoint error {exc.status_code} after {retries[0]} retries: "
-                           f"{_short(exc.message)}") from exc
+        raise DrafterError(
+            f"model endpoint error {exc.status_code} after {retries[0]} retries: {_short(exc.message)}"
+        ) from exc
     except openai.APIError as exc:
         raise DrafterError(f"model call failed: {_short(str(exc))}") from exc
     except ValueError as exc:  # the SDK could not decode the HTTP body
@@ -179,25 +193,34 @@ def _completion(response: Any, settings: LLMSettings, retries: int, waits: list[
 
 
 def _policy(settings: LLMSettings) -> dict[str, Any]:
-    return {"retry": retry_if_exception_type(RETRYABLE), "wait": _Wait(settings.max_retry_wait),
-            "stop": stop_after_attempt(settings.max_retries + 1) | stop_after_delay(settings.max_retry_time),
-            "reraise": True}
+    return {
+        "retry": retry_if_exception_type(RETRYABLE),
+        "wait": _Wait(settings.max_retry_wait),
+        "stop": stop_after_attempt(settings.max_retries + 1) | stop_after_delay(settings.max_retry_time),
+        "reraise": True,
+    }
 
 
-def _retry_recorder(retries: list[int], waits: list[float],
-                    counter: RetryCounter) -> Callable[[RetryCallState], None]:
+def _retry_recorder(retries: list[int], waits: list[float], counter: RetryCounter) -> Callable[[RetryCallState], None]:
     """A tenacity ``before_sleep`` hook counting this call's retries and the batch's."""
+
     def note_retry(state: RetryCallState) -> None:
         retries[0] += 1
         counter.total += 1
         if state.next_action is not None:
             waits.append(round(state.next_action.sleep, 3))
             counter.waits.append(state.next_action.sleep)
+
     return note_retry
 
 
-def complete(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[str, str]],
-             extra: dict[str, Any], counter: RetryCounter) -> Completion:
+def complete(
+    client: openai.OpenAI,
+    settings: LLMSettings,
+    messages: list[dict[str, str]],
+    extra: dict[str, Any],
+    counter: RetryCounter,
+) -> Completion:
     """One chat completion, retried on transport faults; raises DrafterError with a reason."""
     started = time.perf_counter()
     retries = [0]
@@ -207,13 +230,24 @@ def complete(client: openai.OpenAI, settings: LLMSettings, messages: list[dict[s
 
     with _reasons(settings, retries):
         response = Retrying(before_sleep=note_retry, **_policy(settings))(
-            client.chat.completions.create, model=settings.model, messages=messages,
-            temperature=settings.temperature, max_tokens=settings.max_tokens, **extra)
+            client.chat.completions.create,
+            model=settings.model,
+            messages=messages,
+            temperature=settings.temperature,
+            max_tokens=settings.max_tokens,
+            **extra,
+        )
     return _completion(response, settings, retries[0], waits, started)
 
 
-async def acomplete(client: openai.AsyncOpenAI, settings: LLMSettings, messages: list[dict[str, str]],
-                    extra: dict[str, Any], counter: RetryCounter, throttle: Throttle) -> Completion:
+async def acomplete(
+    client: openai.AsyncOpenAI,
+    settings: LLMSettings,
+    messages: list[dict[str, str]],
+    extra: dict[str, Any],
+    counter: RetryCounter,
+    throttle: Throttle,
+) -> Completion:
     """The async twin of ``complete``: every attempt is admitted by the shared throttle."""
     started = time.perf_counter()
     retries = [0]
@@ -224,8 +258,12 @@ async def acomplete(client: openai.AsyncOpenAI, settings: LLMSettings, messages:
         await throttle.admit(estimate)
         try:
             return await client.chat.completions.create(
-                model=settings.model, messages=cast(Any, messages), temperature=settings.temperature,
-                max_tokens=settings.max_tokens, **extra)
+                model=settings.model,
+                messages=cast(Any, messages),
+                temperature=settings.temperature,
+                max_tokens=settings.max_tokens,
+                **extra,
+            )
         except openai.RateLimitError as exc:
             throttle.pause(_retry_after(exc) or 1.0)
             raise

@@ -48,8 +48,14 @@ class KnowledgeBase:
 
     def pair_entries(self, compound_id: str, treatment_id: str) -> tuple[Interaction, ...]:
         """Everything curated or imported about a compound with a treatment: the hand entry first."""
-        return tuple(e for e in (self.interactions.get((compound_id, treatment_id)),
-                                 self.dataset_records.get((compound_id, treatment_id))) if e is not None)
+        return tuple(
+            e
+            for e in (
+                self.interactions.get((compound_id, treatment_id)),
+                self.dataset_records.get((compound_id, treatment_id)),
+            )
+            if e is not None
+        )
 
     def resolve_compound(self, name: str) -> Compound:
         """Find a compound by id, name or alias, case-insensitively."""
@@ -65,9 +71,7 @@ class KnowledgeBase:
         key = index.get(normalize_name(name))
         return self.treatments[key] if key else None
 
-    def _resolve(
-        self, kind: str, name: str, entities: dict[str, Compound] | dict[str, Condition]
-    ) -> str:
+    def _resolve(self, kind: str, name: str, entities: dict[str, Compound] | dict[str, Condition]) -> str:
         index = _name_index(entities)
         wanted = normalize_name(name)
         if wanted in index:

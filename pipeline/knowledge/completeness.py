@@ -44,14 +44,23 @@ def compound_gaps(kb: KnowledgeBase, compound: Compound) -> list[Gap]:
     out = []
     if not any(f.kind in SAFETY_KINDS for f in facts):
         out.append(Gap(subject, "no label-level safety facts (boxed warning, contraindications, warnings)", True))
-    indications = [f for f in drug_view(kb, compound).facts if f.kind is FactKind.REGULATORY and f.origin
-                   and f.id.endswith(".regulatory.drugcentral-indications")]
+    indications = [
+        f
+        for f in drug_view(kb, compound).facts
+        if f.kind is FactKind.REGULATORY and f.origin and f.id.endswith(".regulatory.drugcentral-indications")
+    ]
     if not any(f.kind is FactKind.REGULATORY for f in facts) and not indications:
-        out.append(Gap(subject, "no approval or regulatory status from a label, an agency or a label-derived "
-                                "indication table", True))
+        out.append(
+            Gap(
+                subject,
+                "no approval or regulatory status from a label, an agency or a label-derived indication table",
+                True,
+            )
+        )
     if not any(f.kind is FactKind.MONITORING for f in facts):
-        out.append(Gap(subject, "no monitoring facts (add what the label requires, or confirm it requires none)",
-                       False))
+        out.append(
+            Gap(subject, "no monitoring facts (add what the label requires, or confirm it requires none)", False)
+        )
     if not any(f.classes for f in facts):
         out.append(Gap(subject, "no drug class with `classes`: label statements about a class cannot reach it", False))
     return out
@@ -64,8 +73,13 @@ def treatment_gaps(kb: KnowledgeBase, treatment: Treatment) -> list[Gap]:
     facts = [f for f in drug_view(kb, treatment).facts if _label_level(kb, f)]
     out = []
     if not label_curated(kb, treatment):
-        out.append(Gap(subject, "no label-level facts (class, warnings, interactions): pages say its label has "
-                                "not been curated", False))
+        out.append(
+            Gap(
+                subject,
+                "no label-level facts (class, warnings, interactions): pages say its label has not been curated",
+                False,
+            )
+        )
     elif not any(f.classes for f in facts):
         out.append(Gap(subject, "no drug class with `classes`: label statements about a class cannot reach it", False))
     return out
@@ -77,8 +91,9 @@ def condition_gaps(kb: KnowledgeBase, condition: Condition) -> list[Gap]:
     out = []
     for st in condition.standard_treatments:
         if not any(_label_level(kb, f) for f in st.facts):
-            out.append(Gap(subject, f"standard treatment {st.treatment} has no guideline or label fact for its role",
-                           False))
+            out.append(
+                Gap(subject, f"standard treatment {st.treatment} has no guideline or label fact for its role", False)
+            )
     if not any(f.targets for f in condition.facts):
         out.append(Gap(subject, "no vulnerability facts with `targets`: disease-specific risks cannot be found", False))
     return out
@@ -112,8 +127,9 @@ def required_facts(kb: KnowledgeBase, sel: Selection) -> dict[str, str]:
         tname = tf.treatment.name
         for note in tf.notes_by(Basis.LABEL):
             if note.statement is not None:
-                out.setdefault(note.statement.id,
-                               f"the label interaction statement that applies to {cname} with {tname}")
+                out.setdefault(
+                    note.statement.id, f"the label interaction statement that applies to {cname} with {tname}"
+                )
         for note in tf.notes_by(Basis.INFERENCE):
             if note.statement is not None:
                 out.setdefault(note.statement.id, f"the shared-property inference for {cname} with {tname}")
@@ -142,9 +158,12 @@ class GapReport:
 
     def as_json(self) -> dict[str, object]:
         """A stable JSON form for tooling."""
-        return {"gaps": [{"subject": g.subject, "what": g.what, "blocking": g.blocking} for g in self.gaps],
-                "held_back": [{"compound": c, "condition": d, "reasons": r}
-                              for (c, d), r in sorted(self.held_back.items())]}
+        return {
+            "gaps": [{"subject": g.subject, "what": g.what, "blocking": g.blocking} for g in self.gaps],
+            "held_back": [
+                {"compound": c, "condition": d, "reasons": r} for (c, d), r in sorted(self.held_back.items())
+            ],
+        }
 
 
 def knowledge_gaps(kb: KnowledgeBase, exclude_noncommercial: bool = False) -> GapReport:

@@ -19,15 +19,14 @@ after the merge, and every issue names the file it came from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import KnowledgeError, KnowledgeIssue
 from pipeline.knowledge.base import KnowledgeBase, normalize_name
+from pipeline.knowledge.collector import Collector, explain, format_loc
 from pipeline.knowledge.merging import (
     PATCHES,
     Doc,
@@ -41,7 +40,6 @@ from pipeline.knowledge.models import (
     Compound,
     Condition,
     EvidenceFile,
-    Fact,
     InteractionFile,
     Pharmacology,
     Source,
@@ -51,7 +49,6 @@ from pipeline.knowledge.models import (
 )
 from pipeline.knowledge.terms import read_medical_terms
 from pipeline.knowledge.validation import PHARMACOLOGY, check_fact, check_plain
-from pipeline.yamlfile import load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E", Compound, Condition, Treatment)
@@ -66,63 +63,6 @@ REQUIRED_SOURCE_FIELDS: dict[SourceType, tuple[str, ...]] = {
     SourceType.PAPER: ("journal", "year"),
     SourceType.AGENCY: ("publisher",),
 }
-
-
-class _Collector:
-    """Accumulates issues so one run reports everything wrong, not just the first thing."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.issues: list[KnowledgeIssue] = []
-
-    def add(self, path: Path | str, field: str, message: str) -> None:
-        shown = str(path.relative_to(self.root)) if isinstance(path, Path) else path
-        self.issues.append(KnowledgeIssue(shown, field, message))
-
-    def read(self, path: Path) -> Any:
-        try:
-            with path.open(encoding="utf-8") as handle:
-                return load_yaml(handle)  # safe, in C when available; duplicate keys refused
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"line {mark.line + 1}" if mark else "(parse)"
-            self.add(path, where, f"invalid YAML: {getattr(exc, 'problem', exc)}; fix the syntax")
-        except OSError as exc:
-            self.add(path, "(file)", f"cannot read: {exc.strerror}")
-        return None
-
-    def model(self, path: Path, data: Any, cls: type[M], prefix: str = "") -> M | None:
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = _format_loc(prefix, err["loc"], data)
-                self.add(path, loc, _explain(err))
-            return None
-
-
-def _format_loc(prefix: str, loc: tuple[int | str, ...], data: Any) -> str:
-    """Render a pydantic location as ``facts[2] (fact-id).text`` for humans."""
-    out = prefix
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("id"), str):
-                out += f" ({node['id']})"
-        else:
-            out += f".{part}" if out else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return out or "(top level)"
-
-
-def _explain(err: Any) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown field; remove it or check its spelling"
-    if err["type"] == "missing":
-        return "required field is missing"
-    return str(err["msg"])
 
 
 K = TypeVar("K")
@@ -140,11 +80,9 @@ def _yaml_files(directory: Path) -> list[Path]:
 def load_knowledge(root: Path | str) -> KnowledgeBase:
     """Load, merge and validate a knowledge directory; raise KnowledgeError listing every issue."""
     root = Path(root).resolve()
-    c = _Collector(root)
+    c = Collector(root)
     if not root.is_dir():
-        raise KnowledgeError(
-            [KnowledgeIssue(str(root), "(directory)", "not a directory; pass --knowledge DIR")]
-        )
+        raise KnowledgeError([KnowledgeIssue(str(root), "(directory)", "not a directory; pass --knowledge DIR")])
     vocab = _load_vocabulary(c, root / "vocabulary.yaml")
     pharmacology = _load_pharmacology(c, root / PHARMACOLOGY)
     sources = _load_sources(c, root / "sources.yaml")
@@ -154,10 +92,22 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
     compounds = _load_entities(c, root, "compounds", Compound, releases, located)
     conditions = _load_entities(c, root, "conditions", Condition, releases, located)
     records: dict[tuple[str, str], tuple[Any, Path]] = {}
-    interactions = _load_pairs(c, root, releases, "interactions", InteractionFile, "interactions", "treatment",
-                               compounds, treatments, located, records)
-    evidence = _load_pairs(c, root, releases, "evidence", EvidenceFile, "conditions", "condition", compounds,
-                           conditions, located)
+    interactions = _load_pairs(
+        c,
+        root,
+        releases,
+        "interactions",
+        InteractionFile,
+        "interactions",
+        "treatment",
+        compounds,
+        treatments,
+        located,
+        records,
+    )
+    evidence = _load_pairs(
+        c, root, releases, "evidence", EvidenceFile, "conditions", "condition", compounds, conditions, located
+    )
     kb = KnowledgeBase(
         root=root,
         vocabulary=vocab or Vocabulary(organ_systems={}),
@@ -176,22 +126,24 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
         _check_organ_table(c, root / ORGAN_TABLE, vocab)
     _check_aliases(c, root, compounds, conditions, treatments)
     _check_specialists(c, conditions)
-    located += [LocatedFact(combo.fact, root / PHARMACOLOGY, f"combinations[{i}].fact ({combo.fact.id})")
-                for i, combo in enumerate(pharmacology.combinations)]
+    located += [
+        LocatedFact(combo.fact, root / PHARMACOLOGY, f"combinations[{i}].fact ({combo.fact.id})")
+        for i, combo in enumerate(pharmacology.combinations)
+    ]
     _index_facts(c, kb, root, located)
     if c.issues:
         raise KnowledgeError(c.issues)
     return kb
 
 
-def _load_vocabulary(c: _Collector, path: Path) -> Vocabulary | None:
+def _load_vocabulary(c: Collector, path: Path) -> Vocabulary | None:
     if not path.is_file():
         c.add(path.name, "(file)", "missing; the controlled vocabulary is required")
         return None
     return c.model(path, c.read(path), Vocabulary)
 
 
-def _load_pharmacology(c: _Collector, path: Path) -> Pharmacology:
+def _load_pharmacology(c: Collector, path: Path) -> Pharmacology:
     """Drug classes, properties and combinations; a knowledge base without the file has none."""
     if not path.is_file():
         return Pharmacology()
@@ -207,12 +159,15 @@ def _load_pharmacology(c: _Collector, path: Path) -> Pharmacology:
         for side in ("a", "b"):
             for name in getattr(combo, side):
                 if name not in ph.properties and name not in ph.classes:
-                    c.add(path, f"combinations[{i}].{side}",
-                          f"{name!r} is neither a property nor a class; define it first")
+                    c.add(
+                        path,
+                        f"combinations[{i}].{side}",
+                        f"{name!r} is neither a property nor a class; define it first",
+                    )
     return ph
 
 
-def _load_sources(c: _Collector, path: Path) -> dict[str, Source]:
+def _load_sources(c: Collector, path: Path) -> dict[str, Source]:
     """``sources.yaml`` and every ``sources/*.yaml`` beside it (one file per curation batch diffs cleanly)."""
     if not path.is_file():
         c.add(path.name, "(file)", "missing; every fact must cite a source listed here")
@@ -223,7 +178,7 @@ def _load_sources(c: _Collector, path: Path) -> dict[str, Source]:
     return out
 
 
-def _read_source_file(c: _Collector, path: Path, out: dict[str, Source]) -> None:
+def _read_source_file(c: Collector, path: Path, out: dict[str, Source]) -> None:
     data = c.read(path)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         c.add(path, "sources", "expected a top-level 'sources:' list")
@@ -237,13 +192,12 @@ def _read_source_file(c: _Collector, path: Path, out: dict[str, Source]) -> None
             c.add(path, f"{where}.id", f"duplicate source id {src.id!r}; ids must be unique across source files")
         for needed in REQUIRED_SOURCE_FIELDS[src.type]:
             if getattr(src, needed) in (None, ""):
-                c.add(path, f"{where}.{needed}",
-                      f"a {src.type.value} source needs '{needed}' so readers can find it")
+                c.add(path, f"{where}.{needed}", f"a {src.type.value} source needs '{needed}' so readers can find it")
         check_plain(c, path, f"{where}.citation", src.citation())
         out[src.id] = src
 
 
-def _read_docs(c: _Collector, directory: Path, cls: type[M], dataset: str | None) -> list[Doc]:
+def _read_docs(c: Collector, directory: Path, cls: type[M], dataset: str | None) -> list[Doc]:
     docs = []
     for path in _yaml_files(directory):
         patch = c.model(path, c.read(path), cls)
@@ -252,8 +206,9 @@ def _read_docs(c: _Collector, directory: Path, cls: type[M], dataset: str | None
     return docs
 
 
-def _load_entities(c: _Collector, root: Path, kind: str, cls: type[E], releases: list[tuple[str, Path]],
-                   located: list[LocatedFact]) -> dict[str, tuple[E, Path]]:
+def _load_entities(
+    c: Collector, root: Path, kind: str, cls: type[E], releases: list[tuple[str, Path]], located: list[LocatedFact]
+) -> dict[str, tuple[E, Path]]:
     """Hand files, then each imported release's files, merged per id and validated as a whole."""
     patch_cls = PATCHES[kind]
     layers = [_read_docs(c, root / kind, patch_cls, None)]
@@ -277,20 +232,34 @@ def _load_entities(c: _Collector, root: Path, kind: str, cls: type[E], releases:
             entity = cls.model_validate(merged.data)
         except ValidationError as exc:
             for err in exc.errors():
-                hint = "" if err["type"] != "missing" else (
-                    "; neither the hand file nor an import supplies it: add it to "
-                    f"{kind}/{ident}.yaml or run 'reviewgen knowledge import'")
-                c.add(merged.path, _format_loc("", err["loc"], merged.data), _explain(err) + hint)
+                hint = (
+                    ""
+                    if err["type"] != "missing"
+                    else (
+                        "; neither the hand file nor an import supplies it: add it to "
+                        f"{kind}/{ident}.yaml or run 'reviewgen knowledge import'"
+                    )
+                )
+                c.add(merged.path, format_loc("", err["loc"], merged.data), explain(err) + hint)
             continue
         out[ident] = (entity, merged.path)
         located += merged.facts
     return out
 
 
-def _load_pairs(c: _Collector, root: Path, releases: list[tuple[str, Path]], dirname: str, file_model: type[PF],
-                items_field: str, other_field: str, compounds: dict[str, Any], others: dict[str, Any],
-                located: list[LocatedFact], beside: dict[tuple[str, str], tuple[Any, Path]] | None = None,
-                ) -> dict[tuple[str, str], tuple[Any, Path]]:
+def _load_pairs(
+    c: Collector,
+    root: Path,
+    releases: list[tuple[str, Path]],
+    dirname: str,
+    file_model: type[PF],
+    items_field: str,
+    other_field: str,
+    compounds: dict[str, Any],
+    others: dict[str, Any],
+    located: list[LocatedFact],
+    beside: dict[tuple[str, str], tuple[Any, Path]] | None = None,
+) -> dict[tuple[str, str], tuple[Any, Path]]:
     """Load compound x <other> files (interactions with treatments, evidence in conditions)."""
     other_dir = {"treatment": "treatments", "condition": "conditions"}[other_field]
     docs = _read_docs(c, root / dirname, file_model, None)
@@ -298,13 +267,19 @@ def _load_pairs(c: _Collector, root: Path, releases: list[tuple[str, Path]], dir
         docs += _read_docs(c, folder / dirname, file_model, name)
     for doc in docs:
         if doc.patch.compound not in compounds:
-            c.add(doc.path, "compound",
-                  f"unknown compound {doc.patch.compound!r}; add compounds/{doc.patch.compound}.yaml first")
+            c.add(
+                doc.path,
+                "compound",
+                f"unknown compound {doc.patch.compound!r}; add compounds/{doc.patch.compound}.yaml first",
+            )
         for i, item in enumerate(getattr(doc.patch, items_field)):
             other = getattr(item, other_field)
             if other not in others:
-                c.add(doc.path, f"{items_field}[{i}].{other_field}",
-                      f"unknown {other_field} {other!r}; add {other_dir}/{other}.yaml first")
+                c.add(
+                    doc.path,
+                    f"{items_field}[{i}].{other_field}",
+                    f"unknown {other_field} {other!r}; add {other_dir}/{other}.yaml first",
+                )
 
     def duplicate(doc: Doc, i: int, key: tuple[str, str]) -> None:
         c.add(doc.path, f"{items_field}[{i}]", f"duplicate {dirname} entry for {key[0]} x {key[1]}")
@@ -313,8 +288,9 @@ def _load_pairs(c: _Collector, root: Path, releases: list[tuple[str, Path]], dir
     chosen = merge_pairs(docs, items_field, other_field, duplicate)
     for key, (item, doc, _) in chosen.items():
         out[key] = (item, doc.path)
-        located += [LocatedFact(f, doc.path, f"{items_field}[{key[1]}].facts[{j}] ({f.id})")
-                    for j, f in enumerate(item.facts)]
+        located += [
+            LocatedFact(f, doc.path, f"{items_field}[{key[1]}].facts[{j}] ({f.id})") for j, f in enumerate(item.facts)
+        ]
     if beside is not None:
         # A hand entry that cites no dataset leaves the dataset's record for the pair standing beside it.
         for doc in docs:
@@ -328,25 +304,38 @@ def _load_pairs(c: _Collector, root: Path, releases: list[tuple[str, Path]], dir
                 if dataset_family(doc.dataset) in {dataset_family(s) for f in hand[0].facts for s in f.sources}:
                     continue
                 beside[key] = (item, doc.path)
-                located += [LocatedFact(f, doc.path, f"{items_field}[{key[1]}].facts[{j}] ({f.id})")
-                            for j, f in enumerate(item.facts)]
+                located += [
+                    LocatedFact(f, doc.path, f"{items_field}[{key[1]}].facts[{j}] ({f.id})")
+                    for j, f in enumerate(item.facts)
+                ]
     return out
 
 
-def _check_conditions(c: _Collector, root: Path, conditions: dict[str, tuple[Condition, Path]],
-                      treatments: dict[str, Any], vocab: Vocabulary) -> None:
+def _check_conditions(
+    c: Collector,
+    root: Path,
+    conditions: dict[str, tuple[Condition, Path]],
+    treatments: dict[str, Any],
+    vocab: Vocabulary,
+) -> None:
     for cond, path in conditions.values():
         for i, organ in enumerate(cond.organ_systems):
             if organ not in vocab.organ_systems:
-                c.add(path, f"organ_systems[{i}]",
-                      f"{organ!r} is not in vocabulary.yaml organ_systems; use one of them or add it there")
+                c.add(
+                    path,
+                    f"organ_systems[{i}]",
+                    f"{organ!r} is not in vocabulary.yaml organ_systems; use one of them or add it there",
+                )
         for i, st in enumerate(cond.standard_treatments):
             if st.treatment not in treatments:
-                c.add(path, f"standard_treatments[{i}].treatment",
-                      f"unknown treatment {st.treatment!r}; add treatments/{st.treatment}.yaml first")
+                c.add(
+                    path,
+                    f"standard_treatments[{i}].treatment",
+                    f"unknown treatment {st.treatment!r}; add treatments/{st.treatment}.yaml first",
+                )
 
 
-def _check_aliases(c: _Collector, root: Path, *groups: dict[str, Any]) -> None:
+def _check_aliases(c: Collector, root: Path, *groups: dict[str, Any]) -> None:
     """Two entities of one kind answering to the same name would make resolution a guess."""
     for group in groups:
         seen: dict[str, str] = {}
@@ -357,17 +346,21 @@ def _check_aliases(c: _Collector, root: Path, *groups: dict[str, Any]) -> None:
                     c.add(path, "aliases", f"name {name!r} also names {other!r}; make it unique")
 
 
-def _check_specialists(c: _Collector, conditions: dict[str, tuple[Condition, Path]]) -> None:
+def _check_specialists(c: Collector, conditions: dict[str, tuple[Condition, Path]]) -> None:
     """A specialist phrase names its condition for the grounding rule, so two conditions cannot share one."""
     seen: dict[str, str] = {}
     for cond, path in conditions.values():
         other = seen.setdefault(normalize_name(cond.specialist), cond.id)
         if other != cond.id:
-            c.add(path, "specialist", f"{cond.specialist!r} is also the specialist of {other!r}; make it unique "
-                  "(e.g. 'neurologist or epilepsy specialist')")
+            c.add(
+                path,
+                "specialist",
+                f"{cond.specialist!r} is also the specialist of {other!r}; make it unique "
+                "(e.g. 'neurologist or epilepsy specialist')",
+            )
 
 
-def _check_organ_table(c: _Collector, path: Path, vocab: Vocabulary) -> None:
+def _check_organ_table(c: Collector, path: Path, vocab: Vocabulary) -> None:
     """The reviewed side effect -> organ table may only use organ systems from the vocabulary."""
     if not path.is_file():
         return
@@ -378,8 +371,11 @@ def _check_organ_table(c: _Collector, path: Path, vocab: Vocabulary) -> None:
     seen: set[str] = set()
     for i, entry in enumerate(data["terms"]):
         where = f"terms[{i}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("cui"), str) or not isinstance(
-                entry.get("organs"), list):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("cui"), str)
+            or not isinstance(entry.get("organs"), list)
+        ):
             c.add(path, where, "each entry needs 'name', 'cui' and an 'organs' list")
             continue
         where += f" ({entry['cui']})"
@@ -391,7 +387,7 @@ def _check_organ_table(c: _Collector, path: Path, vocab: Vocabulary) -> None:
                 c.add(path, f"{where}.organs", f"{organ!r} is not in vocabulary.yaml organ_systems")
 
 
-def _index_facts(c: _Collector, kb: KnowledgeBase, root: Path, located: list[LocatedFact]) -> None:
+def _index_facts(c: Collector, kb: KnowledgeBase, root: Path, located: list[LocatedFact]) -> None:
     """Check every fact where it was written and index it by id."""
     for lf in located:
         fact, path, where = lf.fact, lf.path, lf.where
@@ -401,8 +397,3 @@ def _index_facts(c: _Collector, kb: KnowledgeBase, root: Path, located: list[Loc
             continue
         kb.facts[fact.id] = fact
         kb.fact_files[fact.id] = str(path.relative_to(root))
-
-
-def iter_facts(kb: KnowledgeBase, ids: Iterable[str]) -> list[Fact]:
-    """Facts for ids, in the order given."""
-    return [kb.facts[i] for i in ids]

@@ -85,7 +85,10 @@ class TreatmentPatch(Strict):
 
 
 PATCHES: dict[str, type[CompoundPatch] | type[ConditionPatch] | type[TreatmentPatch]] = {
-    "compounds": CompoundPatch, "conditions": ConditionPatch, "treatments": TreatmentPatch}
+    "compounds": CompoundPatch,
+    "conditions": ConditionPatch,
+    "treatments": TreatmentPatch,
+}
 
 
 @dataclass(frozen=True)
@@ -174,8 +177,9 @@ def merge_entity(kind: str, docs: list[Doc]) -> Merged:
     return Merged(data, hand.path if hand else docs[0].path, facts, dropped)
 
 
-def _merge_treatments(docs: list[Doc], hand: Doc | None,
-                      dropped: list[str]) -> tuple[tuple[StandardTreatment, ...] | None, list[LocatedFact]]:
+def _merge_treatments(
+    docs: list[Doc], hand: Doc | None, dropped: list[str]
+) -> tuple[tuple[StandardTreatment, ...] | None, list[LocatedFact]]:
     """A hand list wins; imported facts attach to its entries for the same treatment."""
     source = next((d for d in docs if d.patch.standard_treatments is not None), None)
     if source is None:
@@ -204,9 +208,9 @@ def _merge_treatments(docs: list[Doc], hand: Doc | None,
     return tuple(out), located
 
 
-def merge_pairs(docs: list[Doc], items_field: str, other_field: str,
-                on_duplicate: Callable[[Doc, int, tuple[str, str]], None]
-                ) -> dict[tuple[str, str], tuple[Any, Doc, int]]:
+def merge_pairs(
+    docs: list[Doc], items_field: str, other_field: str, on_duplicate: Callable[[Doc, int, tuple[str, str]], None]
+) -> dict[tuple[str, str], tuple[Any, Doc, int]]:
     """Compound x other entries: hand entries replace imported ones for the same pair."""
     out: dict[tuple[str, str], tuple[Any, Doc, int]] = {}
     for doc in docs:  # hand docs first, then imports in precedence order

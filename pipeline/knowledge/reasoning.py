@@ -36,8 +36,16 @@ from pipeline.knowledge.models import (
     Treatment,
 )
 
-STATEMENT_KINDS = frozenset({FactKind.INTERACTION, FactKind.CONTRAINDICATION, FactKind.BOXED_WARNING,
-                             FactKind.SAFETY, FactKind.PROPERTY, FactKind.MONITORING})
+STATEMENT_KINDS = frozenset(
+    {
+        FactKind.INTERACTION,
+        FactKind.CONTRAINDICATION,
+        FactKind.BOXED_WARNING,
+        FactKind.SAFETY,
+        FactKind.PROPERTY,
+        FactKind.MONITORING,
+    }
+)
 
 
 class Basis(StrEnum):
@@ -125,8 +133,14 @@ def drug_view(kb: KnowledgeBase, entity: Compound | Treatment) -> DrugView:
         for prop in fact.properties:
             index.properties.setdefault(prop, []).append(fact)
     name = getattr(entity, "short_name", None) or entity.name
-    return DrugView(entity.id, name, tuple(facts), {k: tuple(v) for k, v in index.classes.items()},
-                    {k: tuple(v) for k, v in index.properties.items()}, frozenset(ids))
+    return DrugView(
+        entity.id,
+        name,
+        tuple(facts),
+        {k: tuple(v) for k, v in index.classes.items()},
+        {k: tuple(v) for k, v in index.properties.items()},
+        frozenset(ids),
+    )
 
 
 def _label_notes(speaker: DrugView, other: DrugView) -> list[Note]:
@@ -151,15 +165,21 @@ def _briefest(facts: list[Fact]) -> list[Fact]:
     return [min(facts, key=lambda f: len(f.text))] if facts else []
 
 
-def pair_notes(kb: KnowledgeBase, compound: DrugView, treatment: DrugView,
-               entries: tuple[Interaction, ...], dataset_sources: frozenset[str]) -> list[Note]:
+def pair_notes(
+    kb: KnowledgeBase,
+    compound: DrugView,
+    treatment: DrugView,
+    entries: tuple[Interaction, ...],
+    dataset_sources: frozenset[str],
+) -> list[Note]:
     """Everything the sources say about the pair, most specific first (see the module docstring)."""
     notes = _label_notes(compound, treatment) + _label_notes(treatment, compound)
     found = [(e, f) for e in entries if e.status is InteractionStatus.DOCUMENTED for f in e.facts]
     for entry, fact in sorted(found, key=lambda ef: bool(dataset_sources.intersection(ef[1].sources))):
         from_dataset = bool(dataset_sources.intersection(fact.sources))
-        notes.append(Note(Basis.DATASET if from_dataset else Basis.CURATED, fact,
-                          level=entry.level if from_dataset else None))
+        notes.append(
+            Note(Basis.DATASET if from_dataset else Basis.CURATED, fact, level=entry.level if from_dataset else None)
+        )
     covered = {m for n in notes if n.basis is Basis.LABEL for m in n.matched}
     covered |= {p for n in notes if n.basis is Basis.LABEL and n.statement for p in n.statement.properties}
     for combo in kb.pharmacology.combinations:
@@ -170,8 +190,7 @@ def pair_notes(kb: KnowledgeBase, compound: DrugView, treatment: DrugView,
                 continue
             support = _briefest([f for p in mine for f in first.establishing(p)])
             support += _briefest([f for p in theirs for f in second.establishing(p)])
-            notes.append(Note(Basis.INFERENCE, combo.fact, tuple(dict.fromkeys(support)),
-                              (mine[0], theirs[0])))
+            notes.append(Note(Basis.INFERENCE, combo.fact, tuple(dict.fromkeys(support)), (mine[0], theirs[0])))
             break  # a symmetric combination is one note, not two
     return notes
 

@@ -107,8 +107,9 @@ class Selection:
         return hashlib.sha256(blob).hexdigest()
 
 
-def select_facts(kb: KnowledgeBase, compound: Compound, condition: Condition,
-                 settings: SiteSettings | None = None) -> Selection:
+def select_facts(
+    kb: KnowledgeBase, compound: Compound, condition: Condition, settings: SiteSettings | None = None
+) -> Selection:
     """Gather compound, condition, treatment, interaction and evidence facts for one pair.
 
     ``settings`` decides whether non-commercial sources are left out; without it the
@@ -123,8 +124,13 @@ def select_facts(kb: KnowledgeBase, compound: Compound, condition: Condition,
 
     compound = _keep_facts(compound, usable)
     condition = _keep_facts(condition, usable)
-    condition = condition.model_copy(update={"standard_treatments": tuple(
-        st.model_copy(update={"facts": tuple(filter(usable, st.facts))}) for st in condition.standard_treatments)})
+    condition = condition.model_copy(
+        update={
+            "standard_treatments": tuple(
+                st.model_copy(update={"facts": tuple(filter(usable, st.facts))}) for st in condition.standard_treatments
+            )
+        }
+    )
     datasets = dataset_source_ids(kb)
     cview = _usable_view(drug_view(kb, compound), usable)
     treatments: list[TreatmentFacts] = []
@@ -133,8 +139,11 @@ def select_facts(kb: KnowledgeBase, compound: Compound, condition: Condition,
         if _same_drug(compound, treatment):
             continue
         treatment = _keep_facts(treatment, usable)
-        entries = tuple(e for e in (_keep_facts_or_none(x, usable) for x in kb.pair_entries(compound.id, st.treatment))
-                        if e is not None)
+        entries = tuple(
+            e
+            for e in (_keep_facts_or_none(x, usable) for x in kb.pair_entries(compound.id, st.treatment))
+            if e is not None
+        )
         tview = _usable_view(drug_view(kb, treatment), usable)
         notes = tuple(n for n in pair_notes(kb, cview, tview, entries, datasets) if all(map(usable, n.facts)))
         treatments.append(TreatmentFacts(st, treatment, entries, notes))
@@ -151,26 +160,40 @@ def select_facts(kb: KnowledgeBase, compound: Compound, condition: Condition,
     source_ids = sorted({sid for f in ordered for sid in f.sources})
     organ_labels = {k: v.label for k, v in kb.vocabulary.organ_systems.items()}
     ph = kb.pharmacology
-    sel = Selection(compound, condition, tuple(treatments), evidence, facts,
-                    {sid: kb.sources[sid] for sid in source_ids}, organ_labels, tuple(sorted(blocked)),
-                    cview, weak, {k: p.says() for k, p in ph.properties.items()},
-                    {k: c.plural or c.label for k, c in ph.classes.items()})
+    sel = Selection(
+        compound,
+        condition,
+        tuple(treatments),
+        evidence,
+        facts,
+        {sid: kb.sources[sid] for sid in source_ids},
+        organ_labels,
+        tuple(sorted(blocked)),
+        cview,
+        weak,
+        {k: p.says() for k, p in ph.properties.items()},
+        {k: c.plural or c.label for k, c in ph.classes.items()},
+    )
     from pipeline.knowledge.completeness import label_curated, pair_gaps, required_facts  # reads selections
 
     gaps = tuple(f"{g.subject}: {g.what}" for g in pair_gaps(kb, sel))
-    curated = tuple(replace(tf, label_curated=label_curated(kb, kb.treatments[tf.treatment.id]))
-                    for tf in sel.treatments)
+    curated = tuple(
+        replace(tf, label_curated=label_curated(kb, kb.treatments[tf.treatment.id])) for tf in sel.treatments
+    )
     sel = replace(sel, treatments=curated)
     return replace(sel, required=required_facts(kb, sel), gaps=gaps)
 
 
 def _usable_view(view: DrugView, usable: Callable[[Fact], bool]) -> DrugView:
     """A drug view without the facts the site settings leave out."""
+
     def keep(index: dict[str, tuple[Fact, ...]]) -> dict[str, tuple[Fact, ...]]:
         kept = {k: tuple(filter(usable, v)) for k, v in index.items()}
         return {k: v for k, v in kept.items() if v}
-    return DrugView(view.id, view.name, tuple(filter(usable, view.facts)), keep(view.classes),
-                    keep(view.properties), view.ids)
+
+    return DrugView(
+        view.id, view.name, tuple(filter(usable, view.facts)), keep(view.classes), keep(view.properties), view.ids
+    )
 
 
 _Entry = TypeVar("_Entry", Interaction, Evidence)

@@ -39,7 +39,7 @@ def clause_before(text: str, start: int, max_words: int = 9) -> str:
     head = text[:start]
     breaks = list(_CLAUSE_BREAK.finditer(head))
     if breaks:
-        head = head[breaks[-1].end():]
+        head = head[breaks[-1].end() :]
     words = head.split()
     return " ".join(words[-max_words:])
 
@@ -51,11 +51,7 @@ def is_negated(text: str, start: int, max_words: int = 9) -> bool:
 
 def scan(text: str, patterns: Iterable[tuple[re.Pattern[str], str]]) -> list[Hit]:
     """Run patterns over text; return non-overlapping hits, earliest and longest first."""
-    hits = [
-        Hit(m.start(), m.end(), m.group(0), reason)
-        for pattern, reason in patterns
-        for m in pattern.finditer(text)
-    ]
+    hits = [Hit(m.start(), m.end(), m.group(0), reason) for pattern, reason in patterns for m in pattern.finditer(text)]
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for hit in hits:
@@ -70,12 +66,17 @@ def scan(text: str, patterns: Iterable[tuple[re.Pattern[str], str]]) -> list[Hit
 _TITLE = r"[A-Z][\w']*(?:\s[A-Z][\w']*){1,7}"
 # A straight single quote inside a word is an apostrophe ("dad's Parkinson's"), not a quote.
 _WORD_IN_QUOTES = r"(?:[^'\s]|'(?=s\b))+"  # a possessive may sit inside: 'cures Alzheimer's'
-_QUOTED = re.compile(rf"(?<!\w)'{_WORD_IN_QUOTES}(?:\s{_WORD_IN_QUOTES}){{0,2}}'(?!\w)|"
-                     rf"\"[^\"\s]+(?:\s[^\"\s]+){{0,2}}\"|‘[^’\s]+(?:\s[^’\s]+){{0,2}}’|“[^”\s]+(?:\s[^”\s]+){{0,2}}”|(?<!\w)'{_TITLE}'(?!\w)|"
-                     rf"\"{_TITLE}\"|‘{_TITLE}’|“{_TITLE}”")
+_QUOTED = re.compile(
+    rf"(?<!\w)'{_WORD_IN_QUOTES}(?:\s{_WORD_IN_QUOTES}){{0,2}}'(?!\w)|"
+    rf"\"[^\"\s]+(?:\s[^\"\s]+){{0,2}}\"|‘[^’\s]+(?:\s[^’\s]+){{0,2}}’|“[^”\s]+(?:\s[^”\s]+){{0,2}}”|(?<!\w)'{_TITLE}'(?!\w)|"
+    rf"\"{_TITLE}\"|‘{_TITLE}’|“{_TITLE}”"
+)
 # A quote right after a naming word ("the slogan 'no side effects, ever'") is mentioned whatever its length.
-_NAMED_QUOTE = re.compile(r"\b(?:slogan|phrase|wording|words|tagline|term|expression|saying|headline|claim)s?,?\s+"
-                          r"(?:'[^']{1,80}'|\"[^\"]{1,80}\"|‘[^’]{1,80}’|“[^”]{1,80}”)", re.IGNORECASE)
+_NAMED_QUOTE = re.compile(
+    r"\b(?:slogan|phrase|wording|words|tagline|term|expression|saying|headline|claim)s?,?\s+"
+    r"(?:'[^']{1,80}'|\"[^\"]{1,80}\"|‘[^’]{1,80}’|“[^”]{1,80}”)",
+    re.IGNORECASE,
+)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

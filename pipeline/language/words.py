@@ -14,23 +14,47 @@ from wordfreq import zipf_frequency
 from pipeline.language.spans import CACHE_SIZE
 
 _WORD_NUMBERS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "twenty": "20", "thirty": "30", "hundred": "100", "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "twenty": "20",
+    "thirty": "30",
+    "hundred": "100",
+    "i": "1",
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "v": "5",
 }
 _NUMBER = re.compile(r"(?<![A-Za-z0-9])(\d+(?:[.,]\d+)*)(?![A-Za-z0-9])")
 # "one" is left out: it is as often a pronoun ("one found ..., the other ...") as a number.
-_NUMBER_WORD = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                          r"twenty|thirty|hundred)\b", re.IGNORECASE)
-_ONE_UNIT = re.compile(r"\bone\s+(?:hours?|days?|weeks?|months?|years?|minutes?|percent|dose|in\s+\d+)\b",
-                       re.IGNORECASE)
+_NUMBER_WORD = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|hundred)\b",
+    re.IGNORECASE,
+)
+_ONE_UNIT = re.compile(
+    r"\bone\s+(?:hours?|days?|weeks?|months?|years?|minutes?|percent|dose|in\s+\d+)\b", re.IGNORECASE
+)
 _PHASE = re.compile(r"\b(?:phase|schedule|type|stage|grade|class|tier|level)\s+(i{1,3}|iv|v|\d)\b", re.IGNORECASE)
 # Codes mixing letters and digits (genes, enzymes, ATC codes) must be copied exactly from the facts.
 _CODE = re.compile(r"\b(?=[A-Za-z0-9-]*[A-Za-z])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
-CLAUSE = re.compile(r";|:|(?<=[a-z0-9)]\.)\s+(?=[A-Z])|,\s*(?:so|and|but|while|whereas|although)\b|"
-                     r"\bbut\b|\bwhereas\b|\bwhile\b|"
-                     r"\balthough\b|\band\s+(?=(?:has|have|had|is|are|was|were|lists|records|gives|does|did|"
-                     r"warns|notes|states|describes|calls|carries|reports)\b)", re.IGNORECASE)
+CLAUSE = re.compile(
+    r";|:|(?<=[a-z0-9)]\.)\s+(?=[A-Z])|,\s*(?:so|and|but|while|whereas|although)\b|"
+    r"\bbut\b|\bwhereas\b|\bwhile\b|"
+    r"\balthough\b|\band\s+(?=(?:has|have|had|is|are|was|were|lists|records|gives|does|did|"
+    r"warns|notes|states|describes|calls|carries|reports)\b)",
+    re.IGNORECASE,
+)
 TOKEN = re.compile(r"[a-z0-9%]+")
 # Words rarer than this in general English (wordfreq's Zipf scale) are technical: drug names,
 # effects, invented names. A statement may use one only if its cited facts do.

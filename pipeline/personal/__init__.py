@@ -15,5 +15,14 @@ from pipeline.personal.patient import (
 )
 from pipeline.personal.report import ReportBuilder, build_report
 
-__all__ = ["MAX_CONCERNS", "MAX_ITEM_CHARS", "MAX_MEDICATIONS", "MAX_QUESTION_CHARS", "Patient", "PersonalReport",
-           "ReportBuilder", "ReportStatus", "build_report"]
+__all__ = [
+    "MAX_CONCERNS",
+    "MAX_ITEM_CHARS",
+    "MAX_MEDICATIONS",
+    "MAX_QUESTION_CHARS",
+    "Patient",
+    "PersonalReport",
+    "ReportBuilder",
+    "ReportStatus",
+    "build_report",
+]

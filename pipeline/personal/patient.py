@@ -26,13 +26,35 @@ _normalise = normalise.__wrapped__
 ECHO_MAX_ZIPF = 3.0  # a word more common in English than this is not a medication name ("safe", "interacts")
 _NAME_CATEGORIES = ("drug", "chemical")
 # Words of product names that are common in English but say nothing about safety ("Zorblax Forte").
-_FORMULATION_WORDS = frozenset({"forte", "retard", "plus", "extended", "release", "modified", "delayed", "depot",
-                                "xr", "er", "sr", "cr", "xl", "la", "mr", "dr", "odt", "hcl"})
+_FORMULATION_WORDS = frozenset(
+    {
+        "forte",
+        "retard",
+        "plus",
+        "extended",
+        "release",
+        "modified",
+        "delayed",
+        "depot",
+        "xr",
+        "er",
+        "sr",
+        "cr",
+        "xl",
+        "la",
+        "mr",
+        "dr",
+        "odt",
+        "hcl",
+    }
+)
 
 
 def _plain(text: str) -> str:
     """Patient text as a reader sees it (see checks/normalize.py), never cached."""
     return _normalise(text).text
+
+
 # Words of this module's own framing that the checks count as technical ("ask your clinician").
 _FRAMING_WORDS = frozenset({"clinician"})
 
@@ -68,8 +90,11 @@ class PersonalReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape the service returns and stores (encrypted)."""
-        return {"status": self.status.value, "markdown": self.markdown,
-                "findings": [f.model_dump(mode="json") for f in self.findings]}
+        return {
+            "status": self.status.value,
+            "markdown": self.markdown,
+            "findings": [f.model_dump(mode="json") for f in self.findings],
+        }
 
 
 @dataclass(frozen=True)
@@ -91,4 +116,3 @@ def _names(entity: Compound | Treatment) -> list[str]:
 
 def _drugbank(entity: Compound | Treatment) -> set[str]:
     return {v for k, v in entity.identifiers.items() if k.startswith("drugbank")}
-

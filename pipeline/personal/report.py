@@ -78,8 +78,9 @@ class ReportBuilder:
         stage = re.sub(r"[\s_]+", "-", _plain(patient.stage).strip().lower())
         known = self.ws.kb.vocabulary.stages
         if stage not in known:
-            raise PatientInputError("patient.stage", f"unknown disease stage; use one of {', '.join(known)} "
-                                    "or leave it empty")
+            raise PatientInputError(
+                "patient.stage", f"unknown disease stage; use one of {', '.join(known)} or leave it empty"
+            )
         return stage
 
     # -- building -----------------------------------------------------------------------------
@@ -111,9 +112,11 @@ class ReportBuilder:
         # In page order: the sidecar pairs the draft's statements with the rendered ones by position.
         sections = [s for s in base.sections if s.id is not SectionId.PERSONAL] + [section]
         draft = base.model_copy(update={"sections": sorted(sections, key=lambda s: SECTION_ORDER.index(s.id))})
-        full = dataclasses.replace(sel, facts={**sel.facts, **part.extra},
-                                   sources={**sel.sources, **{sid: ws.kb.sources[sid] for f in part.extra.values()
-                                                              for sid in f.sources}})
+        full = dataclasses.replace(
+            sel,
+            facts={**sel.facts, **part.extra},
+            sources={**sel.sources, **{sid: ws.kb.sources[sid] for f in part.extra.values() for sid in f.sources}},
+        )
         return self._checked(draft, full, part.echo_words())
 
     def _checked(self, draft: Draft, sel: Selection, extra_words: frozenset[str]) -> PersonalReport:
@@ -123,8 +126,7 @@ class ReportBuilder:
         if has_errors(findings):
             return PersonalReport(ReportStatus.REJECTED, None, findings)
         page = render_page(draft, sel, ws.settings, ws.env)
-        sidecar = build_sidecar(ws, sel, draft, self.drafter.name, page.markdown, page.statement_texts,
-                                page.references)
+        sidecar = build_sidecar(ws, sel, draft, self.drafter.name, page.markdown, page.statement_texts, page.references)
         page_findings, _ = check_markdown(page.markdown, ws.settings, sidecar, ws.lexicon, extra_words)
         findings += page_findings
         if has_errors(page_findings):
@@ -149,7 +151,7 @@ class ReportBuilder:
         i = 0
         while i < len(words):
             for n in range(min(6, len(words) - i), 0, -1):
-                hit = self._phrases.get(" ".join(words[i:i + n]))
+                hit = self._phrases.get(" ".join(words[i : i + n]))
                 if hit:
                     out.append(hit)
                     i += n
@@ -169,12 +171,19 @@ class ReportBuilder:
         if normal.disguises or foreign_letters(normal.text):
             return None
         text = " ".join(normal.text.split())
-        leading = " ".join(w for w in text.split()[:next((i for i, w in enumerate(text.split())
-                                                          if any(c.isdigit() for c in w)), None)])
+        leading = " ".join(
+            w
+            for w in text.split()[: next((i for i, w in enumerate(text.split()) if any(c.isdigit() for c in w)), None)]
+        )
         for candidate in dict.fromkeys((text, leading)):
-            if (candidate and len(candidate) <= ECHO_CHARS and len(candidate.split()) <= ECHO_WORDS
-                    and _ECHOABLE.fullmatch(candidate) and self._name_like(candidate)
-                    and not check_sentence(candidate, self.ws.settings, SectionId.PERSONAL.value)):
+            if (
+                candidate
+                and len(candidate) <= ECHO_CHARS
+                and len(candidate.split()) <= ECHO_WORDS
+                and _ECHOABLE.fullmatch(candidate)
+                and self._name_like(candidate)
+                and not check_sentence(candidate, self.ws.settings, SectionId.PERSONAL.value)
+            ):
                 return candidate
         return None
 
@@ -183,12 +192,16 @@ class ReportBuilder:
         if terms.get(normalize_name(candidate)) in _NAME_CATEGORIES:
             return True
         words = re.split(r"[\s/-]+", candidate.lower())
-        return all(terms.get(w) in _NAME_CATEGORIES or w in _FORMULATION_WORDS
-                   or zipf_frequency(w, "en") < ECHO_MAX_ZIPF for w in words if w)
+        return all(
+            terms.get(w) in _NAME_CATEGORIES or w in _FORMULATION_WORDS or zipf_frequency(w, "en") < ECHO_MAX_ZIPF
+            for w in words
+            if w
+        )
 
 
-def build_report(ws: Workspace, compound: str, condition: str, patient: Patient | dict[str, Any],
-                 drafter: str | Drafter = "composer") -> PersonalReport:
+def build_report(
+    ws: Workspace, compound: str, condition: str, patient: Patient | dict[str, Any], drafter: str | Drafter = "composer"
+) -> PersonalReport:
     """One personalized report, in memory; nothing is written anywhere."""
     person = patient if isinstance(patient, Patient) else Patient.model_validate(patient)
     return ReportBuilder(ws, drafter).build(compound, condition, person)

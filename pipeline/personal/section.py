@@ -24,6 +24,7 @@ from pipeline.personal.patient import (
 if TYPE_CHECKING:
     from pipeline.personal.report import ReportBuilder
 
+
 def _phrase_table(kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
     table: dict[str, tuple[str, str]] = {}
 
@@ -87,18 +88,24 @@ class _PersonalPart:
     def _is_page_compound(self, drug: _Drug) -> bool:
         compound = self.sel.compound
         forms = {normalize_name(n) for names in compound.forms.values() for n in names}
-        return (drug.entity.id == compound.id or bool(_drugbank(drug.entity) & _drugbank(compound))
-                or normalize_name(drug.entity.name) in forms)
+        return (
+            drug.entity.id == compound.id
+            or bool(_drugbank(drug.entity) & _drugbank(compound))
+            or normalize_name(drug.entity.name) in forms
+        )
 
     def medications(self, medications: list[str]) -> None:
         """One bullet per medication with its curated interaction facts; one for those with none."""
         group, cname = "medications", self.cname
         if not medications:
-            self._framing(f"You listed no medications; your pharmacist can review any you take alongside {cname}.",
-                          group)
+            self._framing(
+                f"You listed no medications; your pharmacist can review any you take alongside {cname}.", group
+            )
             return
-        self._framing(f"Each medication you listed is shown with what curated sources record about its use "
-                      f"alongside {cname}.", group)
+        self._framing(
+            f"Each medication you listed is shown with what curated sources record about its use alongside {cname}.",
+            group,
+        )
         missing: dict[str, str] = {}
         unreadable, seen = 0, set()
         for raw in medications:
@@ -113,36 +120,48 @@ class _PersonalPart:
                 continue
             seen.add(drug.key)
             if self._is_page_compound(drug):
-                self._framing(f"This report is about {cname} itself; the sections above apply to it.", group,
-                              drug.entity.name)
+                self._framing(
+                    f"This report is about {cname} itself; the sections above apply to it.", group, drug.entity.name
+                )
             elif not self._facts(self._interaction_facts(drug), group, drug.entity.name):
                 # Known to the knowledge base, but no source consulted records anything about the pair.
-                self._framing(f"The sources consulted record no interaction between this medication and {cname}; "
-                              "the absence of a record does not show that the combination is safe; ask your "
-                              "pharmacist.", group, drug.entity.name)
+                self._framing(
+                    f"The sources consulted record no interaction between this medication and {cname}; "
+                    "the absence of a record does not show that the combination is safe; ask your "
+                    "pharmacist.",
+                    group,
+                    drug.entity.name,
+                )
         if missing:
             self.echoed += list(missing.values())
             which = "this medication" if len(missing) == 1 else "these medications"
-            self._framing(f"No curated data on {which} with {cname}; ask your pharmacist.", group,
-                          ", ".join(missing.values()))
+            self._framing(
+                f"No curated data on {which} with {cname}; ask your pharmacist.", group, ", ".join(missing.values())
+            )
         if unreadable:
-            text = ("One entry in your medication list was not recognised as a medication name, so it is not shown "
-                    "here; ask your pharmacist about it." if unreadable == 1 else
-                    "Some entries in your medication list were not recognised as medication names, so "
-                    "they are not shown here; ask your pharmacist about them.")
+            text = (
+                "One entry in your medication list was not recognised as a medication name, so it is not shown "
+                "here; ask your pharmacist about it."
+                if unreadable == 1
+                else "Some entries in your medication list were not recognised as medication names, so "
+                "they are not shown here; ask your pharmacist about them."
+            )
             self._framing(text, group)
-        self._framing(f"Your pharmacist, or your {self.specialist}, can review your full medication list "
-                      "with you.", group)
+        self._framing(
+            f"Your pharmacist, or your {self.specialist}, can review your full medication list with you.", group
+        )
 
     def _organ_facts(self, organ: str) -> list[Fact]:
         """What the condition does to an organ system, then the compound's risks and checks for it."""
+
         def fits(f: Fact) -> bool:
             return organ in f.tags and f.stage in (None, self.stage)
+
         disease = [f for f in self.sel.condition.facts if fits(f) and f.kind in (FactKind.DISEASE, FactKind.MONITORING)]
         risks = [f for f in self.sel.compound.facts if fits(f) and f.kind in (FactKind.SAFETY, FactKind.MONITORING)]
         risks.sort(key=lambda f: f.detail)  # curated summaries before dataset detail
         half = FACTS_PER_TOPIC // 2
-        return disease[:half] + risks[:FACTS_PER_TOPIC - min(len(disease), half)]
+        return disease[:half] + risks[: FACTS_PER_TOPIC - min(len(disease), half)]
 
     def concerns(self, concerns: list[str]) -> None:
         """Concerns matched to organ systems, then the disease stage's own facts."""
@@ -162,17 +181,27 @@ class _PersonalPart:
             self._facts(facts, group, labels[organ])
         if empty:
             which = "this body system" if len(empty) == 1 else "these body systems"
-            self._framing(f"The curated facts for this report hold nothing on {which}; your {self.specialist} "
-                          "can advise.", group, "; ".join(empty))
+            self._framing(
+                f"The curated facts for this report hold nothing on {which}; your {self.specialist} can advise.",
+                group,
+                "; ".join(empty),
+            )
         if self.stage:
             label = f"{self.stage.replace('-', ' ').capitalize()} stage"
             staged = [f for f in self.sel.facts.values() if f.stage == self.stage][:FACTS_PER_TOPIC]
             if not self._facts(staged, group, label) and not staged:
-                self._framing(f"The curated facts for this report hold nothing specific to this disease stage; "
-                              f"your {self.specialist} can advise how stage bears on safety.", group, label)
+                self._framing(
+                    f"The curated facts for this report hold nothing specific to this disease stage; "
+                    f"your {self.specialist} can advise how stage bears on safety.",
+                    group,
+                    label,
+                )
         if unmatched:
-            self._framing("Some of your concerns did not match a body system in this knowledge base; ask your "
-                          f"clinician, such as your {self.specialist}, about them.", group)
+            self._framing(
+                "Some of your concerns did not match a body system in this knowledge base; ask your "
+                f"clinician, such as your {self.specialist}, about them.",
+                group,
+            )
 
     def question(self, question: str) -> None:
         """Only the curated facts the question names, or 'ask your clinician'; the question is never shown."""
@@ -193,9 +222,14 @@ class _PersonalPart:
             self._facts(fresh, group)
             self._framing(f"Your {self.specialist} can say how they apply to you.", group)
         elif facts:
-            self._framing("The curated facts that bear on your question appear above; ask your clinician, such as "
-                          f"your {self.specialist}, how they apply to you.", group)
+            self._framing(
+                "The curated facts that bear on your question appear above; ask your clinician, such as "
+                f"your {self.specialist}, how they apply to you.",
+                group,
+            )
         else:
-            self._framing("The curated facts in this report do not answer your question; ask your clinician, "
-                          f"such as your {self.specialist}.", group)
-
+            self._framing(
+                "The curated facts in this report do not answer your question; ask your clinician, "
+                f"such as your {self.specialist}.",
+                group,
+            )

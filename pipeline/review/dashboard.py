@@ -57,9 +57,14 @@ def _csp_hash(text: str) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("pipeline.review", "templates"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True)
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline.review", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def _diff_lines(diff: PageDiff) -> list[tuple[str, str]]:
@@ -83,28 +88,49 @@ def dashboard_page(ws: Workspace, out_dir: Path | str, state: PageState) -> Dash
     slug = f"{state.compound}--{state.condition}"
     rendered = highlight_page(state.markdown, findings, slug)
     side = state.sidecar or {}
-    title = (f"{side.get('compound', {}).get('name', state.compound)} × "
-             f"{side.get('condition', {}).get('name', state.condition)}")
+    title = (
+        f"{side.get('compound', {}).get('name', state.compound)} × "
+        f"{side.get('condition', {}).get('name', state.condition)}"
+    )
     diff = diff_page(out_dir, state.compound, state.condition)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    return DashboardPage(slug, title, state, [(f, rendered.anchors.get(i)) for i, f in enumerate(findings)],
-                      errors, len(findings) - errors, Markup(rendered.html), diff,  # markdown-it escaped it
-                      _diff_lines(diff))
+    return DashboardPage(
+        slug,
+        title,
+        state,
+        [(f, rendered.anchors.get(i)) for i, f in enumerate(findings)],
+        errors,
+        len(findings) - errors,
+        Markup(rendered.html),
+        diff,  # markdown-it escaped it
+        _diff_lines(diff),
+    )
 
 
-def build_dashboard(ws: Workspace, out_dir: Path | str, states: list[PageState] | None = None,
-                 now: datetime | None = None) -> str:
+def build_dashboard(
+    ws: Workspace, out_dir: Path | str, states: list[PageState] | None = None, now: datetime | None = None
+) -> str:
     """The report's HTML for ``states`` (default: every page under ``out_dir``)."""
     pages = [dashboard_page(ws, out_dir, s) for s in (list_pages(out_dir) if states is None else states)]
     css, js = _asset("dashboard.css"), _asset("dashboard.js")
-    csp = (f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
-           "img-src 'none'; base-uri 'none'; form-action 'none'")
+    csp = (
+        f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
+        "img-src 'none'; base-uri 'none'; form-action 'none'"
+    )
     counts = Counter(p.state.label for p in pages)
     counts["draft"] += counts["changed"]  # the draft filter shows the changed drafts too
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     template = _environment().get_template(TEMPLATE)
-    return template.render(pages=pages, counts=counts, filters=STATUS_FILTERS, csp=csp, css=Markup(css),
-                           js=Markup(js), generated=stamp, out_dir=str(out_dir))
+    return template.render(
+        pages=pages,
+        counts=counts,
+        filters=STATUS_FILTERS,
+        csp=csp,
+        css=Markup(css),
+        js=Markup(js),
+        generated=stamp,
+        out_dir=str(out_dir),
+    )
 
 
 def write_dashboard(ws: Workspace, out_dir: Path | str, path: Path, states: list[PageState] | None = None) -> Path:

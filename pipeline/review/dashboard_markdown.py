@@ -57,12 +57,14 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _render_citation(self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict,
-                     env: EnvType) -> str:
+def _render_citation(self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     slug, refs = env["slug"], env["refs"]
-    links = [f'<a class="cite" href="#{slug}-ref-{n}">{n}</a>' if n in refs
-             else f'<span class="cite missing" title="no such reference">{n}</span>'
-             for n in tokens[idx].meta["numbers"]]
+    links = [
+        f'<a class="cite" href="#{slug}-ref-{n}">{n}</a>'
+        if n in refs
+        else f'<span class="cite missing" title="no such reference">{n}</span>'
+        for n in tokens[idx].meta["numbers"]
+    ]
     return f' <sup class="cites">[{", ".join(links)}]</sup>'
 
 
@@ -82,9 +84,11 @@ def _render_text(self: RendererHTML, tokens: list[Token], idx: int, options: Opt
         anchor = f' id="{env["slug"]}-f{first[0]}"' if first else ""
         title = "; ".join(f"{findings[i].rule}: {findings[i].message}" for i in ids)
         rules = " ".join(sorted({findings[i].rule for i in ids}))
-        out.append(f'<mark class="finding {"sev-error" if severe else "sev-warning"}"{anchor} '
-                   f'data-rules="{escapeHtml(rules)}" title="{escapeHtml(title)}">'
-                   f"{escapeHtml(token.content[start:end])}</mark>")
+        out.append(
+            f'<mark class="finding {"sev-error" if severe else "sev-warning"}"{anchor} '
+            f'data-rules="{escapeHtml(rules)}" title="{escapeHtml(title)}">'
+            f"{escapeHtml(token.content[start:end])}</mark>"
+        )
         pos = end
     out.append(escapeHtml(token.content[pos:]))
     return "".join(out)
@@ -186,7 +190,7 @@ def _locate(finding: Finding, runs: list[tuple[str, Token, list[_Char]]]) -> lis
             if start is None:
                 continue
             pieces: list[tuple[Token, int, int]] = []
-            for ch in chars[start:start + len(finding.text)]:
+            for ch in chars[start : start + len(finding.text)]:
                 if ch.child < 0:
                     continue
                 child = token.children[ch.child] if token.children else token

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.review.state import PageState, read_json, read_state
+from pipeline.review.history import read_json
+from pipeline.review.state import PageState, read_state
 from pipeline.store import approved_page_path, sidecar_path
 
 
@@ -51,14 +52,25 @@ def diff_page(out_dir: Path | str, compound: str, condition: str, context: int =
     if not base.is_file():
         return PageDiff(state, None, None, [], [])
     old = base.read_text(encoding="utf-8")
-    lines = list(difflib.unified_diff(old.splitlines(keepends=True), state.markdown.splitlines(keepends=True),
-                                      fromfile=f"approved/{compound}/{condition}.md",
-                                      tofile=f"drafts/{compound}/{condition}.md", n=context))
+    lines = list(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            state.markdown.splitlines(keepends=True),
+            fromfile=f"approved/{compound}/{condition}.md",
+            tofile=f"drafts/{compound}/{condition}.md",
+            n=context,
+        )
+    )
     approved_sidecar = read_json(sidecar_path(base)) or {}
     current = state.sidecar or {}
-    return PageDiff(state, base, approved_sidecar.get("approval"), lines,
-                    fact_changes(approved_sidecar.get("facts", {}), current.get("facts", {})),
-                    _provenance_changes(approved_sidecar, current))
+    return PageDiff(
+        state,
+        base,
+        approved_sidecar.get("approval"),
+        lines,
+        fact_changes(approved_sidecar.get("facts", {}), current.get("facts", {})),
+        _provenance_changes(approved_sidecar, current),
+    )
 
 
 def fact_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FactChange]:
@@ -79,11 +91,12 @@ def fact_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FactChange]:
 
 def _provenance_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """Which inputs of the page changed since approval (facts, templates, settings, rules, drafter)."""
-    out = [f"{name} changed" for name in ("facts", "templates", "settings")
-           if old.get("hashes", {}).get(name) != new.get("hashes", {}).get(name)]
+    out = [
+        f"{name} changed"
+        for name in ("facts", "templates", "settings")
+        if old.get("hashes", {}).get(name) != new.get("hashes", {}).get(name)
+    ]
     for key in ("rules_version", "drafter"):
         if old.get(key) != new.get(key):
             out.append(f"{key}: {old.get(key)} -> {new.get(key)}")
     return out
-
-

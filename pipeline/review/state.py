@@ -14,7 +14,6 @@ byte-identical regeneration stays approved and any other one needs a new decisio
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,11 +22,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import filelock
-from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline.checks.findings import Finding, Severity, has_errors
 from pipeline.errors import ApprovalRefusedError, ReviewConflictError, ReviewError
 from pipeline.provenance import check_saved
+from pipeline.review.history import Decision, History, read_history, read_json
 from pipeline.store import (
     Status,
     approved_page_path,
@@ -43,42 +42,9 @@ from pipeline.workspace import Workspace
 
 LOCK_TIMEOUT_S = 10.0
 STATUS_FILTERS = ("draft", "changed", "approved", "rejected")
-RECORD_FILTERS = ("refused", "failed")  # generation records: refused by the checks (outputs/rejected/), failed
 
 
-def printable(text: str) -> str:
-    """Text for a one-line listing: control and format characters escaped, so a note cannot forge a line."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 _MIN_HASH_PREFIX = 12
-
-
-class Decision(BaseModel):
-    """One reviewer's decision on one exact version (hash) of a page."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    decision: Literal["approved", "rejected"]
-    reviewer: str
-    note: str = ""
-    time: str
-    page_hash: str
-    hand_edited: bool = False
-
-    def summary(self) -> str:
-        """'approved by alice at 2025-01-01T10:00:00Z: "note"' for listings."""
-        note = f': "{printable(self.note)}"' if self.note else ""
-        return f"{self.decision} by {printable(self.reviewer)} at {printable(self.time)}{note}"
-
-
-class History(BaseModel):
-    """Every decision ever taken on a pair, oldest first."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    schema_version: int = 1
-    compound: str
-    condition: str
-    decisions: list[Decision] = []
 
 
 @dataclass(frozen=True)
@@ -140,47 +106,18 @@ class PageState:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready summary for ``review list --json`` and the report."""
         last = self.last_decision
-        return {"compound": self.compound, "condition": self.condition, "path": str(self.path),
-                "status": self.label, "changed_since_approved": self.changed_since_approved,
-                "page_hash": self.page_hash, "hand_edited": self.hand_edited, "decisions": len(self.history),
-                "last_decision": last.model_dump() if last else None,
-                "latest_regeneration_refused": str(self.refused_record) if self.refused_record else None}
-
-
-@dataclass(frozen=True)
-class GenerationRecord:
-    """A pair with no new page: its draft was refused by the checks, or it could not be drafted at all."""
-
-    compound: str
-    condition: str
-    kind: str  # refused | failed
-    path: Path
-    reason: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"compound": self.compound, "condition": self.condition, "status": self.kind,
-                "path": str(self.path), "reason": self.reason}
-
-
-def list_records(out_dir: Path | str, kind: str | None = None) -> list[GenerationRecord]:
-    """Refused and failed generation records under ``<out>/rejected`` and ``<out>/failed``."""
-    out: list[GenerationRecord] = []
-    for name, folder in (("refused", "rejected"), ("failed", "failed")):
-        if kind not in (None, name):
-            continue
-        for path in sorted((Path(out_dir) / folder).glob("*/*.json")):
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = {"error": "unreadable record"}
-            if not isinstance(data, dict):
-                data = {"error": "unreadable record"}
-            errors = [f.get("rule", "?") for f in data.get("findings") or [] if isinstance(f, dict)
-                      and f.get("severity") == "error"]
-            reason = str(data.get("error") or (f"{len(errors)} error finding(s): "
-                                               f"{', '.join(sorted(set(errors)))}" if errors else "refused"))
-            out.append(GenerationRecord(path.parent.name, path.stem, name, path, printable(reason)[:200]))
-    return out
+        return {
+            "compound": self.compound,
+            "condition": self.condition,
+            "path": str(self.path),
+            "status": self.label,
+            "changed_since_approved": self.changed_since_approved,
+            "page_hash": self.page_hash,
+            "hand_edited": self.hand_edited,
+            "decisions": len(self.history),
+            "last_decision": last.model_dump() if last else None,
+            "latest_regeneration_refused": str(self.refused_record) if self.refused_record else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -209,17 +146,27 @@ def read_state(out_dir: Path | str, compound: str, condition: str) -> PageState:
     try:
         markdown = page.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ReviewError(f"{page}: no page for {compound} x {condition}; generate it first "
-                          f"(reviewgen generate {compound} {condition} --out {out})") from None
+        raise ReviewError(
+            f"{page}: no page for {compound} x {condition}; generate it first "
+            f"(reviewgen generate {compound} {condition} --out {out})"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ReviewError(f"{page}: cannot read page ({exc})") from exc
     approved = approved_page_path(out, compound, condition)
     approved_hash = sha256(approved.read_text(encoding="utf-8")) if approved.is_file() else None
     refused = rejected_path(out, compound, condition)
     newer = refused.is_file() and refused.stat().st_mtime >= page.stat().st_mtime
-    return PageState(compound, condition, page, markdown, sha256(markdown), read_json(sidecar_path(page)),
-                     _read_history(page, compound, condition).decisions, approved_hash,
-                     refused if newer else None)
+    return PageState(
+        compound,
+        condition,
+        page,
+        markdown,
+        sha256(markdown),
+        read_json(sidecar_path(page)),
+        read_history(page, compound, condition).decisions,
+        approved_hash,
+        refused if newer else None,
+    )
 
 
 def list_pages(out_dir: Path | str, status: str | None = None) -> list[PageState]:
@@ -241,9 +188,18 @@ def show_page(ws: Workspace, out_dir: Path | str, compound: str, condition: str)
     return PageView(state, findings, grounded)
 
 
-def approve_page(ws: Workspace, out_dir: Path | str, compound: str, condition: str, *, reviewer: str,
-                 note: str = "", expected_hash: str | None = None, expected_decisions: int | None = None,
-                 lock_timeout: float = LOCK_TIMEOUT_S) -> Decision:
+def approve_page(
+    ws: Workspace,
+    out_dir: Path | str,
+    compound: str,
+    condition: str,
+    *,
+    reviewer: str,
+    note: str = "",
+    expected_hash: str | None = None,
+    expected_decisions: int | None = None,
+    lock_timeout: float = LOCK_TIMEOUT_S,
+) -> Decision:
     """Approve the page as it is on disk now, after re-running every check on it.
 
     ``expected_hash`` (a prefix of at least 12 hex digits will do) and ``expected_decisions`` are what
@@ -256,17 +212,25 @@ def approve_page(ws: Workspace, out_dir: Path | str, compound: str, condition: s
         state = read_state(out, compound, condition)
         _check_expected(state, expected_hash, expected_decisions, "approved")
         if state.sidecar is None:
-            raise ReviewError(f"{sidecar_path(state.path)}: no sidecar beside the page, so grounding and "
-                              "citations cannot be checked; regenerate the page before approving it")
+            raise ReviewError(
+                f"{sidecar_path(state.path)}: no sidecar beside the page, so grounding and "
+                "citations cannot be checked; regenerate the page before approving it"
+            )
         findings, _ = check_saved(ws, state.markdown, state.sidecar, state.path)
         if has_errors(findings):
             for f in findings:
                 f.path = str(state.path)
             errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-            hint = ("; the page was generated with other site settings, pass the same --settings"
-                    if state.sidecar.get("hashes", {}).get("settings") not in (None, ws.settings_hash) else "")
-            raise ApprovalRefusedError(f"cannot approve {compound} x {condition}: {errors} error finding(s) in "
-                                       f"{state.path}; fix the page or regenerate it{hint}", findings)
+            hint = (
+                "; the page was generated with other site settings, pass the same --settings"
+                if state.sidecar.get("hashes", {}).get("settings") not in (None, ws.settings_hash)
+                else ""
+            )
+            raise ApprovalRefusedError(
+                f"cannot approve {compound} x {condition}: {errors} error finding(s) in "
+                f"{state.path}; fix the page or regenerate it{hint}",
+                findings,
+            )
         decision = _decision(state, "approved", reviewer, note)
         approved = dict(state.sidecar, status=Status.APPROVED.value, approval=decision.model_dump())
         base = approved_page_path(out, compound, condition)
@@ -277,9 +241,17 @@ def approve_page(ws: Workspace, out_dir: Path | str, compound: str, condition: s
     return decision
 
 
-def reject_page(out_dir: Path | str, compound: str, condition: str, *, reviewer: str, note: str,
-                expected_hash: str | None = None, expected_decisions: int | None = None,
-                lock_timeout: float = LOCK_TIMEOUT_S) -> Decision:
+def reject_page(
+    out_dir: Path | str,
+    compound: str,
+    condition: str,
+    *,
+    reviewer: str,
+    note: str,
+    expected_hash: str | None = None,
+    expected_decisions: int | None = None,
+    lock_timeout: float = LOCK_TIMEOUT_S,
+) -> Decision:
     """Reject the page as it is on disk now; a note saying why is required."""
     reviewer = required_text(reviewer, "--reviewer", "a reviewer name")
     note = required_text(note, "--note", "a note saying why the page is rejected")
@@ -305,8 +277,10 @@ def _locked(out: Path, compound: str, condition: str, timeout: float) -> Iterato
         with filelock.FileLock(lock, timeout=timeout):
             yield
     except filelock.Timeout:
-        raise ReviewConflictError(f"{compound} x {condition}: another review action has held {lock} for over "
-                                  f"{timeout:g}s; try again in a moment") from None
+        raise ReviewConflictError(
+            f"{compound} x {condition}: another review action has held {lock} for over "
+            f"{timeout:g}s; try again in a moment"
+        ) from None
 
 
 @contextmanager
@@ -315,38 +289,52 @@ def _writing(state: PageState) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise ReviewError(f"{state.compound} x {state.condition}: could not write the decision ({exc}); it "
-                          f"counts only if {history_path(state.path).name} lists it: check 'review show', "
-                          "then try again") from exc
+        raise ReviewError(
+            f"{state.compound} x {state.condition}: could not write the decision ({exc}); it "
+            f"counts only if {history_path(state.path).name} lists it: check 'review show', "
+            "then try again"
+        ) from exc
 
 
-def _check_expected(state: PageState, expected_hash: str | None, expected_decisions: int | None,
-                    action: str) -> None:
+def _check_expected(state: PageState, expected_hash: str | None, expected_decisions: int | None, action: str) -> None:
     """Compare-and-swap: refuse when the page or its history moved since the reviewer read them."""
     where = f"{state.compound} x {state.condition}"
     if expected_hash is not None:
         if len(expected_hash) < _MIN_HASH_PREFIX:
-            raise ReviewError(f"expected page hash {expected_hash!r} is too short; give at least "
-                              f"{_MIN_HASH_PREFIX} hex digits as printed by 'review show'")
+            raise ReviewError(
+                f"expected page hash {expected_hash!r} is too short; give at least "
+                f"{_MIN_HASH_PREFIX} hex digits as printed by 'review show'"
+            )
         if not state.page_hash.startswith(expected_hash.lower()):
-            raise ReviewConflictError(f"{where}: the page changed since you read it (hash {expected_hash[:12]} "
-                                      f"is now {state.page_hash[:12]}); nothing was {action}; read it again "
-                                      "with 'review show' or 'review diff' and decide again")
+            raise ReviewConflictError(
+                f"{where}: the page changed since you read it (hash {expected_hash[:12]} "
+                f"is now {state.page_hash[:12]}); nothing was {action}; read it again "
+                "with 'review show' or 'review diff' and decide again"
+            )
     if expected_decisions is not None and len(state.history) != expected_decisions:
         last = state.last_decision
-        raise ReviewConflictError(f"{where}: decided by someone else meanwhile "
-                                  f"({last.summary() if last else 'history changed'}); nothing was {action}; "
-                                  "see 'review show'")
+        raise ReviewConflictError(
+            f"{where}: decided by someone else meanwhile "
+            f"({last.summary() if last else 'history changed'}); nothing was {action}; "
+            "see 'review show'"
+        )
     current = state.decision
     if current is not None and current.decision == action:
-        raise ReviewConflictError(f"{where}: this version of the page is already {current.summary()}; "
-                                  f"nothing was {action}")
+        raise ReviewConflictError(
+            f"{where}: this version of the page is already {current.summary()}; nothing was {action}"
+        )
 
 
 def _decision(state: PageState, decision: Literal["approved", "rejected"], reviewer: str, note: str) -> Decision:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return Decision(decision=decision, reviewer=reviewer, note=note.strip(), time=now,
-                    page_hash=state.page_hash, hand_edited=state.hand_edited)
+    return Decision(
+        decision=decision,
+        reviewer=reviewer,
+        note=note.strip(),
+        time=now,
+        page_hash=state.page_hash,
+        hand_edited=state.hand_edited,
+    )
 
 
 def _record(state: PageState, decision: Decision) -> None:
@@ -364,27 +352,3 @@ def required_text(value: str | None, option: str, what: str) -> str:
     if value is None or not value.strip():
         raise ReviewError(f"{option} is required: give {what}")
     return value.strip()
-
-
-def read_json(path: Path) -> dict[str, Any] | None:
-    """A JSON file as a dict, None when absent; a one-line ReviewError naming it when unreadable."""
-    if not path.is_file():
-        return None
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise ReviewError(f"{path}: not valid JSON ({exc}); restore it from git or regenerate the page") from exc
-    return data
-
-
-def _read_history(page: Path, compound: str, condition: str) -> History:
-    path = history_path(page)
-    data = read_json(path)
-    if data is None:
-        return History(compound=compound, condition=condition)
-    try:
-        return History.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ReviewError(f"{path}: invalid decision history at {'.'.join(map(str, first['loc']))}: "
-                          f"{first['msg']}; restore it from git") from exc

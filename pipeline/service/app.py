@@ -78,8 +78,9 @@ class Service:
     dev_key: bool
 
     @classmethod
-    def open(cls, config: ServiceConfig, ws: Workspace, settings: str | None = None,
-             builder: ReportBuilder | None = None) -> Service:
+    def open(
+        cls, config: ServiceConfig, ws: Workspace, settings: str | None = None, builder: ReportBuilder | None = None
+    ) -> Service:
         """Open the store and check the drafter's settings; raises PipelineError subclasses on bad ones.
 
         Reports are built in separate processes that load the same workspace (``settings`` is the
@@ -105,9 +106,11 @@ def create_app(service: Service) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if service.dev_key:
-            log.warning(f"REVIEWGEN_DATA_KEY is not set: patient data is encrypted with a generated development "
-                        f"key in {service.config.data_dir}; anyone who can read that directory can read it. "
-                        "Set REVIEWGEN_DATA_KEY to a Fernet key in production")
+            log.warning(
+                f"REVIEWGEN_DATA_KEY is not set: patient data is encrypted with a generated development "
+                f"key in {service.config.data_dir}; anyone who can read that directory can read it. "
+                "Set REVIEWGEN_DATA_KEY to a Fernet key in production"
+            )
         log.info("service started", extra={"resumed": service.worker.start()})
         sweeper = asyncio.create_task(_sweep(service))
         try:
@@ -122,15 +125,21 @@ def create_app(service: Service) -> FastAPI:
     # handles patient data, and blank pages offline. Off unless REVIEWGEN_API_DOCS=1; /openapi.json is always
     # served (a plain document, no scripts) for any local viewer.
     docs = service.config.api_docs
-    app = FastAPI(title="reviewgen personalized reports", version=__version__, lifespan=lifespan,
-                  docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
-                  description="Personalized safety-review reports from curated, cited facts. Patient data is "
-                              "encrypted at rest, never logged, and deleted on request or expiry.")
+    app = FastAPI(
+        title="reviewgen personalized reports",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        description="Personalized safety-review reports from curated, cited facts. Patient data is "
+        "encrypted at rest, never logged, and deleted on request or expiry.",
+    )
     app.state.service = service
     _routes(app, service)
     _errors(app)
-    app.add_middleware(Gate, max_body=service.config.max_body,
-                       authorized=lambda header: service.auth.owner(header) is not None)
+    app.add_middleware(
+        Gate, max_body=service.config.max_body, authorized=lambda header: service.auth.owner(header) is not None
+    )
     return app
 
 
@@ -152,12 +161,19 @@ def _owner(request: Request, _: Annotated[HTTPAuthorizationCredentials | None, D
     service: Service = request.app.state.service
     who = service.auth.owner(request.headers.get("authorization"))
     if who is None:
-        raise HTTPException(401, "missing or invalid bearer token; send 'Authorization: Bearer <token>' with "
-                                 "a token from REVIEWGEN_API_TOKENS", headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            "missing or invalid bearer token; send 'Authorization: Bearer <token>' with "
+            "a token from REVIEWGEN_API_TOKENS",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     wait = service.limit.hit(who)
     if wait is not None:
-        raise HTTPException(429, f"rate limit ({service.config.rate_limit} per token) reached; retry after "
-                                 f"{wait} s", headers={"Retry-After": str(wait)})
+        raise HTTPException(
+            429,
+            f"rate limit ({service.config.rate_limit} per token) reached; retry after {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
     return who
 
 
@@ -173,8 +189,13 @@ def _routes(app: FastAPI, service: Service) -> None:
         """Liveness, and whether the build processes have loaded (``ready``); no authentication, no data."""
         return {"status": "ok", "ready": service.worker.ready()}
 
-    @app.post("/v1/reports", status_code=202, response_model=Queued, tags=["reports"],
-              responses={401: {}, 404: {}, 413: {}, 422: {}, 429: {}})
+    @app.post(
+        "/v1/reports",
+        status_code=202,
+        response_model=Queued,
+        tags=["reports"],
+        responses={401: {}, 404: {}, 413: {}, 422: {}, 429: {}},
+    )
     def create_report(body: ReportRequest, who: Owner) -> Queued:
         """Queue a personalized report for a compound x condition and the patient's context."""
         compound, condition = service.builder.resolve_pair(body.compound, body.condition)
@@ -185,17 +206,21 @@ def _routes(app: FastAPI, service: Service) -> None:
         log.info("report queued", extra={"report_id": report_id, "job_status": "queued"})
         return Queued(id=report_id)
 
-    @app.get("/v1/reports/{report_id}", response_model=ReportView, tags=["reports"],
-             responses={401: {}, 404: {}, 429: {}})
+    @app.get(
+        "/v1/reports/{report_id}", response_model=ReportView, tags=["reports"], responses={401: {}, 404: {}, 429: {}}
+    )
     def get_report(report_id: str, who: Owner) -> ReportView:
         """The report's status; its Markdown once done, its findings when done or rejected."""
         job = service.store.get(report_id, who) if _REPORT_ID.fullmatch(report_id) else None
         if job is None:
             raise not_found(report_id[:64])
         result: dict[str, Any] = job.result or {}
-        return ReportView(id=job.id, status=job.status,  # type: ignore[arg-type]
-                          markdown=result.get("markdown") if job.status == "done" else None,
-                          findings=[Finding.model_validate(f) for f in result.get("findings", [])])
+        return ReportView(
+            id=job.id,
+            status=job.status,  # type: ignore[arg-type]
+            markdown=result.get("markdown") if job.status == "done" else None,
+            findings=[Finding.model_validate(f) for f in result.get("findings", [])],
+        )
 
     @app.delete("/v1/reports/{report_id}", status_code=204, tags=["reports"], responses={401: {}, 404: {}, 429: {}})
     def delete_report(report_id: str, who: Owner) -> Response:

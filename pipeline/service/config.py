@@ -46,26 +46,36 @@ class ServiceConfig:
         env = dict(os.environ if environ is None else environ)
         tokens = tuple(t.strip() for t in env.get(ENV_TOKENS, "").split(",") if t.strip())
         if not tokens:
-            raise ServiceConfigError(f"{ENV_TOKENS} is empty: set it to a comma-separated list of API tokens "
-                                     "(e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+            raise ServiceConfigError(
+                f"{ENV_TOKENS} is empty: set it to a comma-separated list of API tokens "
+                "(e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
         if any(len(t) < MIN_TOKEN_CHARS for t in tokens):
-            raise ServiceConfigError(f"{ENV_TOKENS}: every token needs at least {MIN_TOKEN_CHARS} characters; "
-                                     "generate long random ones")
+            raise ServiceConfigError(
+                f"{ENV_TOKENS}: every token needs at least {MIN_TOKEN_CHARS} characters; generate long random ones"
+            )
         data_dir = Path(env.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR).resolve()
         outputs = Path("outputs").resolve()
         if data_dir == outputs or outputs in data_dir.parents:
-            raise ServiceConfigError(f"{ENV_DATA_DIR}={data_dir} is inside outputs/, which is committed and "
-                                     "shared; choose a directory outside it")
+            raise ServiceConfigError(
+                f"{ENV_DATA_DIR}={data_dir} is inside outputs/, which is committed and "
+                "shared; choose a directory outside it"
+            )
         drafter = env.get(ENV_DRAFTER, "composer").strip() or "composer"
         if drafter not in ("composer", "llm"):
             raise ServiceConfigError(f"{ENV_DRAFTER}={drafter!r}: choose 'composer' or 'llm'")
         keys = tuple(k.strip() for k in env.get(ENV_DATA_KEY, "").split(",") if k.strip())
-        return cls(tokens=tokens, data_dir=data_dir, data_keys=keys,
-                   ttl=_number(env, ENV_TTL, DEFAULT_TTL, minimum=1),
-                   rate_limit=_rate(env.get(ENV_RATE) or DEFAULT_RATE), drafter=drafter,
-                   workers=int(_number(env, ENV_WORKERS, 1, minimum=1)),
-                   test_delay=_number(env, ENV_TEST_DELAY, 0, minimum=0),
-                   api_docs=env.get(ENV_API_DOCS, "").strip().lower() in ("1", "true", "yes"))
+        return cls(
+            tokens=tokens,
+            data_dir=data_dir,
+            data_keys=keys,
+            ttl=_number(env, ENV_TTL, DEFAULT_TTL, minimum=1),
+            rate_limit=_rate(env.get(ENV_RATE) or DEFAULT_RATE),
+            drafter=drafter,
+            workers=int(_number(env, ENV_WORKERS, 1, minimum=1)),
+            test_delay=_number(env, ENV_TEST_DELAY, 0, minimum=0),
+            api_docs=env.get(ENV_API_DOCS, "").strip().lower() in ("1", "true", "yes"),
+        )
 
 
 def _number(env: dict[str, str], name: str, default: float, minimum: float) -> float:
@@ -75,8 +85,9 @@ def _number(env: dict[str, str], name: str, default: float, minimum: float) -> f
     try:
         value = float(raw)
     except ValueError:
-        raise ServiceConfigError(f"{name}={raw!r} is not a number; set it to a number of at least "
-                                 f"{minimum:g}") from None
+        raise ServiceConfigError(
+            f"{name}={raw!r} is not a number; set it to a number of at least {minimum:g}"
+        ) from None
     if value < minimum:
         raise ServiceConfigError(f"{name}={raw!r} is below {minimum:g}; raise it")
     return value
@@ -88,6 +99,7 @@ def _rate(raw: str) -> str:
     try:
         parse(raw)
     except ValueError:
-        raise ServiceConfigError(f"{ENV_RATE}={raw!r} is not a rate; write it like '60/minute' or "
-                                 "'10 per second'") from None
+        raise ServiceConfigError(
+            f"{ENV_RATE}={raw!r} is not a rate; write it like '60/minute' or '10 per second'"
+        ) from None
     return raw

@@ -34,7 +34,9 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": round(record.created, 3), "level": record.levelname.lower(), "logger": record.name,
+            "ts": round(record.created, 3),
+            "level": record.levelname.lower(),
+            "logger": record.name,
             "event": record.getMessage() if record.name.startswith("uvicorn") else str(record.msg),
         }
         entry.update({k: getattr(record, k) for k in LOG_FIELDS if hasattr(record, k)})
@@ -61,8 +63,7 @@ def configure_logging(level: int = logging.INFO) -> None:
 class Gate:
     """ASGI middleware: request id header, body limit (413), access log line."""
 
-    def __init__(self, app: ASGIApp, max_body: int,
-                 authorized: Callable[[str | None], bool] | None = None) -> None:
+    def __init__(self, app: ASGIApp, max_body: int, authorized: Callable[[str | None], bool] | None = None) -> None:
         self.app, self.max_body, self.authorized = app, max_body, authorized
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -88,22 +89,37 @@ class Gate:
         try:
             if api and self.authorized is not None and not self.authorized(_header(scope, b"authorization")):
                 # authenticate before reading or parsing anything the caller sent
-                await _json(send_with_id, 401, {"detail": "missing or invalid bearer token; send 'Authorization: "
-                                                          "Bearer <token>' with a token from REVIEWGEN_API_TOKENS"},
-                            [(b"www-authenticate", b"Bearer")])
+                await _json(
+                    send_with_id,
+                    401,
+                    {
+                        "detail": "missing or invalid bearer token; send 'Authorization: "
+                        "Bearer <token>' with a token from REVIEWGEN_API_TOKENS"
+                    },
+                    [(b"www-authenticate", b"Bearer")],
+                )
                 return
             body = await self._read(scope, receive)
             if body is None:
-                await _json(send_with_id, 413, {"detail": f"request body over {self.max_body} bytes; send a "
-                                                          "smaller request"})
+                await _json(
+                    send_with_id, 413, {"detail": f"request body over {self.max_body} bytes; send a smaller request"}
+                )
             else:
                 await self.app(scope, _replay(body, receive), send_with_id)
         finally:
             # readiness polls are not news: a healthy /healthz is logged at debug level only
             quiet = scope.get("path") == "/healthz" and status == 200
-            log.log(logging.DEBUG if quiet else logging.INFO, "request",
-                    extra={"request_id": request_id, "method": scope.get("method"), "path": scope.get("path"),
-                           "status": status, "ms": round((time.perf_counter() - started) * 1000, 2)})
+            log.log(
+                logging.DEBUG if quiet else logging.INFO,
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": scope.get("method"),
+                    "path": scope.get("path"),
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
 
     async def _read(self, scope: Scope, receive: Receive) -> bytes | None:
         """The whole body, or None as soon as it is known to be over the limit."""
@@ -132,6 +148,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
             return await receive()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
+
     return replay
 
 
@@ -142,10 +159,20 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _json(send: Send, status: int, payload: dict[str, Any],
-                headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _json(
+    send: Send, status: int, payload: dict[str, Any], headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     body = orjson.dumps(payload)
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close"), *(headers or [])]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+                *(headers or []),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -64,11 +64,13 @@ def private_dir(path: Path) -> Path:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.chmod(0o700)
     except FileExistsError:
-        raise ServiceConfigError(f"REVIEWGEN_DATA_DIR: {path} is a file, not a directory; point it at a "
-                                 "directory (it is created if missing)") from None
+        raise ServiceConfigError(
+            f"REVIEWGEN_DATA_DIR: {path} is a file, not a directory; point it at a directory (it is created if missing)"
+        ) from None
     except OSError as exc:
-        raise ServiceConfigError(f"REVIEWGEN_DATA_DIR: cannot create {path} ({exc.strerror}); choose a "
-                                 "directory this user can write") from None
+        raise ServiceConfigError(
+            f"REVIEWGEN_DATA_DIR: cannot create {path} ({exc.strerror}); choose a directory this user can write"
+        ) from None
     ignore = path / ".gitignore"
     if not ignore.exists():
         with os.fdopen(os.open(ignore, os.O_WRONLY | os.O_CREAT, 0o600), "w") as handle:
@@ -93,15 +95,19 @@ def load_cipher(keys: tuple[str, ...], data_dir: Path) -> tuple[MultiFernet, boo
             keys = (key_file.read_text(encoding="ascii").strip(),)
             return MultiFernet([Fernet(k.encode()) for k in keys]), dev
         except ValueError:  # also UnicodeDecodeError
-            raise ServiceConfigError(f"{key_file}: the development data key is corrupt; restore it, or delete it "
-                                     "together with the database beside it (their reports cannot be read "
-                                     "without it)") from None
+            raise ServiceConfigError(
+                f"{key_file}: the development data key is corrupt; restore it, or delete it "
+                "together with the database beside it (their reports cannot be read "
+                "without it)"
+            ) from None
     try:
         return MultiFernet([Fernet(k.encode()) for k in keys]), dev
     except ValueError:
-        raise ServiceConfigError("REVIEWGEN_DATA_KEY: not a Fernet key (32 url-safe base64-encoded bytes); make one "
-                                 "with `python -c 'from cryptography.fernet import Fernet; "
-                                 "print(Fernet.generate_key().decode())'`") from None
+        raise ServiceConfigError(
+            "REVIEWGEN_DATA_KEY: not a Fernet key (32 url-safe base64-encoded bytes); make one "
+            "with `python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'`"
+        ) from None
 
 
 class ReportStore:
@@ -121,8 +127,10 @@ class ReportStore:
             self._db.execute("PRAGMA quick_check").fetchone()
             self._check_key()
         except (sqlite3.DatabaseError, OSError) as exc:
-            raise ServiceConfigError(f"{self.path}: the report database cannot be opened ({exc}); restore it from "
-                                     "a backup, or move it aside to start with an empty one") from None
+            raise ServiceConfigError(
+                f"{self.path}: the report database cannot be opened ({exc}); restore it from "
+                "a backup, or move it aside to start with an empty one"
+            ) from None
         for suffix in ("", "-wal", "-shm"):
             extra = Path(f"{self.path}{suffix}")
             if extra.exists():
@@ -132,17 +140,23 @@ class ReportStore:
         """Refuse a data key the database was not written with, before any job is touched. The check value
         is a known text sealed with the key; a database from before it existed is checked on one of its rows."""
         row = self._db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
-        sample = row[0] if row else self._db.execute(
-            "SELECT coalesce(result, request) FROM reports WHERE coalesce(result, request) IS NOT NULL "
-            "LIMIT 1").fetchone()
+        sample = (
+            row[0]
+            if row
+            else self._db.execute(
+                "SELECT coalesce(result, request) FROM reports WHERE coalesce(result, request) IS NOT NULL LIMIT 1"
+            ).fetchone()
+        )
         blob = sample[0] if not row and sample else row[0] if row else None
         if blob is not None:
             try:
                 plain = self._cipher.decrypt(blob)
             except InvalidToken:
-                raise ServiceConfigError(f"REVIEWGEN_DATA_KEY does not match the report database {self.path}; start "
-                                         "with the key it was written with (to rotate, list the new key first and "
-                                         "keep the old one after it, comma-separated)") from None
+                raise ServiceConfigError(
+                    f"REVIEWGEN_DATA_KEY does not match the report database {self.path}; start "
+                    "with the key it was written with (to rotate, list the new key first and "
+                    "keep the old one after it, comma-separated)"
+                ) from None
             if row and plain != _KEY_CHECK:
                 raise ServiceConfigError(f"{self.path}: the key check value is corrupt; restore the database")
         # sealed again with the first (current) key, so a retired key can later be dropped from the list
@@ -180,15 +194,19 @@ class ReportStore:
         now = time.time()
         blob = self._seal(report_id, owner, request)
         with self._lock:
-            self._db.execute("INSERT INTO reports (id, owner, status, created, updated, expires, request) "
-                             "VALUES (?, ?, 'queued', ?, ?, ?, ?)", (report_id, owner, now, now, now + self.ttl, blob))
+            self._db.execute(
+                "INSERT INTO reports (id, owner, status, created, updated, expires, request) "
+                "VALUES (?, ?, 'queued', ?, ?, ?, ?)",
+                (report_id, owner, now, now, now + self.ttl, blob),
+            )
         return report_id
 
     def get(self, report_id: str, owner: str) -> Job | None:
         """The report if it exists, belongs to ``owner`` and has not expired."""
         with self._lock:
-            row = self._db.execute("SELECT status, result, expires FROM reports WHERE id = ? AND owner = ?",
-                                   (report_id, owner)).fetchone()
+            row = self._db.execute(
+                "SELECT status, result, expires FROM reports WHERE id = ? AND owner = ?", (report_id, owner)
+            ).fetchone()
         if row is None or row[2] <= time.time():
             return None
         status, blob, _ = row
@@ -208,15 +226,18 @@ class ReportStore:
     def claim(self, report_id: str) -> dict[str, Any] | None:
         """Mark a queued report running and return its request; None when it was deleted or expired."""
         with self._lock:
-            row = self._db.execute("SELECT owner, request FROM reports WHERE id = ? AND status = 'queued' "
-                                   "AND expires > ?", (report_id, time.time())).fetchone()
+            row = self._db.execute(
+                "SELECT owner, request FROM reports WHERE id = ? AND status = 'queued' AND expires > ?",
+                (report_id, time.time()),
+            ).fetchone()
             if row is None:
                 return None
             request = self._open(report_id, row[0], row[1]) if row[1] is not None else None
             # a row that does not open is failed, never left 'running' until it expires
-            self._db.execute("UPDATE reports SET status = ?, request = CASE WHEN ? THEN request END, updated = ? "
-                             "WHERE id = ?", ("running" if request is not None else "failed", request is not None,
-                                              time.time(), report_id))
+            self._db.execute(
+                "UPDATE reports SET status = ?, request = CASE WHEN ? THEN request END, updated = ? WHERE id = ?",
+                ("running" if request is not None else "failed", request is not None, time.time(), report_id),
+            )
         return request
 
     def finish(self, report_id: str, status: str, result: dict[str, Any] | None) -> bool:
@@ -226,16 +247,19 @@ class ReportStore:
             if row is None:
                 return False
             blob = self._seal(report_id, row[0], result) if result is not None else None
-            cursor = self._db.execute("UPDATE reports SET status = ?, result = ?, request = NULL, updated = ? "
-                                      "WHERE id = ?", (status, blob, time.time(), report_id))
+            cursor = self._db.execute(
+                "UPDATE reports SET status = ?, result = ?, request = NULL, updated = ? WHERE id = ?",
+                (status, blob, time.time(), report_id),
+            )
         return cursor.rowcount > 0
 
     def resumable(self) -> list[str]:
         """After a restart: reports that were running go back to the queue; all queued ids, oldest first."""
         with self._lock:
             self._db.execute("UPDATE reports SET status = 'queued' WHERE status = 'running'")
-            rows = self._db.execute("SELECT id FROM reports WHERE status = 'queued' AND expires > ? "
-                                    "ORDER BY created", (time.time(),)).fetchall()
+            rows = self._db.execute(
+                "SELECT id FROM reports WHERE status = 'queued' AND expires > ? ORDER BY created", (time.time(),)
+            ).fetchall()
         return [r[0] for r in rows]
 
     def purge_expired(self) -> int:

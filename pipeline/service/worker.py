@@ -95,8 +95,15 @@ def _ready() -> bool:
 class Worker:
     """Feeds queued reports to build processes (or, given a builder, builds them in its threads)."""
 
-    def __init__(self, store: ReportStore, *, spec: BuilderSpec | None = None, builder: ReportBuilder | None = None,
-                 workers: int = 1, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        store: ReportStore,
+        *,
+        spec: BuilderSpec | None = None,
+        builder: ReportBuilder | None = None,
+        workers: int = 1,
+        delay: float = 0.0,
+    ) -> None:
         if (spec is None) == (builder is None):
             raise ValueError("give either a builder spec (build processes) or a builder (threads)")
         self.store, self.spec, self.builder = store, spec, builder
@@ -106,8 +113,9 @@ class Worker:
         self._warming: list[Future[bool]] = []
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._run, name=f"report-worker-{i}", daemon=True)
-                         for i in range(workers)]
+        self._threads = [
+            threading.Thread(target=self._run, name=f"report-worker-{i}", daemon=True) for i in range(workers)
+        ]
 
     def start(self) -> int:
         """Queue what a previous process left unfinished, start the build processes and threads;
@@ -127,8 +135,12 @@ class Worker:
         spec = self.spec
         assert spec is not None
         # spawn, not fork: the server process has threads, and a forked copy of a lock can deadlock.
-        return ProcessPoolExecutor(len(self._threads), mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_process, initargs=(spec,))
+        return ProcessPoolExecutor(
+            len(self._threads),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_process,
+            initargs=(spec,),
+        )
 
     def ready(self) -> bool:
         """True once a build process has loaded its workspace (always, when building in threads)."""

@@ -46,8 +46,7 @@ class ImportContext:
         removed = [v for v in values if v in drop]
         if removed:
             reason = "; ".join(c.reason for c in self.corrections if c.record == record and c.field == field_name)
-            self.applied.append({"record": record, "dropped": f"{field_name}: {', '.join(removed)}",
-                                 "reason": reason})
+            self.applied.append({"record": record, "dropped": f"{field_name}: {', '.join(removed)}", "reason": reason})
         return [v for v in values if v not in drop]
 
     def sibling(self, family: str, default_release: str, what: str) -> Path:
@@ -58,9 +57,16 @@ class ImportContext:
             return preferred
         if candidates:
             return candidates[-1]
-        raise KnowledgeError([KnowledgeIssue(str(self.data_root), "(directory)",
-                                             f"no {default_release} release beside {self.release_dir.name}; "
-                                             f"{self.release_dir.name} needs it to {what}")])
+        raise KnowledgeError(
+            [
+                KnowledgeIssue(
+                    str(self.data_root),
+                    "(directory)",
+                    f"no {default_release} release beside {self.release_dir.name}; "
+                    f"{self.release_dir.name} needs it to {what}",
+                )
+            ]
+        )
 
 
 @dataclass

@@ -28,20 +28,42 @@ class InvalidAfterImport(click.ClickException):
 
 
 @click.command(name="import")
-@click.option("--source", required=True,
-              help="Dataset to import: " + ", ".join(IMPORT_SEQUENCE) + " (or a release id such as sider-4.1), "
-                   "or 'all' to run every importer in order from a folder holding all releases.")
-@click.option("--path", "data_path", required=True, type=click.Path(exists=True, file_okay=False),
-              help="The release folder, or a folder holding it under its release id.")
-@click.option("--release", default=None,
-              help="Bibliography id the facts cite, for a newer release (add it to sources.yaml first).")
-@click.option("--knowledge", "knowledge_dir", type=click.Path(file_okay=False), envvar=ENV_KNOWLEDGE,
-              help="Knowledge directory to import into (default: ./knowledge, else the bundled one).")
+@click.option(
+    "--source",
+    required=True,
+    help="Dataset to import: " + ", ".join(IMPORT_SEQUENCE) + " (or a release id such as sider-4.1), "
+    "or 'all' to run every importer in order from a folder holding all releases.",
+)
+@click.option(
+    "--path",
+    "data_path",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="The release folder, or a folder holding it under its release id.",
+)
+@click.option(
+    "--release",
+    default=None,
+    help="Bibliography id the facts cite, for a newer release (add it to sources.yaml first).",
+)
+@click.option(
+    "--knowledge",
+    "knowledge_dir",
+    type=click.Path(file_okay=False),
+    envvar=ENV_KNOWLEDGE,
+    help="Knowledge directory to import into (default: ./knowledge, else the bundled one).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write the import report(s) as JSON to this file.")
-def import_command(source: str, data_path: str, release: str | None, knowledge_dir: str | None, dry_run: bool,
-                   report_path: str | None) -> None:
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the import report(s) as JSON to this file.",
+)
+def import_command(
+    source: str, data_path: str, release: str | None, knowledge_dir: str | None, dry_run: bool, report_path: str | None
+) -> None:
     """Import a dataset release into knowledge/imported/<release>/ (hand-curated files win).
 
     \b
@@ -65,19 +87,24 @@ def import_command(source: str, data_path: str, release: str | None, knowledge_d
     for result in results:
         _show(result)
     if report_path:
-        Path(report_path).write_text(json.dumps({r.release_id: r.report for r in results}, indent=2,
-                                                ensure_ascii=False) + "\n", encoding="utf-8")
+        Path(report_path).write_text(
+            json.dumps({r.release_id: r.report for r in results}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     if not dry_run:
         try:
             kb = load_knowledge(knowledge)
         except KnowledgeError as exc:
             for issue in exc.issues:
                 click.echo(f"{knowledge}/{issue}", err=True)
-            raise InvalidAfterImport(f"imported, but the knowledge base does not validate ({len(exc.issues)} "
-                                     "issue(s)): fix the hand-curated files named above, or run the other "
-                                     "importers ('--source all')") from exc
-        click.echo(f"ok: {knowledge}: {len(kb.compounds)} compounds, {len(kb.conditions)} conditions, "
-                   f"{len(kb.treatments)} treatments, {len(kb.facts)} facts")
+            raise InvalidAfterImport(
+                f"imported, but the knowledge base does not validate ({len(exc.issues)} "
+                "issue(s)): fix the hand-curated files named above, or run the other "
+                "importers ('--source all')"
+            ) from exc
+        click.echo(
+            f"ok: {knowledge}: {len(kb.compounds)} compounds, {len(kb.conditions)} conditions, "
+            f"{len(kb.treatments)} treatments, {len(kb.facts)} facts"
+        )
 
 
 def _show(result: ImportResult) -> None:

@@ -23,14 +23,20 @@ from pipeline.yamlfile import load_yaml
 
 KINDS = ("compounds", "conditions", "treatments")
 # How each dataset family is named in fact text ("SIDER 4.1"), with the release's version appended.
-DISPLAY = {"drugcentral": "DrugCentral", "pharmacotherapydb": "PharmacotherapyDB", "ddinter": "DDInter",
-           "sider": "SIDER", "drugbank": "DrugBank", "mesh": "MeSH"}
+DISPLAY = {
+    "drugcentral": "DrugCentral",
+    "pharmacotherapydb": "PharmacotherapyDB",
+    "ddinter": "DDInter",
+    "sider": "SIDER",
+    "drugbank": "DrugBank",
+    "mesh": "MeSH",
+}
 
 
 def display_release(release_id: str) -> str:
     """'sider-4.1' -> 'SIDER 4.1', as fact text names a dataset release."""
     family = dataset_family(release_id)
-    version = release_id[len(family):].lstrip("-")
+    version = release_id[len(family) :].lstrip("-")
     return f"{DISPLAY.get(family, family)} {version}".strip()
 
 
@@ -56,17 +62,23 @@ class Entity:
 
     def drugbank_ids(self) -> dict[str, str]:
         """Component -> DrugBank id: '' for the entity itself, a form name for ``drugbank_<form>``."""
-        return {_suffix(k, "drugbank"): v for k, v in sorted(self.identifiers.items())
-                if k == "drugbank" or k.startswith("drugbank_")}
+        return {
+            _suffix(k, "drugbank"): v
+            for k, v in sorted(self.identifiers.items())
+            if k == "drugbank" or k.startswith("drugbank_")
+        }
 
     def pinned(self, prefix: str) -> dict[str, str]:
         """Curator-pinned dataset ids (``<prefix>`` or ``<prefix>_<form>``), by component."""
-        return {_suffix(k, prefix): v for k, v in sorted(self.identifiers.items())
-                if k == prefix or k.startswith(prefix + "_")}
+        return {
+            _suffix(k, prefix): v
+            for k, v in sorted(self.identifiers.items())
+            if k == prefix or k.startswith(prefix + "_")
+        }
 
 
 def _suffix(key: str, prefix: str) -> str:
-    return key[len(prefix) + 1:] if key != prefix else ""
+    return key[len(prefix) + 1 :] if key != prefix else ""
 
 
 @dataclass
@@ -90,15 +102,15 @@ def _read_yaml(path: Path) -> Any:
     try:
         return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError([KnowledgeIssue(str(path), "(file)", f"cannot read ({exc}); fix it before importing")]
-                             ) from exc
+        raise KnowledgeError(
+            [KnowledgeIssue(str(path), "(file)", f"cannot read ({exc}); fix it before importing")]
+        ) from exc
 
 
 def read_entities(knowledge: Path, skip_family: str) -> EntityIndex:
     """Hand files and the imports of every dataset family except ``skip_family``."""
     layers: list[tuple[bool, Path]] = [(True, knowledge)]
-    layers += [(False, folder) for name, folder in imported_releases(knowledge)
-               if dataset_family(name) != skip_family]
+    layers += [(False, folder) for name, folder in imported_releases(knowledge) if dataset_family(name) != skip_family]
     found: dict[str, dict[str, Entity]] = {k: {} for k in KINDS}
     lists: dict[str, list[dict[str, Any]]] = {}
     for hand, base in layers:
@@ -115,8 +127,9 @@ def read_entities(knowledge: Path, skip_family: str) -> EntityIndex:
         for path in sorted((knowledge / dirname).glob("*.yaml")):
             data = _read_yaml(path)
             if isinstance(data, dict):
-                pairs[dirname] |= {(str(data.get("compound")), str(i.get(other))) for i in data.get(items) or []
-                                   if isinstance(i, dict)}
+                pairs[dirname] |= {
+                    (str(data.get("compound")), str(i.get(other))) for i in data.get(items) or [] if isinstance(i, dict)
+                }
     return EntityIndex(found["compounds"], found["conditions"], found["treatments"], lists, pairs)
 
 
@@ -136,12 +149,14 @@ def _absorb(group: dict[str, Entity], kind: str, data: dict[str, Any], hand: boo
 
 # -- reading release files ----------------------------------------------------------------------
 
+
 def need(release: Path, name: str) -> Path:
     """A file of the release, or an error that names it and says what to pass."""
     path = release / name
     if not path.is_file():
-        raise KnowledgeError([KnowledgeIssue(str(path), "(file)",
-                                             f"missing from the release; pass --path the folder holding {name}")])
+        raise KnowledgeError(
+            [KnowledgeIssue(str(path), "(file)", f"missing from the release; pass --path the folder holding {name}")]
+        )
     return path
 
 
@@ -152,8 +167,13 @@ def read_tsv(path: Path, columns: Iterable[str], delimiter: str = "\t") -> Itera
         reader = csv.DictReader(handle, delimiter=delimiter)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
-            raise KnowledgeError([KnowledgeIssue(str(path), f"column {missing[0]!r}",
-                                                 "missing from the header; is this the expected release?")])
+            raise KnowledgeError(
+                [
+                    KnowledgeIssue(
+                        str(path), f"column {missing[0]!r}", "missing from the header; is this the expected release?"
+                    )
+                ]
+            )
         for row in reader:
             yield {k: (v or "").strip().strip('"') for k, v in row.items() if k is not None}
 
@@ -181,14 +201,17 @@ def read_drugbank_atc(release: Path) -> dict[str, tuple[str, ...]]:
 
 # -- text ---------------------------------------------------------------------------------------
 
+
 def lower_name(name: str) -> str:
     """Running-text form of a name: 'Valproic Acid' -> 'valproic acid', keeping 'L-DOPA', 'HMG-CoA', 'mTOR'."""
+
     def fold(word: str) -> str:
         core = word.strip("(),")
         # a capital single letter is part of a name ('GABA A', 'influenza A', 'vitamin B'), not a word to fold
         if core.isupper() or any(ch.isupper() for ch in core[1:]) or core[:1].islower():
             return word
         return word.lower()
+
     return " ".join(fold(w) for w in name.split())
 
 
@@ -210,8 +233,9 @@ def rule_problems(text: str) -> list[str]:
     return [h.text for h in hits]
 
 
-def fact(fid: str, kind: str, text: str, release: str, records: Iterable[str], tags: Iterable[str] = (),
-         detail: bool = False) -> dict[str, Any]:
+def fact(
+    fid: str, kind: str, text: str, release: str, records: Iterable[str], tags: Iterable[str] = (), detail: bool = False
+) -> dict[str, Any]:
     """An imported fact as written to YAML: cited to its release, with its origin records."""
     out: dict[str, Any] = {"id": fid, "kind": kind, "text": text}
     if tags:
@@ -223,5 +247,18 @@ def fact(fid: str, kind: str, text: str, release: str, records: Iterable[str], t
     return out
 
 
-__all__ = ["IMPORTED_DIR", "Entity", "EntityIndex", "display_release", "fact", "join_and", "lower_name",
-           "need", "read_drugbank_names", "read_entities", "read_tsv", "rule_problems", "slug"]
+__all__ = [
+    "IMPORTED_DIR",
+    "Entity",
+    "EntityIndex",
+    "display_release",
+    "fact",
+    "join_and",
+    "lower_name",
+    "need",
+    "read_drugbank_names",
+    "read_entities",
+    "read_tsv",
+    "rule_problems",
+    "slug",
+]

@@ -101,8 +101,9 @@ def components(entity: Entity, drugbank_names: dict[str, str], release: DDInterR
     return out
 
 
-def pair(label: str, cparts: list[Component], tparts: list[Component],
-         release: DDInterRelease) -> tuple[str, str | None, str, list[str]] | None:
+def pair(
+    label: str, cparts: list[Component], tparts: list[Component], release: DDInterRelease
+) -> tuple[str, str | None, str, list[str]] | None:
     """(status, level, fact text, records) for one compound x treatment the copy covers, else None.
 
     A pair with a record is stated with the grade DDInter gives it ("Unknown" and "Minor" as such).
@@ -113,15 +114,18 @@ def pair(label: str, cparts: list[Component], tparts: list[Component],
     found = [(c, t, lvl) for c in mc for t in mt if (lvl := release.level(c.ddinter or "", t.ddinter or ""))]
     if found:
         records = [f"{c.ddinter} x {t.ddinter}" for c, t, _ in found]
-        text = f"{label} grades the interaction " + join_and([f"of {c.label} with {t.label} as {_graded(lvl)}"
-                                                              for c, t, lvl in found])
+        text = f"{label} grades the interaction " + join_and(
+            [f"of {c.label} with {t.label} as {_graded(lvl)}" for c, t, lvl in found]
+        )
         level = min((lvl for _, _, lvl in found), key=_severity)
         return "documented", level, text + ".", records
     if len(mc) != len(cparts) or len(mt) != len(tparts):
         return None
     records = [f"{c.ddinter} x {t.ddinter} (no entry)" for c in mc for t in mt]
-    text = (f"{label} holds no record for {join_and([c.label for c in mc], 'or')} with "
-            f"{join_and([t.label for t in mt], 'or')}.")
+    text = (
+        f"{label} holds no record for {join_and([c.label for c in mc], 'or')} with "
+        f"{join_and([t.label for t in mt], 'or')}."
+    )
     return "no-curated-data", None, text, records
 
 
@@ -144,14 +148,20 @@ class DDInterImporter:
         files = sorted(p.stem.removeprefix("code_") for p in ctx.release_dir.glob("code_*.csv"))
         label = display_release(ctx.release_id)
         ents = ctx.entities
-        treatment_ids = sorted({tid for cond in ents.conditions for tid, _ in ents.effective_treatments(cond)
-                                if tid in ents.treatments})
+        treatment_ids = sorted(
+            {tid for cond in ents.conditions for tid, _ in ents.effective_treatments(cond) if tid in ents.treatments}
+        )
         parts = {t: components(ents.treatments[t], names, release) for t in treatment_ids}
         out = ImportOutput()
         unjoined: dict[str, list[dict[str, str]]] = {}
         self_pairs: list[str] = []
-        counts = {"documented": 0, "no-curated-data": 0, "not-covered": 0, "not-joined": 0,
-                  "overridden_by_hand_entries": 0}
+        counts = {
+            "documented": 0,
+            "no-curated-data": 0,
+            "not-covered": 0,
+            "not-joined": 0,
+            "overridden_by_hand_entries": 0,
+        }
         letters = {e.id: _atc_letters(e, atc) for e in [*ents.compounds.values(), *ents.treatments.values()]}
         uncovered: list[str] = []
         for comp in sorted(ents.compounds.values(), key=lambda e: e.id):
@@ -163,8 +173,11 @@ class DDInterImporter:
                     self_pairs.append(f"{comp.id} x {tid}")
                     continue
                 stated = pair(label, cparts, parts[tid], release)
-                if stated is not None and stated[0] == "no-curated-data" and not (
-                        (letters[comp.id] | letters[tid]) & set(files)):
+                if (
+                    stated is not None
+                    and stated[0] == "no-curated-data"
+                    and not ((letters[comp.id] | letters[tid]) & set(files))
+                ):
                     # Neither drug has an ATC code in a file this copy holds: its silence says nothing.
                     uncovered.append(f"{comp.id} x {tid}")
                     counts["not-covered"] += 1
@@ -178,27 +191,36 @@ class DDInterImporter:
                 entry: dict[str, Any] = {"treatment": tid, "status": status}
                 if level:
                     entry["level"] = level
-                entry["facts"] = [fact(f"{comp.id}.interaction.{tid}.ddinter", "interaction", text, ctx.release_id,
-                                       records)]
+                entry["facts"] = [
+                    fact(f"{comp.id}.interaction.{tid}.ddinter", "interaction", text, ctx.release_id, records)
+                ]
                 entries.append(entry)
             out.files[f"interactions/{comp.id}.yaml"] = {"compound": comp.id, "interactions": entries}
             for part in cparts:
                 if not part.ddinter:
-                    unjoined.setdefault("compounds", []).append({"entity": comp.id, "drug": part.label,
-                                                                 "reason": part.reason})
+                    unjoined.setdefault("compounds", []).append(
+                        {"entity": comp.id, "drug": part.label, "reason": part.reason}
+                    )
         for tid in treatment_ids:
             for part in parts[tid]:
                 if not part.ddinter:
-                    unjoined.setdefault("treatments", []).append({"entity": tid, "drug": part.label,
-                                                                  "reason": part.reason})
-        conflicts = sorted(f"{a} x {b}: {', '.join(sorted(lv))}" for (a, b), lv in release.levels.items()
-                           if len(lv) > 1)
-        out.report = {"release": ctx.release_id, "atc_files_imported": files,
-                      "coverage": "a pair without a record is stated only when one of its drugs has an ATC code "
-                                  "(DrugBank 4.2) whose first letter names an imported file",
-                      "pairs": counts, "pairs_not_covered_by_this_copy": uncovered, "unjoined": unjoined,
-                      "pairs_skipped_same_drug": self_pairs,
-                      "release_pairs_with_conflicting_levels_most_severe_used": conflicts}
+                    unjoined.setdefault("treatments", []).append(
+                        {"entity": tid, "drug": part.label, "reason": part.reason}
+                    )
+        conflicts = sorted(
+            f"{a} x {b}: {', '.join(sorted(lv))}" for (a, b), lv in release.levels.items() if len(lv) > 1
+        )
+        out.report = {
+            "release": ctx.release_id,
+            "atc_files_imported": files,
+            "coverage": "a pair without a record is stated only when one of its drugs has an ATC code "
+            "(DrugBank 4.2) whose first letter names an imported file",
+            "pairs": counts,
+            "pairs_not_covered_by_this_copy": uncovered,
+            "unjoined": unjoined,
+            "pairs_skipped_same_drug": self_pairs,
+            "release_pairs_with_conflicting_levels_most_severe_used": conflicts,
+        }
         return out
 
 

@@ -28,8 +28,10 @@ class Changes:
     def summary(self) -> str:
         """'12 added, 0 removed, 3 changed' with the fact counts first."""
         facts = [sum(k.startswith("fact ") for k in group) for group in (self.added, self.removed, self.changed)]
-        return (f"facts: {facts[0]} added, {facts[1]} removed, {facts[2]} changed; "
-                f"all items: {len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed")
+        return (
+            f"facts: {facts[0]} added, {facts[1]} removed, {facts[2]} changed; "
+            f"all items: {len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed"
+        )
 
 
 def read_tree(folder: Path) -> dict[str, Any]:
@@ -46,7 +48,8 @@ def _facts(facts: Any, out: dict[str, Any]) -> None:
     for f in facts or []:
         if isinstance(f, dict):
             out[f"fact {f.get('id')}"] = {k: v for k, v in f.items() if k != "origin"} | {
-                "records": (f.get("origin") or {}).get("records")}
+                "records": (f.get("origin") or {}).get("records")
+            }
 
 
 def flatten(docs: dict[str, Any]) -> dict[str, Any]:
@@ -65,8 +68,10 @@ def flatten(docs: dict[str, Any]) -> dict[str, Any]:
                 _facts(st.get("facts"), out)
         elif kind == "interactions":
             for item in doc.get("interactions") or []:
-                out[f"interaction {doc.get('compound')} x {item.get('treatment')}"] = [item.get("status"),
-                                                                                       item.get("level")]
+                out[f"interaction {doc.get('compound')} x {item.get('treatment')}"] = [
+                    item.get("status"),
+                    item.get("level"),
+                ]
                 _facts(item.get("facts"), out)
         elif kind == "evidence":
             for item in doc.get("conditions") or []:

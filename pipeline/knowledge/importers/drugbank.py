@@ -25,8 +25,12 @@ class DrugBankImporter:
 
     def run(self, ctx: ImportContext) -> ImportOutput:
         """One regulatory fact per compound found in the release."""
-        rows = {r["drugbank_id"]: r for r in read_tsv(need(ctx.release_dir, "drugbank.tsv"),
-                                                      ("drugbank_id", "name", "groups", "atc_codes", "categories"))}
+        rows = {
+            r["drugbank_id"]: r
+            for r in read_tsv(
+                need(ctx.release_dir, "drugbank.tsv"), ("drugbank_id", "name", "groups", "atc_codes", "categories")
+            )
+        }
         label = display_release(ctx.release_id)
         out = ImportOutput()
         unjoined: list[dict[str, str]] = []
@@ -43,8 +47,12 @@ class DrugBankImporter:
                     codes = ctx.corrected(drugbank, "atc_codes", [c for c in row["atc_codes"].split("|") if c])
                     row = {**row, "atc_codes": "|".join(codes)}
                 if row is None:
-                    unjoined.append({"entity": f"{kind}/{entity.id}",
-                                     "reason": f"{drugbank} not in the release (added to DrugBank later?)"})
+                    unjoined.append(
+                        {
+                            "entity": f"{kind}/{entity.id}",
+                            "reason": f"{drugbank} not in the release (added to DrugBank later?)",
+                        }
+                    )
                     continue
                 doc: dict[str, Any] = {"id": entity.id}
                 categories = [c for c in row["categories"].split("|") if c]
@@ -57,12 +65,17 @@ class DrugBankImporter:
                         dropped.append({"entity": entity.id, "text": text, "why": ", ".join(problems)})
                         doc["facts"] = []
                     else:
-                        doc["facts"] = [fact(f"{entity.id}.regulatory.drugbank", "regulatory", text, ctx.release_id,
-                                             [drugbank])]
+                        doc["facts"] = [
+                            fact(f"{entity.id}.regulatory.drugbank", "regulatory", text, ctx.release_id, [drugbank])
+                        ]
                 if len(doc) > 1:
                     out.files[f"{kind}/{entity.id}.yaml"] = doc
-        out.report = {"release": ctx.release_id, "entities_imported": len(out.files), "unjoined": unjoined,
-                      "facts_dropped_by_page_rules": dropped}
+        out.report = {
+            "release": ctx.release_id,
+            "entities_imported": len(out.files),
+            "unjoined": unjoined,
+            "facts_dropped_by_page_rules": dropped,
+        }
         return out
 
     @staticmethod

@@ -43,8 +43,9 @@ class DrugCentralImporter:
             if row["ID_TYPE"] == "DRUGBANK_ID":
                 dc_by_drugbank.setdefault(row["IDENTIFIER"], []).append(row["DRUG_ID"])
         classes: dict[str, dict[str, dict[str, str]]] = {}
-        for row in read_tsv(need(ctx.release_dir, "pharm_class.tsv"),
-                            ("DRUG_ID", "TYPE", "CLASS_SOURCE_ID", "CLASS", "SOURCE")):
+        for row in read_tsv(
+            need(ctx.release_dir, "pharm_class.tsv"), ("DRUG_ID", "TYPE", "CLASS_SOURCE_ID", "CLASS", "SOURCE")
+        ):
             if ctx.corrected(row["DRUG_ID"], "class", [row["CLASS"]]):
                 by_type = classes.setdefault(row["DRUG_ID"], {}).setdefault(row["TYPE"], {})
                 by_type[row["CLASS"]] = row["CLASS_SOURCE_ID"]
@@ -80,24 +81,52 @@ class DrugCentralImporter:
                         dropped.append({"entity": entity.id, "text": text, "why": ", ".join(problems)})
                     else:
                         used = [("EPC", c) for c in epc] if epc else [("PA", c) for c in pa]
-                        facts.append(fact(f"{entity.id}.class.drugcentral", "class", text, ctx.release_id,
-                                          records + [f"{t} {found[t][c]}" for t, c in used]))
+                        facts.append(
+                            fact(
+                                f"{entity.id}.class.drugcentral",
+                                "class",
+                                text,
+                                ctx.release_id,
+                                records + [f"{t} {found[t][c]}" for t, c in used],
+                            )
+                        )
                     if moa:
                         plural = "classes" if len(moa) > 1 else "class"
-                        text = (f"{label} lists {join_and([lower_name(m) for m in moa])} as the FDA mechanism of "
-                                f"action {plural} of {entity.label}.")
-                        facts.append(fact(f"{entity.id}.mechanism.drugcentral", "mechanism", text, ctx.release_id,
-                                          records + [f"MoA {found['MoA'][m]}" for m in moa]))
+                        text = (
+                            f"{label} lists {join_and([lower_name(m) for m in moa])} as the FDA mechanism of "
+                            f"action {plural} of {entity.label}."
+                        )
+                        facts.append(
+                            fact(
+                                f"{entity.id}.mechanism.drugcentral",
+                                "mechanism",
+                                text,
+                                ctx.release_id,
+                                records + [f"MoA {found['MoA'][m]}" for m in moa],
+                            )
+                        )
                     listed = sorted(dict.fromkeys(indications.get(dcid, [])), key=str.casefold)
                     if listed:
                         text = self._indication_text(label, entity, listed)
                         if not rule_problems(text):
-                            facts.append(fact(f"{entity.id}.regulatory.drugcentral-indications", "regulatory", text,
-                                              ctx.release_id, [*records, "drug_indication.tsv"]))
+                            facts.append(
+                                fact(
+                                    f"{entity.id}.regulatory.drugcentral-indications",
+                                    "regulatory",
+                                    text,
+                                    ctx.release_id,
+                                    [*records, "drug_indication.tsv"],
+                                )
+                            )
                     doc["facts"] = facts
                 out.files[f"{kind}/{entity.id}.yaml"] = doc
-        out.report = {"release": ctx.release_id, "entities_imported": len(out.files), "unjoined": unjoined,
-                      "joined_without_class": unclassified, "facts_dropped_by_page_rules": dropped}
+        out.report = {
+            "release": ctx.release_id,
+            "entities_imported": len(out.files),
+            "unjoined": unjoined,
+            "joined_without_class": unclassified,
+            "facts_dropped_by_page_rules": dropped,
+        }
         return out
 
     @staticmethod
@@ -126,20 +155,26 @@ class DrugCentralImporter:
         shown = [lower_name(i) for i in listed[:MAX_ACTIONS]]
         if len(listed) == 1:
             return f"{label} lists {shown[0]} as the indication of {entity.label} in its drug-indication table."
-        more = f"{len(listed)} indications of {entity.label} in its drug-indication table, including" \
-            if len(listed) > MAX_ACTIONS else f"these indications of {entity.label} in its drug-indication table:"
+        more = (
+            f"{len(listed)} indications of {entity.label} in its drug-indication table, including"
+            if len(listed) > MAX_ACTIONS
+            else f"these indications of {entity.label} in its drug-indication table:"
+        )
         return f"{label} lists {more} {join_and(shown)}."
 
     @staticmethod
     def _class_text(label: str, entity: Entity, epc: list[str], pa: list[str]) -> str:
         if epc:
             plural = "classes" if len(epc) > 1 else "class"
-            return (f"{label} lists {join_and([lower_name(c) for c in epc])} as the FDA established "
-                    f"pharmacologic {plural} of {entity.label}.")
+            return (
+                f"{label} lists {join_and([lower_name(c) for c in epc])} as the FDA established "
+                f"pharmacologic {plural} of {entity.label}."
+            )
         shown = [lower_name(c) for c in pa[:MAX_ACTIONS]]
         if len(pa) > MAX_ACTIONS:
-            return (f"{label} lists {len(pa)} MeSH pharmacological actions of {entity.label}, including "
-                    f"{join_and(shown)}.")
+            return (
+                f"{label} lists {len(pa)} MeSH pharmacological actions of {entity.label}, including {join_and(shown)}."
+            )
         plural = "actions" if len(pa) > 1 else "action"
         return f"{label} lists {join_and(shown)} as the MeSH pharmacological {plural} of {entity.label}."
 

@@ -20,36 +20,83 @@ from pipeline.knowledge.importers.common import display_release, fact, join_and,
 # MeSH tree branch -> organ system (vocabulary.yaml). Reviewed by hand; branches not listed
 # (congenital, environmental, animal, injuries, general pathology) place nothing.
 ORGAN_PREFIXES: dict[str, str] = {
-    "C01": "immune", "C02": "immune", "C03": "immune",
+    "C01": "immune",
+    "C02": "immune",
+    "C03": "immune",
     "C04": "oncologic",
-    "C05": "musculoskeletal", "C05.651": "neuromuscular",
-    "C06": "gastrointestinal", "C06.130": "hepatic", "C06.552": "hepatic", "C06.405.117.119": "oropharyngeal",
-    "C07": "gastrointestinal", "C07.550": "oropharyngeal",
-    "C08": "respiratory", "C09.400": "respiratory", "C09.603": "respiratory", "C09.775": "oropharyngeal",
-    "C10": "nervous", "C10.668": "neuromuscular", "C10.597.613": "neuromuscular", "C10.597.975": "oropharyngeal",
+    "C05": "musculoskeletal",
+    "C05.651": "neuromuscular",
+    "C06": "gastrointestinal",
+    "C06.130": "hepatic",
+    "C06.552": "hepatic",
+    "C06.405.117.119": "oropharyngeal",
+    "C07": "gastrointestinal",
+    "C07.550": "oropharyngeal",
+    "C08": "respiratory",
+    "C09.400": "respiratory",
+    "C09.603": "respiratory",
+    "C09.775": "oropharyngeal",
+    "C10": "nervous",
+    "C10.668": "neuromuscular",
+    "C10.597.613": "neuromuscular",
+    "C10.597.975": "oropharyngeal",
     "C11": "eye",
-    "C12.294": "reproductive", "C12.777": "urinary", "C12.777.419": "renal",
-    "C13.351.500": "reproductive", "C13.351.968": "urinary", "C13.351.968.419": "renal", "C13.703": "reproductive",
+    "C12.294": "reproductive",
+    "C12.777": "urinary",
+    "C12.777.419": "renal",
+    "C13.351.500": "reproductive",
+    "C13.351.968": "urinary",
+    "C13.351.968.419": "renal",
+    "C13.703": "reproductive",
     "C14": "cardiovascular",
-    "C15.378": "hematologic", "C15.604": "immune",
-    "C17.300": "musculoskeletal", "C17.800": "skin",
-    "C18": "endocrine-metabolic", "C19": "endocrine-metabolic",
+    "C15.378": "hematologic",
+    "C15.604": "immune",
+    "C17.300": "musculoskeletal",
+    "C17.800": "skin",
+    "C18": "endocrine-metabolic",
+    "C19": "endocrine-metabolic",
     "C20": "immune",
-    "C23.550.073": "cardiovascular", "C23.550.695": "neuromuscular",
-    "C23.888.144": "endocrine-metabolic", "C23.888.307": "eye", "C23.888.592": "nervous",
-    "C23.888.619": "gastrointestinal", "C23.888.821": "gastrointestinal", "C23.888.852": "respiratory",
-    "C23.888.885": "skin", "C23.888.942": "urinary",
+    "C23.550.073": "cardiovascular",
+    "C23.550.695": "neuromuscular",
+    "C23.888.144": "endocrine-metabolic",
+    "C23.888.307": "eye",
+    "C23.888.592": "nervous",
+    "C23.888.619": "gastrointestinal",
+    "C23.888.821": "gastrointestinal",
+    "C23.888.852": "respiratory",
+    "C23.888.885": "skin",
+    "C23.888.942": "urinary",
     "C25.775": "psychiatric",
-    "F01.145": "psychiatric", "F01.470": "psychiatric", "F01.700": "psychiatric",
-    "F03": "psychiatric", "F03.870": "nervous",
+    "F01.145": "psychiatric",
+    "F01.470": "psychiatric",
+    "F01.700": "psychiatric",
+    "F03": "psychiatric",
+    "F03.870": "nervous",
 }
 # MedDRA (British) spellings -> MeSH (American) ones, for seeding only.
-_SPELLING = [("oedema", "edema"), ("diarrhoea", "diarrhea"), ("dyspnoea", "dyspnea"), ("apnoea", "apnea"),
-             ("orthopnoea", "orthopnea"), ("rhoea", "rhea"), ("oesophag", "esophag"), ("oestr", "estr"),
-             ("haem", "hem"), ("anaem", "anem"), ("aemia", "emia"), ("leukaem", "leukem"), ("paed", "ped"),
-             ("hypoaesthesia", "hypesthesia"), ("aesthesia", "esthesia"), ("ischaem", "ischem"),
-             ("faec", "fec"), ("tumour", "tumor"), ("behaviour", "behavior"), ("coeliac", "celiac"),
-             ("gynaecom", "gynecom")]
+_SPELLING = [
+    ("oedema", "edema"),
+    ("diarrhoea", "diarrhea"),
+    ("dyspnoea", "dyspnea"),
+    ("apnoea", "apnea"),
+    ("orthopnoea", "orthopnea"),
+    ("rhoea", "rhea"),
+    ("oesophag", "esophag"),
+    ("oestr", "estr"),
+    ("haem", "hem"),
+    ("anaem", "anem"),
+    ("aemia", "emia"),
+    ("leukaem", "leukem"),
+    ("paed", "ped"),
+    ("hypoaesthesia", "hypesthesia"),
+    ("aesthesia", "esthesia"),
+    ("ischaem", "ischem"),
+    ("faec", "fec"),
+    ("tumour", "tumor"),
+    ("behaviour", "behavior"),
+    ("coeliac", "celiac"),
+    ("gynaecom", "gynecom"),
+]
 
 
 @dataclass
@@ -147,16 +194,27 @@ class MeshImporter:
             for organ, branches in placements.items():
                 categories = [tree.by_tree.get(b, b) for b in branches]
                 records = [mesh_id] + [t for t in tree.trees[mesh_id] if longest_prefix(t) in branches]
-                facts.append(fact(f"{cond.id}.disease.mesh-{organ}", "disease",
-                                  f"{label} lists {shown} under {join_and(categories)}.", ctx.release_id,
-                                  records, tags=[organ]))
+                facts.append(
+                    fact(
+                        f"{cond.id}.disease.mesh-{organ}",
+                        "disease",
+                        f"{label} lists {shown} under {join_and(categories)}.",
+                        ctx.release_id,
+                        records,
+                        tags=[organ],
+                    )
+                )
             doc: dict[str, Any] = {"id": cond.id}
             if not cond.organ_systems:
                 doc["organ_systems"] = list(placements)
             doc["facts"] = facts
             out.files[f"conditions/{cond.id}.yaml"] = doc
-        out.report = {"release": ctx.release_id, "conditions_imported": len(out.files),
-                      "unjoined_conditions": unjoined, "tree_numbers_without_organ_system": unplaced}
+        out.report = {
+            "release": ctx.release_id,
+            "conditions_imported": len(out.files),
+            "unjoined_conditions": unjoined,
+            "tree_numbers_without_organ_system": unplaced,
+        }
         return out
 
 

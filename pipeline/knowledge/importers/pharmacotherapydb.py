@@ -58,8 +58,17 @@ def read_rows(ctx: ImportContext) -> list[Row]:
     for r in read_tsv(need(ctx.release_dir, "indications.tsv"), COLUMNS):
         if ctx.drops_row(f"{r['doid_id']} {r['drugbank_id']}"):
             continue
-        rows.append(Row(r["doid_id"], r["drugbank_id"], r["disease"], r["drug"], r["category"],
-                        int(r["n_curators"] or 0), int(r["n_resources"] or 0)))
+        rows.append(
+            Row(
+                r["doid_id"],
+                r["drugbank_id"],
+                r["disease"],
+                r["drug"],
+                r["category"],
+                int(r["n_curators"] or 0),
+                int(r["n_resources"] or 0),
+            )
+        )
     return rows
 
 
@@ -88,9 +97,14 @@ class PharmacotherapyDBImporter:
         known = {db: t.id for t in ctx.entities.treatments.values() if t.hand for db in t.drugbank_ids().values()}
         compound_ids = {db for c in ctx.entities.compounds.values() for db in c.drugbank_ids().values()}
         out = ImportOutput()
-        report: dict[str, Any] = {"release": ctx.release_id, "unjoined_conditions": [], "not_listed": {},
-                                  "role_disagrees_with_hand_list": [], "pinned_not_in_release": [],
-                                  "non_indications_ignored": {}}
+        report: dict[str, Any] = {
+            "release": ctx.release_id,
+            "unjoined_conditions": [],
+            "not_listed": {},
+            "role_disagrees_with_hand_list": [],
+            "pinned_not_in_release": [],
+            "non_indications_ignored": {},
+        }
         treatments: dict[str, dict[str, Any]] = {}
         for cond in sorted(ctx.entities.conditions.values(), key=lambda e: e.id):
             doid = cond.identifiers.get("doid")
@@ -98,8 +112,9 @@ class PharmacotherapyDBImporter:
                 continue
             mine = by_doid.get(doid, [])
             if not mine:
-                report["unjoined_conditions"].append({"condition": cond.id, "doid": doid,
-                                                      "reason": "no rows for this DOID in the release"})
+                report["unjoined_conditions"].append(
+                    {"condition": cond.id, "doid": doid, "reason": "no rows for this DOID in the release"}
+                )
                 continue
             nots = sorted(r.drug for r in mine if r.category == "NOT")
             if nots:
@@ -115,9 +130,21 @@ class PharmacotherapyDBImporter:
             for tid in chosen:
                 group = groups[tid]
                 best = [r for r in group if r.category == group[0].category]
-                entries.append({"treatment": tid, "role": ROLES[best[0].category], "facts": [
-                    fact(f"{cond.id}.treatment.{tid}.pharmacotherapydb", "indication", _listing(label, best),
-                         ctx.release_id, [f"{r.doid} {r.drugbank}" for r in best])]})
+                entries.append(
+                    {
+                        "treatment": tid,
+                        "role": ROLES[best[0].category],
+                        "facts": [
+                            fact(
+                                f"{cond.id}.treatment.{tid}.pharmacotherapydb",
+                                "indication",
+                                _listing(label, best),
+                                ctx.release_id,
+                                [f"{r.doid} {r.drugbank}" for r in best],
+                            )
+                        ],
+                    }
+                )
                 if tid not in known.values() and tid not in treatments:
                     treatments[tid] = {"id": tid, "name": group[0].drug, "identifiers": {"drugbank": group[0].drugbank}}
             if entries:
@@ -140,23 +167,29 @@ class PharmacotherapyDBImporter:
                     report["pinned_not_in_release"].append({"condition": cond.id, "treatment": tid})
                 elif ROLES[groups[tid][0].category] != role:
                     report["role_disagrees_with_hand_list"].append(
-                        {"condition": cond.id, "treatment": tid, "hand": role,
-                         "release": ROLES[groups[tid][0].category]})
+                        {
+                            "condition": cond.id,
+                            "treatment": tid,
+                            "hand": role,
+                            "release": ROLES[groups[tid][0].category],
+                        }
+                    )
                 else:
                     chosen.append(tid)
             return chosen
         dm = [t for t, g in groups.items() if g[0].category == "DM"]
         sym = [t for t, g in groups.items() if g[0].category == "SYM"]
-        take_dm = dm[:min(MAX_DM, MAX_TOTAL - min(MIN_SYM, len(sym)))]
-        chosen = take_dm + sym[:MAX_TOTAL - len(take_dm)]
+        take_dm = dm[: min(MAX_DM, MAX_TOTAL - min(MIN_SYM, len(sym)))]
+        chosen = take_dm + sym[: MAX_TOTAL - len(take_dm)]
         left = [groups[t][0].drug for t in groups if t not in chosen]
         if left:
             report["not_listed"][cond.id] = left
         return chosen
 
     @staticmethod
-    def _evidence(ctx: ImportContext, cond: Entity, rows: list[Row], compound_ids: set[str], label: str,
-                  out: ImportOutput) -> None:
+    def _evidence(
+        ctx: ImportContext, cond: Entity, rows: list[Row], compound_ids: set[str], label: str, out: ImportOutput
+    ) -> None:
         """A compound the release lists for the condition gets a curated-indication evidence entry."""
         for comp in sorted(ctx.entities.compounds.values(), key=lambda e: e.id):
             ids = set(comp.drugbank_ids().values()) & compound_ids
@@ -164,11 +197,24 @@ class PharmacotherapyDBImporter:
             if not listed:
                 continue
             text = _listing(label, listed[:1], comp.label).replace(
-                f"{label} lists", f"{label}, a physician-curated catalogue of drug therapies, lists", 1)
+                f"{label} lists", f"{label}, a physician-curated catalogue of drug therapies, lists", 1
+            )
             doc = out.files.setdefault(f"evidence/{comp.id}.yaml", {"compound": comp.id, "conditions": []})
-            doc["conditions"].append({"condition": cond.id, "tier": "curated-indication", "facts": [
-                fact(f"{comp.id}.evidence.{cond.id}.pharmacotherapydb", "evidence", text, ctx.release_id,
-                     [f"{r.doid} {r.drugbank}" for r in listed[:1]])]})
+            doc["conditions"].append(
+                {
+                    "condition": cond.id,
+                    "tier": "curated-indication",
+                    "facts": [
+                        fact(
+                            f"{comp.id}.evidence.{cond.id}.pharmacotherapydb",
+                            "evidence",
+                            text,
+                            ctx.release_id,
+                            [f"{r.doid} {r.drugbank}" for r in listed[:1]],
+                        )
+                    ],
+                }
+            )
 
 
 IMPORTER = PharmacotherapyDBImporter()

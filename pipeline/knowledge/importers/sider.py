@@ -22,138 +22,26 @@ Facts per compound, so pages stay readable however many effects SIDER lists:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import KnowledgeError, KnowledgeIssue
+from pipeline.errors import KnowledgeError
 from pipeline.knowledge.importers.base import ImportContext, ImportOutput
 from pipeline.knowledge.importers.common import (
     Entity,
     display_release,
     fact,
     join_and,
-    lower_name,
-    need,
-    read_tsv,
     rule_problems,
 )
 from pipeline.knowledge.importers.mesh import MeshTree
+from pipeline.knowledge.importers.sider_release import Effect, SiderRelease
 from pipeline.yamlfile import load_yaml
 
 ORGAN_TABLE = "side-effect-organs.yaml"
 SHOWN = 6  # effects named per fact
 PROPOSALS = 150  # unreviewed terms proposed in the report, most frequent first
-# Frequency categories SIDER uses, with the lower bound that ranks them against percentages.
-CATEGORIES = {"very common": 0.1, "frequent": 0.01, "common": 0.01, "uncommon": 0.001, "infrequent": 0.001,
-              "rare": 0.0001, "very rare": 0.00001, "postmarketing": 0.0}
-SE_COLUMNS = ("flat", "stereo", "label_cui", "meddra_type", "cui", "name")
-FREQ_COLUMNS = ("flat", "stereo", "label_cui", "placebo", "frequency", "lower", "upper", "meddra_type", "cui", "name")
-
-
-@dataclass
-class Effect:
-    """One side effect of one compound, with the best frequency any label gives."""
-
-    cui: str
-    name: str
-    value: float = -1.0  # rank: median numeric frequency across labels, else the category's lower bound
-    shown: str = ""  # non-empty when SIDER gives any frequency (used for ranking only, never printed)
-
-    def text(self) -> str:
-        """'diarrhoea'."""
-        return lower_name(self.name)
-
-
-@dataclass
-class SiderRelease:
-    """The parts of SIDER an import needs, indexed by PubChem CID."""
-
-    mapping: dict[str, set[int]]
-    effects: dict[int, dict[str, str]]  # CID -> PT CUI -> name
-    ids: dict[int, set[str]]  # CID -> SIDER ids it matched
-    frequencies: dict[int, dict[str, tuple[float, str]]]
-    term_drugs: Counter[str] = field(default_factory=Counter)  # PT CUI -> number of SIDER drugs listing it
-    term_names: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, release: Path) -> SiderRelease:
-        """Read pubchem-mapping.tsv, meddra_all_se.tsv.gz and meddra_freq.tsv.gz."""
-        mapping: dict[str, set[int]] = {}
-        for row in read_tsv(need(release, "pubchem-mapping.tsv"), ("drugbank_id", "pubchem_cid")):
-            if row["pubchem_cid"].isdigit():
-                mapping.setdefault(row["drugbank_id"], set()).add(int(row["pubchem_cid"]))
-        effects: dict[int, dict[str, str]] = {}
-        ids: dict[int, set[str]] = {}
-        pairs: set[tuple[str, str]] = set()
-        names: dict[str, str] = {}
-        for parts in _rows(need(release, "meddra_all_se.tsv.gz"), len(SE_COLUMNS)):
-            flat, stereo, _, kind, cui, name = parts[:6]
-            if kind != "PT":
-                continue
-            names.setdefault(cui, name)
-            pairs.add((flat, cui))
-            for cid in _cids(flat, stereo):
-                effects.setdefault(cid, {})[cui] = name
-                ids.setdefault(cid, set()).add(flat)
-        seen: dict[int, dict[str, list[tuple[float, str]]]] = {}
-        for parts in _rows(need(release, "meddra_freq.tsv.gz"), len(FREQ_COLUMNS)):
-            flat, stereo, _, placebo, freq, _lower, upper, kind, cui, _ = parts[:10]
-            if kind != "PT" or placebo == "placebo":
-                continue
-            ranked = _frequency(freq, upper)
-            if ranked is None:
-                continue
-            for cid in _cids(flat, stereo):
-                seen.setdefault(cid, {}).setdefault(cui, []).append(ranked)
-        frequencies = {cid: {cui: _median(found) for cui, found in by_cui.items()} for cid, by_cui in seen.items()}
-        term_drugs = Counter(cui for _, cui in pairs)
-        return cls(mapping, effects, ids, frequencies, term_drugs, names)
-
-
-def _rows(path: Path, width: int) -> list[list[str]]:
-    import gzip
-
-    out = []
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for n, line in enumerate(handle, 1):
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) < width:
-                raise KnowledgeError([KnowledgeIssue(str(path), f"line {n}", f"expected {width} tab-separated "
-                                                     "columns; is this a SIDER 4.1 release file?")])
-            out.append(parts)
-    return out
-
-
-def _cids(flat: str, stereo: str) -> set[int]:
-    """The PubChem CIDs a SIDER row stands for: its flat id minus 100000000, and its stereo id."""
-    out = set()
-    if flat.startswith("CID") and flat[3:].isdigit():
-        out.add(int(flat[3:]) - 100000000)
-    if stereo.startswith("CID") and stereo[3:].isdigit():
-        out.add(int(stereo[3:]))
-    return out
-
-
-def _frequency(freq: str, upper: str) -> tuple[float, str] | None:
-    text = freq.strip().lower()
-    if text in CATEGORIES:
-        return CATEGORIES[text], "postmarketing reports" if text == "postmarketing" else text
-    try:
-        bound = float(upper)
-    except ValueError:
-        return None
-    if not 0 < bound <= 1 or "%" not in text:
-        return None
-    return bound + 1.0, "reported"  # numeric frequencies rank above categories
-
-
-def _median(found: list[tuple[float, str]]) -> tuple[float, str]:
-    """The median of the numeric frequencies when there are any (they outrank categories), else the best category."""
-    numeric = sorted(f for f in found if f[0] >= 1.0)
-    if numeric:
-        return numeric[(len(numeric) - 1) // 2]
-    return max(found, key=lambda f: f[0])
 
 
 @dataclass(frozen=True)
@@ -170,13 +58,17 @@ def read_organ_table(knowledge: Path) -> dict[str, Placement]:
     if not path.is_file():
         return {}
     data = load_yaml(path.read_text(encoding="utf-8")) or {}
-    return {str(t["cui"]): Placement(tuple(t.get("organs") or ()), bool(t.get("exclude")))
-            for t in data.get("terms") or [] if isinstance(t, dict) and "cui" in t}
+    return {
+        str(t["cui"]): Placement(tuple(t.get("organs") or ()), bool(t.get("exclude")))
+        for t in data.get("terms") or []
+        if isinstance(t, dict) and "cui" in t
+    }
 
 
 # Organ-system labels that read as body parts take "the" in running text ("concerning the liver").
-_BODY_PARTS = frozenset({"brain", "heart", "liver", "kidneys", "bladder", "blood", "immune", "eyes", "bones", "skin",
-                         "muscles"})
+_BODY_PARTS = frozenset(
+    {"brain", "heart", "liver", "kidneys", "bladder", "blood", "immune", "eyes", "bones", "skin", "muscles"}
+)
 
 
 def _organ_labels(knowledge: Path) -> dict[str, str]:
@@ -243,13 +135,21 @@ class SiderImporter:
         total = sum(sider.term_drugs.values())
         covered = sum(n for cui, n in sider.term_drugs.items() if cui in table)
         out.report = {
-            "release": ctx.release_id, "compounds_imported": len(out.files), "unjoined_compounds": unjoined,
-            "organ_table": {"reviewed_terms": len(table), "sider_drug_effect_pairs": total,
-                            "pairs_covered": covered, "coverage": round(covered / total, 3) if total else 0.0},
-            "compounds": summary, "effects_dropped_by_page_rules": dropped,
+            "release": ctx.release_id,
+            "compounds_imported": len(out.files),
+            "unjoined_compounds": unjoined,
+            "organ_table": {
+                "reviewed_terms": len(table),
+                "sider_drug_effect_pairs": total,
+                "pairs_covered": covered,
+                "coverage": round(covered / total, 3) if total else 0.0,
+            },
+            "compounds": summary,
+            "effects_dropped_by_page_rules": dropped,
             "unplaced_terms_of_imported_compounds": [
                 {"cui": cui, "name": sider.term_names.get(cui, ""), "compounds": n}
-                for cui, n in sorted(unplaced.items(), key=lambda kv: (-kv[1], kv[0]))[:100]],
+                for cui, n in sorted(unplaced.items(), key=lambda kv: (-kv[1], kv[0]))[:100]
+            ],
             "organ_table_proposals": self._proposals(ctx, sider, table),
         }
         return out
@@ -281,11 +181,20 @@ class SiderImporter:
         return sorted(merged.values(), key=lambda e: _order(e, sider))
 
     @staticmethod
-    def _overview(ctx: ImportContext, label: str, comp: Entity, effects: list[Effect],
-                  placed: dict[str, list[Effect]], general: list[Effect], organs: dict[str, str],
-                  sider: SiderRelease, records: list[str]) -> dict[str, Any]:
-        shown_from = sorted({e.cui: e for group in [*placed.values(), general] for e in group}.values(),
-                            key=lambda e: _order(e, sider))
+    def _overview(
+        ctx: ImportContext,
+        label: str,
+        comp: Entity,
+        effects: list[Effect],
+        placed: dict[str, list[Effect]],
+        general: list[Effect],
+        organs: dict[str, str],
+        sider: SiderRelease,
+        records: list[str],
+    ) -> dict[str, Any]:
+        shown_from = sorted(
+            {e.cui: e for group in [*placed.values(), general] for e in group}.values(), key=lambda e: _order(e, sider)
+        )
         frequent = [e for e in shown_from if e.shown][:SHOWN]
         head = f"{label} lists {len(effects)} side effects of {comp.label} from drug labels"
         if frequent:
@@ -297,15 +206,25 @@ class SiderImporter:
             text = head + ", without frequency data"
             if busiest:
                 text += "; the organ systems with the most of them: " + "; ".join(
-                    organs[o].removeprefix("the ") for o in busiest[:3])
+                    organs[o].removeprefix("the ") for o in busiest[:3]
+                )
             text += "."
             used = []
-        return fact(f"{comp.id}.safety.sider", "safety", text, ctx.release_id,
-                    records + [f"{records[0]} {e.cui}" for e in used])
+        return fact(
+            f"{comp.id}.safety.sider", "safety", text, ctx.release_id, records + [f"{records[0]} {e.cui}" for e in used]
+        )
 
     @staticmethod
-    def _organ_fact(ctx: ImportContext, label: str, comp: Entity, organ: str, effects: list[Effect],
-                    organs: dict[str, str], sider: SiderRelease, records: list[str]) -> dict[str, Any]:
+    def _organ_fact(
+        ctx: ImportContext,
+        label: str,
+        comp: Entity,
+        organ: str,
+        effects: list[Effect],
+        organs: dict[str, str],
+        sider: SiderRelease,
+        records: list[str],
+    ) -> dict[str, Any]:
         shown = effects[:SHOWN]
         frequent = [e for e in shown if e.shown]
         where = organs.get(organ, organ)
@@ -316,12 +235,21 @@ class SiderImporter:
             text = f"{label} lists {len(effects)} side effects of {comp.label} concerning {where}: {items}."
         elif frequent:
             shown = frequent  # effects are sorted most frequent first: those without a frequency come last
-            text = (f"{label} lists {len(effects)} side effects of {comp.label} concerning {where}; those its labels "
-                    f"report most often include {join_and([e.text() for e in frequent])}.")
+            text = (
+                f"{label} lists {len(effects)} side effects of {comp.label} concerning {where}; those its labels "
+                f"report most often include {join_and([e.text() for e in frequent])}."
+            )
         else:
             text = f"{label} lists {len(effects)} side effects of {comp.label} concerning {where}, among them {items}."
-        return fact(f"{comp.id}.safety.sider-{organ}", "safety", text, ctx.release_id,
-                    records + [f"{records[0]} {e.cui}" for e in shown], tags=[organ], detail=True)
+        return fact(
+            f"{comp.id}.safety.sider-{organ}",
+            "safety",
+            text,
+            ctx.release_id,
+            records + [f"{records[0]} {e.cui}" for e in shown],
+            tags=[organ],
+            detail=True,
+        )
 
     @staticmethod
     def _proposals(ctx: ImportContext, sider: SiderRelease, table: dict[str, Placement]) -> list[dict[str, Any]]:
@@ -330,12 +258,12 @@ class SiderImporter:
             mesh: MeshTree | None = MeshTree.read(ctx.sibling("mesh", "mesh-2015", "seed organ systems"))
         except KnowledgeError:
             mesh = None
-        missing = [cui for cui, _ in sorted(sider.term_drugs.items(), key=lambda kv: (-kv[1], kv[0]))
-                   if cui not in table][:PROPOSALS]
+        missing = [
+            cui for cui, _ in sorted(sider.term_drugs.items(), key=lambda kv: (-kv[1], kv[0])) if cui not in table
+        ][:PROPOSALS]
         out = []
         for cui in missing:
-            entry: dict[str, Any] = {"name": sider.term_names.get(cui, ""), "cui": cui,
-                                     "drugs": sider.term_drugs[cui]}
+            entry: dict[str, Any] = {"name": sider.term_names.get(cui, ""), "cui": cui, "drugs": sider.term_drugs[cui]}
             if mesh is not None:
                 mid, organs = mesh.seed(entry["name"])
                 entry.update({"organs": organs, "basis": f"MeSH {mid}" if mid else "no MeSH match"})
