@@ -12,12 +12,15 @@ from pipeline.cli.base import Group, data_options
 from pipeline.evaluation import (
     corpus_files,
     evaluate_clinical,
+    evaluate_edits,
     evaluate_grounding,
     evaluate_text,
     format_clinical_report,
+    format_edit_report,
     format_grounding_report,
     format_text_report,
     load_clinical,
+    load_edit_cases,
     load_fact_snapshot,
     load_grounding_cases,
     load_text_cases,
@@ -37,7 +40,7 @@ def eval_group() -> None:
     default="eval",
     show_default=True,
     type=click.Path(file_okay=False),
-    help="Directory holding text_rules/ and grounding/ (dev-NN.yaml, holdout-NN.yaml).",
+    help="Directory holding text_rules/, grounding/ and hand_edits/ (dev-NN.yaml, holdout-NN.yaml).",
 )
 @click.option("--split", type=click.Choice(["dev", "holdout", "all"]), default="all", show_default=True)
 @click.option(
@@ -79,6 +82,13 @@ def eval_checks(
         click.echo(format_grounding_report(grounding, f"grounding [{name}: {', '.join(f.name for f in ground_files)}]"))
         for statement, _, supported, perturbation, _ in grounding.failures[:show_failures]:
             click.echo(f"  miss  {'supported' if supported else perturbation} {statement}")
+        edit_files = sorted((Path(corpus_dir) / "hand_edits").glob(f"{name}-*.yaml"))
+        if edit_files:
+            edits = evaluate_edits(load_edit_cases(edit_files), ws)
+            click.echo(format_edit_report(edits, f"hand edits [{name}: {', '.join(f.name for f in edit_files)}]"))
+            for case, found in edits.failures[:show_failures]:
+                verdict = "wrong, not flagged by grounding" if case.wrong else f"harmless, flagged ({'; '.join(found)})"
+                click.echo(f"  miss  {verdict} [{case.category}] {case.page}: {case.edited}")
         click.echo("")
         met = met and report.meets_goals() and grounding.meets_goals()
     if strict and not met:

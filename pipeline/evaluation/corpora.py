@@ -1,14 +1,4 @@
-"""Measure the checks against labelled corpora: precision and recall per rule.
-
-Two corpora live in eval/ (or any directory given), one folder per kind, one file per round:
-  text_rules/<split>-<NN>.yaml  sentences labelled with the text rules they violate ([] = benign)
-  grounding/<split>-<NN>.yaml   statements with the fact ids they cite and whether the facts support them
-Splits are ``dev`` (tune the rules on these) and ``holdout`` (written blind to the rules, report only,
-never tune on them). NN is the round: holdout-07 was the seventh blind set. A holdout that has been
-used for tuning is renamed into the dev split (same round number) once the next holdout exists; no
-holdout case may appear in a dev file (``case_key`` says when two cases are the same).
-eval/MANIFEST.yaml records who wrote each file, when, and what it measured blind.
-"""
+"""Sentences and cited statements, labelled: precision and recall per text rule, grounding verdicts."""
 
 from __future__ import annotations
 
@@ -20,7 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from pipeline.checks import SENTENCE_RULES, check_sentence, check_statement
 from pipeline.checks.grounding import FactView
@@ -39,6 +29,7 @@ class TextCase(BaseModel):
     text: str
     rules: list[str]
     category: str = ""
+    style: str = ""  # polished, non-native, faq, shorthand, forum, bullet, subordinate (blind sets from round 8)
 
 
 class GroundingCase(BaseModel):
@@ -49,6 +40,8 @@ class GroundingCase(BaseModel):
     fact_ids: list[str]
     supported: bool
     perturbation: str = ""
+    page: str = ""  # the page whose sidecar the author read the facts in (blind sets from round 8)
+    _facts: dict[str, FactView] = PrivateAttr(default_factory=dict)  # the file's own fact snapshot
 
 
 C = TypeVar("C", TextCase, GroundingCase)
@@ -57,9 +50,22 @@ C = TypeVar("C", TextCase, GroundingCase)
 def _load(path: Path, model: type[C]) -> list[C]:
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
-        return [model.model_validate(c) for c in data["cases"]]
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
+        cases = [model.model_validate(c) for c in data["cases"]]
+        facts = _fact_views(data.get("facts") or {})
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, ValidationError) as exc:
         raise PipelineError(f"{path}: cannot load corpus ({exc}); expected a 'cases:' list") from exc
+    for case in cases:
+        if isinstance(case, GroundingCase):
+            case._facts = facts
+    return cases
+
+
+def _fact_views(data: dict[str, dict[str, object]]) -> dict[str, FactView]:
+    """A ``facts: {id: {text, tags, sources}}`` snapshot: the fact texts a corpus was labelled against."""
+    return {
+        fid: FactView(str(f["text"]), tuple(f.get("tags") or ()), tuple(f.get("sources") or ()))  # type: ignore[arg-type]
+        for fid, f in data.items()
+    }
 
 
 def corpus_files(directory: Path, kind: str, split: str) -> list[Path]:
@@ -96,6 +102,14 @@ class TextReport:
     benign: int
     benign_flagged: int
     failures: list[tuple[str, list[str], list[str], str]] = field(default_factory=list)  # text, want, got, cat
+    caught: int = 0  # violating sentences flagged with every rule they break
+    by_style: Counter[str] = field(default_factory=Counter)  # violating sentences per style
+    caught_by_style: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def caught_rate(self) -> float:
+        sentences = sum(self.by_style.values())
+        return self.caught / sentences if sentences else 1.0
 
     @property
     def benign_fp_rate(self) -> float:
@@ -131,6 +145,12 @@ def evaluate_text(
         if not want:
             report.benign += 1
             report.benign_flagged += bool(got)
+        else:
+            style = case.style or "unstyled"
+            report.by_style[style] += 1
+            if set(want) <= set(got):
+                report.caught += 1
+                report.caught_by_style[style] += 1
         if got != want:
             report.failures.append((case.text, want, got, case.category))
     return report
@@ -175,10 +195,7 @@ def load_fact_snapshot(directory: Path) -> dict[str, FactView]:
         return {}
     try:
         data = load_yaml(path.read_text(encoding="utf-8")) or {}
-        return {
-            fid: FactView(f["text"], tuple(f.get("tags") or ()), tuple(f.get("sources") or ()))
-            for fid, f in (data.get("facts") or {}).items()
-        }
+        return _fact_views(data.get("facts") or {})
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise PipelineError(
             f"{path}: cannot load the fact snapshot ({exc}); expected 'facts: {{id: {{text: ...}}}}'"
@@ -190,13 +207,15 @@ def evaluate_grounding(
 ) -> GroundingReport:
     """Ground every statement against the facts it cites and score the verdicts.
 
-    A case is judged against the fact text its author labelled it by: the ``snapshot`` when it holds the
-    fact (knowledge edits after the corpus was written must not flip its labels), else the live fact.
+    A case is judged against the fact text its author labelled it by: its own file's snapshot, else the
+    ``snapshot`` when it holds the fact (knowledge edits after the corpus was written must not flip its
+    labels), else the live fact.
     """
-    facts = {fid: FactView(f.text, f.tags, f.sources) for fid, f in ws.kb.facts.items()}
-    facts.update(snapshot or {})
+    live = {fid: FactView(f.text, f.tags, f.sources) for fid, f in ws.kb.facts.items()}
+    live.update(snapshot or {})
     report = GroundingReport()
     for case in cases:
+        facts = {**live, **case._facts} if case._facts else live
         unknown = [fid for fid in case.fact_ids if fid not in facts]
         if unknown:
             raise PipelineError(
@@ -246,6 +265,12 @@ def format_text_report(report: TextReport, title: str) -> str:
         f"= {report.benign_fp_rate:.3%} (goal <= {GOALS['benign_fp']:.0%}); "
         f"violating sentences: {report.violating}"
     )
+    if set(report.by_style) - {"unstyled"}:
+        lines.append(
+            f"violating sentences flagged with every rule they break: {report.caught}/{sum(report.by_style.values())}"
+            f" = {report.caught_rate:.1%}; by style: "
+            + ", ".join(f"{k} {report.caught_by_style[k]}/{n}" for k, n in sorted(report.by_style.items()))
+        )
     return "\n".join(lines)
 
 
@@ -261,105 +286,4 @@ def format_grounding_report(report: GroundingReport, title: str) -> str:
     ]
     for name, count in sorted(report.by_perturbation.items()):
         lines.append(f"{name:28}{count:7}{report.missed_by_perturbation[name]:7}")
-    return "\n".join(lines)
-
-
-# -- clinical coverage ---------------------------------------------------------------------------
-
-
-class ClinicalItem(BaseModel):
-    """One thing a pharmacist expects on a page, as patterns one paragraph or bullet must all match."""
-
-    model_config = ConfigDict(extra="forbid")
-    id: str
-    kind: str
-    expect: str
-    patterns: list[str]
-    basis: str = ""
-
-
-class ClinicalPair(BaseModel):
-    """A compound x condition page and what it must carry."""
-
-    model_config = ConfigDict(extra="forbid")
-    compound: str
-    condition: str
-    items: list[ClinicalItem]
-
-
-@dataclass
-class ClinicalReport:
-    """Items covered per pair; a pair whose page is held back covers nothing."""
-
-    items: int = 0
-    covered: int = 0
-    held_back: list[str] = field(default_factory=list)
-    missing: list[tuple[str, str, str]] = field(default_factory=list)  # pair, item id, expectation
-    by_kind: Counter[str] = field(default_factory=Counter)
-    missed_by_kind: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def coverage(self) -> float:
-        return self.covered / self.items if self.items else 1.0
-
-
-def page_blocks(markdown: str) -> list[str]:
-    """A page's paragraphs and bullets, whitespace collapsed: the unit a clinical item must match in."""
-    blocks: list[str] = []
-    current: list[str] = []
-    for line in markdown.splitlines():
-        starts = line.startswith(("- ", "#")) or not line.strip()
-        if starts and current:
-            blocks.append(" ".join(current))
-            current = []
-        if line.strip():
-            current.append(line.strip())
-    if current:
-        blocks.append(" ".join(current))
-    return [" ".join(b.split()) for b in blocks]
-
-
-def load_clinical(path: Path) -> list[ClinicalPair]:
-    """The clinical acceptance set."""
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-        return [ClinicalPair.model_validate(p) for p in data["pairs"]]
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
-        raise PipelineError(f"{path}: cannot load the clinical set ({exc}); expected a 'pairs:' list") from exc
-
-
-def evaluate_clinical(pairs: list[ClinicalPair], pages: Callable[[str, str], str | None]) -> ClinicalReport:
-    """Score pages (``pages(compound, condition)`` -> Markdown, or None when held back) against the set."""
-    import re
-
-    report = ClinicalReport()
-    for pair in pairs:
-        name = f"{pair.compound} x {pair.condition}"
-        markdown = pages(pair.compound, pair.condition)
-        if markdown is None:
-            report.held_back.append(name)
-        blocks = page_blocks(markdown or "")
-        for item in pair.items:
-            report.items += 1
-            report.by_kind[item.kind] += 1
-            regexes = [re.compile(p, re.IGNORECASE) for p in item.patterns]
-            if any(all(r.search(b) for r in regexes) for b in blocks):
-                report.covered += 1
-            else:
-                report.missed_by_kind[item.kind] += 1
-                report.missing.append((name, item.id, item.expect))
-    return report
-
-
-def format_clinical_report(report: ClinicalReport) -> str:
-    """Coverage overall and per kind of item, then what is missing."""
-    lines = [
-        f"clinical items covered: {report.covered}/{report.items} = {report.coverage:.1%}",
-        f"{'kind':18}{'items':>7}{'missed':>8}",
-    ]
-    for kind, count in sorted(report.by_kind.items()):
-        lines.append(f"{kind:18}{count:7}{report.missed_by_kind[kind]:8}")
-    if report.held_back:
-        lines.append(f"pages held back: {', '.join(report.held_back)}")
-    lines += [f"  missing: {pair}: {item} ({expect})" for pair, item, expect in report.missing]
     return "\n".join(lines)
