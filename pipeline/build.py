@@ -17,7 +17,7 @@ from pipeline.checks.findings import Severity
 from pipeline.draft import Draft
 from pipeline.drafting import Drafter, DraftResult, Redrafter, adraft, aredraft, as_result, get_drafter
 from pipeline.errors import DrafterError, EndpointError, PageError
-from pipeline.knowledge.selection import Selection, select_facts
+from pipeline.knowledge.selection import Selection
 from pipeline.provenance import build_sidecar
 from pipeline.render import render_page
 from pipeline.store import page_path, read_sidecar, save_failed, save_page, save_rejected
@@ -71,7 +71,7 @@ def build_page(ws: Workspace, compound: str, condition: str, drafter: str | Draf
     Raises DrafterError when the drafter cannot produce a draft at all.
     """
     started = time.perf_counter()
-    sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition), ws.settings)
+    sel = ws.selection(compound, condition)
     drafting = get_drafter(drafter) if isinstance(drafter, str) else drafter
     loop = Attempts(ws, sel, drafting)
     result = as_result(drafting.draft(sel))
@@ -83,7 +83,7 @@ def build_page(ws: Workspace, compound: str, condition: str, drafter: str | Draf
 async def abuild_page(ws: Workspace, compound: str, condition: str, drafter: Drafter) -> BuiltPage:
     """``build_page`` for concurrent batches: a model drafter is awaited."""
     started = time.perf_counter()
-    sel = select_facts(ws.kb, ws.kb.resolve_compound(compound), ws.kb.resolve_condition(condition), ws.settings)
+    sel = ws.selection(compound, condition)
     loop = Attempts(ws, sel, drafter)
     result = await adraft(drafter, sel)
     while loop.another(result) and isinstance(drafter, Redrafter):

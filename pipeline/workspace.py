@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from pipeline.checks import Lexicon, build_lexicon
+from pipeline.checks import RULES_VERSION, Lexicon, build_lexicon
 from pipeline.knowledge.base import KnowledgeBase
 from pipeline.knowledge.cache import open_knowledge
+from pipeline.knowledge.selection import Selection, select_facts
 from pipeline.render import make_environment, template_digest
 from pipeline.settings import SiteSettings, load_settings, resolve_knowledge_dir, resolve_prompts_dir
 
@@ -30,6 +31,30 @@ class Workspace:
     lexicon: Lexicon
     templates_hash: str
     settings_hash: str
+    # What recurs across pages, made once per workspace: selections per pair, the rules' vocabulary hash.
+    _selections: dict[tuple[str, str], Selection] = field(default_factory=dict, repr=False, compare=False)
+    _checks_hash: str | None = field(default=None, repr=False, compare=False)
+
+    def selection(self, compound: str, condition: str) -> Selection:
+        """The facts for one pair (ids, names or aliases), selected once per workspace: the knowledge base
+        and settings of a workspace never change, so neither does a pair's selection."""
+        cid, did = self.kb.resolve_compound(compound).id, self.kb.resolve_condition(condition).id
+        if (cid, did) not in self._selections:
+            self._selections[cid, did] = select_facts(
+                self.kb, self.kb.compounds[cid], self.kb.conditions[did], self.settings
+            )
+        return self._selections[cid, did]
+
+    @property
+    def checks_hash(self) -> str:
+        """The rules' code version and vocabularies: changing them can change a page's verdict."""
+        if self._checks_hash is None:
+            digest = hashlib.sha256(RULES_VERSION.encode())
+            for path in sorted([self.kb.root / "vocabulary.yaml", *(self.kb.root / "lexicon").glob("*")]):
+                if path.is_file():
+                    digest.update(path.read_bytes())
+            self._checks_hash = digest.hexdigest()
+        return self._checks_hash
 
     @classmethod
     def open(

@@ -22,7 +22,6 @@ from pipeline.checks import Finding
 from pipeline.drafting.llm import LLMDrafter, response_format
 from pipeline.drafting.transport import Completion
 from pipeline.errors import DrafterError, PipelineError
-from pipeline.knowledge.selection import select_facts
 from pipeline.store import atomic_write, dump_json
 from pipeline.workspace import Workspace
 
@@ -108,9 +107,7 @@ class BatchApiRun:
     def _start(self, todo: list[Planned]) -> dict[str, Any]:
         pending = []
         for p in todo:
-            sel = select_facts(
-                self.ws.kb, self.ws.kb.compounds[p.compound], self.ws.kb.conditions[p.condition], self.ws.settings
-            )
+            sel = self.ws.selection(p.compound, p.condition)
             messages, schema = self.drafter._first(sel)
             pending.append(
                 {
@@ -175,7 +172,7 @@ class BatchApiRun:
     def _settle(self, item: dict[str, Any], line: dict[str, Any] | None) -> PageResult | dict[str, Any]:
         """Validate one result: a saved or rejected page, a failure, or the next round's re-ask."""
         cid, did = item["compound"], item["condition"]
-        sel = select_facts(self.ws.kb, self.ws.kb.compounds[cid], self.ws.kb.conditions[did], self.ws.settings)
+        sel = self.ws.selection(cid, did)
         try:
             if line is None:
                 raise DrafterError("the batch returned no result for this pair")

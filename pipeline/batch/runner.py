@@ -27,10 +27,8 @@ from typing import Any
 import orjson
 
 from pipeline.build import Outcome, PageResult, abuild_page, save_built, save_failure
-from pipeline.checks import RULES_VERSION
 from pipeline.drafting import Drafter, fingerprint
 from pipeline.errors import DrafterError, EndpointError, PipelineError
-from pipeline.knowledge.selection import select_facts
 from pipeline.store import failed_path, page_is_current, page_path, rejected_path, sidecar_path
 from pipeline.version import __version__
 from pipeline.workspace import Workspace
@@ -121,15 +119,6 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def _checks_hash(ws: Workspace) -> str:
-    """The rules' vocabularies: changing them can change a page's verdict."""
-    digest = hashlib.sha256(RULES_VERSION.encode())
-    for path in sorted([ws.kb.root / "vocabulary.yaml", *(ws.kb.root / "lexicon").glob("*")]):
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def plan(
     ws: Workspace, pairs: Iterable[tuple[str, str]], drafter: Drafter, out: Path, force: bool = False
 ) -> list[Planned]:
@@ -147,7 +136,7 @@ def _common_parts(ws: Workspace, drafter: Drafter) -> dict[str, str]:
         "templates": ws.templates_hash,
         "settings": ws.settings_hash,
         "drafter": _digest(fingerprint(drafter)),
-        "checks": _checks_hash(ws),
+        "checks": ws.checks_hash,
         "version": __version__,
     }
 
@@ -157,7 +146,7 @@ def page_key(
 ) -> tuple[str, dict[str, str]]:
     """A pair's key and its parts: ``generate`` records the same one as ``batch``, so either may skip the other's
     unchanged page."""
-    sel = select_facts(ws.kb, ws.kb.compounds[cid], ws.kb.conditions[did], ws.settings)
+    sel = ws.selection(cid, did)
     parts = {"facts": sel.digest(), **(common or _common_parts(ws, drafter))}
     return _digest(parts), parts
 

@@ -102,10 +102,12 @@ def run_rules(doc: CheckInput, only: tuple[str, ...] | None = None) -> list[Find
 
 
 def code_version() -> str:
-    """A hash of the rules' code and the language layer: part of every page key and sidecar."""
+    """A hash of the rules' code, their trained weights and the language layer: part of every page key and
+    sidecar."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for path in sorted([*package.glob("*.py"), *(package.parent / "language").glob("*.py")]):
+    files = [*package.glob("*.py"), *(package / "data").glob("*.json"), *(package.parent / "language").glob("*.py")]
+    for path in sorted(files):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

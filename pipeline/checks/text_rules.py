@@ -1,7 +1,10 @@
 """The sentence rules: dosing, directive advice, absolute safety and cure claims, one class each.
 
-Each wraps a detector from the language layer. Detectors are pure, and the same fact sentences recur
-across a draft, its page and every page of a batch, so results are memoised per sentence.
+Each wraps a detector from the language layer (the patterns: the high-precision layer). Beside them, a
+trained classifier (classifier.py) reads each drafted sentence that is not a verbatim quote of a fact it
+cites: it flags wording the patterns have no entry for, and drops a pattern hit it scores as all but
+certainly benign (its veto). Detectors are pure, and the same fact sentences
+recur across a draft, its page and every page of a batch, so results are memoised per sentence.
 """
 
 from __future__ import annotations
@@ -9,10 +12,13 @@ from __future__ import annotations
 import functools
 from typing import ClassVar
 
+from pipeline.checks.classifier import shipped_classifier
+from pipeline.checks.document import Unit
 from pipeline.checks.findings import Finding, Severity
 from pipeline.checks.registry import CheckInput, Rule, Scope, register
 from pipeline.language import find_absolute_safety, find_cure_claims, find_directives, find_dosing
 from pipeline.language.spans import CACHE_SIZE, Hit
+from pipeline.language.words import tokens
 
 
 class TextRule(Rule):
@@ -29,18 +35,50 @@ class TextRule(Rule):
         raise NotImplementedError
 
     def check(self, doc: CheckInput) -> list[Finding]:
-        return [
-            Finding(
-                rule=self.id,
-                severity=Severity.ERROR,
-                section=unit.section,
-                text=hit.text,
-                sentence=unit.text,
-                message=f"{hit.reason}; {self.advice}",
-            )
-            for unit in doc.units
-            for hit in self._detect(unit.text)
-        ]
+        out = []
+        for unit in doc.units:
+            hits = self._vetted(unit, doc) or self._classified(unit, doc)
+            out += [
+                Finding(
+                    rule=self.id,
+                    severity=Severity.ERROR,
+                    section=unit.section,
+                    text=hit.text,
+                    sentence=unit.text,
+                    message=f"{hit.reason}; {self.advice}",
+                )
+                for hit in hits
+            ]
+        return out
+
+    def _vetted(self, unit: Unit, doc: CheckInput) -> tuple[Hit, ...]:
+        """The patterns' hits, unless the classifier is all but sure a drafted sentence is a near-miss
+        (a debunked claim, a hoped-for research goal) that the patterns over-read."""
+        hits = self._detect(unit.text)
+        model = shipped_classifier()
+        if not hits or model is None or not model.veto or not unit.drafted or _quotes_a_fact(unit, doc):
+            return hits
+        return hits if model.scores(unit.text)[self.id] >= model.veto else ()
+
+    def _classified(self, unit: Unit, doc: CheckInput) -> tuple[Hit, ...]:
+        """The classifier's verdict on a drafted sentence that is not a fact's own words."""
+        model = shipped_classifier()
+        if model is None or not unit.drafted or _quotes_a_fact(unit, doc):
+            return ()
+        probability = model.flags(unit.text).get(self.id)
+        if probability is None:
+            return ()
+        why = f"reads as breaking this rule to the trained classifier (p={probability:.2f}), though no pattern matched"
+        return (Hit(0, len(unit.text), unit.text, why),)
+
+
+def _quotes_a_fact(unit: Unit, doc: CheckInput) -> bool:
+    """The sentence is a verbatim part of a fact it cites: curated text, already checked on entry."""
+    if not unit.fact_ids or doc.grounding is None:
+        return False
+    mine = f" {' '.join(tokens(unit.text))} "
+    facts = doc.grounding.facts
+    return any(mine in f" {' '.join(tokens(facts[fid].text))} " for fid in unit.fact_ids if fid in facts)
 
 
 @register

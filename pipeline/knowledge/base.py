@@ -45,6 +45,8 @@ class KnowledgeBase:
     pharmacology: Pharmacology = field(default_factory=Pharmacology)
     # Dataset records for pairs whose hand entry cites no dataset: they stand beside the hand entry.
     dataset_records: dict[tuple[str, str], Interaction] = field(default_factory=dict)
+    # name -> id indexes per kind, built on first lookup (the entities never change after loading)
+    _indexes: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def pair_entries(self, compound_id: str, treatment_id: str) -> tuple[Interaction, ...]:
         """Everything curated or imported about a compound with a treatment: the hand entry first."""
@@ -67,12 +69,19 @@ class KnowledgeBase:
 
     def resolve_treatment(self, name: str) -> Treatment | None:
         """Find a treatment by id, name or alias; None when unknown."""
-        index = _name_index(self.treatments)
+        index = self._index("treatment", self.treatments)
         key = index.get(normalize_name(name))
         return self.treatments[key] if key else None
 
+    def _index(
+        self, kind: str, entities: dict[str, Compound] | dict[str, Condition] | dict[str, Treatment]
+    ) -> dict[str, str]:
+        if kind not in self._indexes:
+            self._indexes[kind] = _name_index(entities)
+        return self._indexes[kind]
+
     def _resolve(self, kind: str, name: str, entities: dict[str, Compound] | dict[str, Condition]) -> str:
-        index = _name_index(entities)
+        index = self._index(kind, entities)
         wanted = normalize_name(name)
         if wanted in index:
             return index[wanted]

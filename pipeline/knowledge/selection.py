@@ -97,6 +97,9 @@ class Selection:
 
     def digest(self) -> str:
         """A hash of every selected fact and its sources: changes when any of them changes."""
+        known: str | None = self.__dict__.get("_digest")
+        if known is not None:  # a selection never changes once made
+            return known
         payload = {
             "facts": [f.model_dump(mode="json") for f in self.facts.values()],
             "sources": [s.model_dump(mode="json") for s in self.sources.values()],
@@ -104,7 +107,8 @@ class Selection:
             "condition": self.condition.model_dump(mode="json", exclude={"facts"}),
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
-        return hashlib.sha256(blob).hexdigest()
+        self.__dict__["_digest"] = digest = hashlib.sha256(blob).hexdigest()
+        return digest
 
 
 def select_facts(

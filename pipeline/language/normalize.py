@@ -134,6 +134,8 @@ def normalise(text: str) -> Normalised:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+# A word (as _WORD) with at least one letter outside ASCII: the only words foreign_letters needs to look at.
+_NON_ASCII_WORD = re.compile(r"[^\W\d_]*[^\W\d_\x00-\x7f][^\W\d_]*")
 
 
 def _unmix(m: re.Match[str]) -> str:
@@ -148,10 +150,12 @@ def _unmix(m: re.Match[str]) -> str:
 def foreign_letters(text: str) -> list[str]:
     """Letters from scripts other than Latin left after normalising, in words of two letters or more (a whole
     word spelt in look-alikes): a page or fact in English has none. A lone Greek letter ("ε4") is notation."""
+    if text.isascii():
+        return []
     return sorted(
         {
             ch
-            for m in _WORD.finditer(text)
+            for m in _NON_ASCII_WORD.finditer(text)
             if len(m.group(0)) > 1
             for ch in m.group(0)
             if not ch.isascii() and "LATIN" not in unicodedata.name(ch, "")
