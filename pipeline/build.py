@@ -16,6 +16,7 @@ from pipeline.checks import Finding, check_draft, check_markdown, has_errors
 from pipeline.checks.findings import Severity
 from pipeline.draft import Draft
 from pipeline.drafting import Drafter, DraftResult, Redrafter, adraft, aredraft, as_result, get_drafter
+from pipeline.drafting.composer import composed_statements
 from pipeline.errors import DrafterError, EndpointError, PageError
 from pipeline.knowledge.selection import Selection
 from pipeline.provenance import build_sidecar
@@ -107,7 +108,8 @@ class Attempts:
         self.usage.append(result.usage)
         findings = list(result.problems)
         if result.draft is not None:
-            findings += check_draft(result.draft, self.sel, self.ws.settings, self.ws.lexicon)
+            composed = composed_statements(self.sel)
+            findings += check_draft(result.draft, self.sel, self.ws.settings, self.ws.lexicon, composed=composed)
         self.attempts.append(findings)
         self.findings = findings
         reasks_left = getattr(self.drafting, "max_reasks", 0) - (len(self.attempts) - 1)
@@ -126,7 +128,9 @@ class Attempts:
             markdown, statements, references = rendered.markdown, rendered.statement_texts, rendered.references
         sidecar = build_sidecar(ws, sel, draft, self.drafting.name, markdown, statements, references)
         if markdown is not None:
-            page_findings, _ = check_markdown(markdown, ws.settings, sidecar, ws.lexicon)
+            page_findings, _ = check_markdown(
+                markdown, ws.settings, sidecar, ws.lexicon, composed=composed_statements(sel)
+            )
             findings = findings + page_findings
             self.attempts[-1] = findings
             if has_errors(page_findings):

@@ -28,6 +28,7 @@ from pipeline.checks import (
 )
 from pipeline.checks.document import DRAFTED_SECTIONS, parse_page
 from pipeline.draft import Draft
+from pipeline.drafting.composer import composed_statements
 from pipeline.errors import PageError, PipelineError
 from pipeline.knowledge.selection import Selection, select_facts
 from pipeline.render import render_page
@@ -247,6 +248,7 @@ def trusted_inputs(ws: Any, sidecar: dict[str, Any]) -> Trusted:
         tuple(sel.gaps),
         template=None if findings else _template(ws, sidecar, sel),
         findings=findings,
+        composed=composed_statements(sel),
     )
 
 

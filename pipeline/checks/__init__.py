@@ -29,7 +29,7 @@ from pipeline.checks.registry import (
 from pipeline.draft import Draft, StatementKind
 from pipeline.knowledge.selection import Selection
 from pipeline.language.normalize import foreign_letters, normalise
-from pipeline.language.words import numbers_in, tokens
+from pipeline.language.words import normalize, numbers_in, tokens
 from pipeline.settings import SiteSettings
 
 # Derived from the registry, never listed by hand.
@@ -113,11 +113,13 @@ def check_draft(
     settings: SiteSettings,
     lexicon: Lexicon,
     extra_words: frozenset[str] = frozenset(),
+    composed: Collection[str] = (),
 ) -> list[Finding]:
     """Run every rule that applies to a structured draft.
 
     ``extra_words`` are technical words framing sentences may echo (a patient's own medication
-    names in a personalized report), on top of the page's names.
+    names in a personalized report), on top of the page's names. ``composed`` are the built-in composer's
+    statements for this pair: reviewed wording, exempt from the strict new-content test.
     """
     units = [
         Unit(
@@ -135,6 +137,7 @@ def check_draft(
     units += [Unit(section.id.value, st.label) for section in draft.sections for st in section.statements if st.label]
     ctx = grounding_context(selection, lexicon, settings)
     ctx.allowed_words = ctx.allowed_words | extra_words
+    ctx.composed = frozenset(normalize(text) for text in composed)
     doc = CheckInput(
         units,
         settings,
@@ -161,6 +164,7 @@ class Trusted:
     gaps: tuple[str, ...]
     template: dict[str, frozenset[str]] | None = None
     findings: list[Finding] = field(default_factory=list)
+    composed: tuple[str, ...] = ()  # the built-in composer's statements for the pair
 
 
 def check_markdown(
@@ -171,6 +175,7 @@ def check_markdown(
     extra_words: frozenset[str] = frozenset(),
     trusted: Trusted | None = None,
     known_citations: Collection[str] = (),
+    composed: Collection[str] = (),
 ) -> tuple[list[Finding], bool]:
     """Check a rendered page; returns (findings, whether grounding ran).
 
@@ -190,6 +195,9 @@ def check_markdown(
         doc = CheckInput(units, settings, page=page, disguises=disguises, foreign=foreign)
         return run_rules(doc, only=TEXT_ONLY_RULES), False
     if trusted is None:
+        if not composed and sidecar.get("drafter") == "composer":
+            # unverified mode trusts the sidecar's facts; it trusts its record of the composer's own wording too
+            composed = [str(st.get("text", "")) for st in sidecar.get("statements") or ()]
         facts = {
             fid: FactView(f["text"], tuple(f.get("tags", ())), tuple(f["sources"]), f.get("kind", ""))
             for fid, f in sidecar["facts"].items()
@@ -205,7 +213,11 @@ def check_markdown(
             tuple((sidecar.get("completeness") or {}).get("gaps") or ()),
         )
     ctx = GroundingContext(
-        lexicon, trusted.facts, set(trusted.page_entities), allowed_words(settings, trusted.page_names) | extra_words
+        lexicon,
+        trusted.facts,
+        set(trusted.page_entities),
+        allowed_words(settings, trusted.page_names) | extra_words,
+        frozenset(normalize(text) for text in (trusted.composed or composed)),
     )
     bibliography = {
         int(n): plain(trusted.citations.get(sid, f"(unknown source {sid})")) for n, sid in sidecar["references"].items()
@@ -248,7 +260,8 @@ def _attach_citations(units: list[Unit], sidecar: Mapping[str, Any], facts: Mapp
             cited_sources = {by_number.get(n) for n in unit.citations}
             fact_ids = tuple(fid for fid, f in facts.items() if cited_sources & set(f.sources))
             framing = False
-        out.append(Unit(unit.section, unit.text, fact_ids, framing, True, unit.citations))
+        inferred = unit.text not in known and bool(fact_ids)
+        out.append(Unit(unit.section, unit.text, fact_ids, framing, True, unit.citations, inferred=inferred))
     return out
 
 

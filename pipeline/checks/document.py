@@ -52,6 +52,7 @@ class Unit:
     citations: tuple[int, ...] = ()
     group: str | None = None
     label: str | None = None  # a drafted bullet's label (a treatment): the same fact may recur under another
+    inferred: bool = False  # fact_ids are every fact of the sources its citation numbers name (a hand edit)
 
 
 @dataclass

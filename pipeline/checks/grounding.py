@@ -13,17 +13,38 @@ condition and standard treatments, and no other medical term or number.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pipeline.checks.document import Unit
 from pipeline.checks.findings import Finding, Severity
 from pipeline.checks.lexicon import Lexicon, remember
-from pipeline.checks.support import unsupported
-from pipeline.language.words import (
-    numbers_in,
-    rare_words,
-)
+from pipeline.checks.support import choose_support, unsupported
+from pipeline.language.words import normalize, numbers_in, rare_words
+
+
+@dataclass(frozen=True)
+class GroundingOptions:
+    """Which parts of the grounding test run: all of them, except when the evaluation measures each one's
+    share (`eval/ablation.py`)."""
+
+    specific_support: bool = True  # a hand edit is held to the few facts that say most of it
+    strict_content: bool = True  # model-drafted and hand-edited text may add no content word
+
+
+_OPTIONS = GroundingOptions()
+
+
+@contextmanager
+def grounding_options(options: GroundingOptions) -> Iterator[None]:
+    """Run the grounding test with some parts switched off, for measuring them (never in production)."""
+    global _OPTIONS
+    saved, _OPTIONS = _OPTIONS, options
+    try:
+        yield
+    finally:
+        _OPTIONS = saved
 
 
 @dataclass(frozen=True)
@@ -44,6 +65,13 @@ class GroundingContext:
     facts: dict[str, FactView]
     page_entities: set[str]
     allowed_words: frozenset[str] = frozenset()  # technical words framing may use (page names, domains)
+    # The built-in composer's own statements for this page, normalised: reviewed code, not model or hand
+    # text, so its connecting words are not held to the strict new-content test.
+    composed: frozenset[str] = frozenset()
+
+    def is_composed(self, text: str) -> bool:
+        mine = normalize(text)
+        return any(mine in statement for statement in self.composed)
 
 
 def check_citations(units: Iterable[Unit], ctx: GroundingContext) -> list[Finding]:
@@ -134,7 +162,10 @@ def _check_framing(unit: Unit, ctx: GroundingContext) -> list[Finding]:
 
 
 def _check_supported(unit: Unit, fact_ids: list[str], ctx: GroundingContext) -> list[Finding]:
+    if unit.inferred and _OPTIONS.specific_support:  # a hand edit cites sources: hold it to the facts that say it
+        fact_ids = choose_support(unit.text, [(fid, ctx.facts[fid].text) for fid in fact_ids])
     facts = tuple((fid, ctx.facts[fid].text, ctx.facts[fid].tags) for fid in fact_ids)
-    key = (unit.text, facts)
-    problems = remember(ctx.lexicon.verdicts, key, lambda: tuple(unsupported(unit.text, facts, ctx.lexicon)))
+    strict = _OPTIONS.strict_content and (unit.inferred or not ctx.is_composed(unit.text))
+    key = (unit.text, facts, strict)
+    problems = remember(ctx.lexicon.verdicts, key, lambda: tuple(unsupported(unit.text, facts, ctx.lexicon, strict)))
     return [_finding(unit, span, why, fact_ids) for span, why in problems]

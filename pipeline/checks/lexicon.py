@@ -54,7 +54,8 @@ class Lexicon:
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalized phrase -> (kind, key)
     forms: dict[str, str] = field(default_factory=dict)  # normalized entity name -> form key
     _found: dict[str, tuple[Term, ...]] = field(default_factory=dict)
-    verdicts: dict[tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]], tuple[tuple[str, str], ...]] = field(
+    # (statement, its facts, strict) -> the grounding problems found
+    verdicts: dict[tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...], bool], tuple[tuple[str, str], ...]] = field(
         default_factory=dict
     )
 

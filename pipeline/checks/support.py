@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.checks.lexicon import Lexicon, Term
-from pipeline.language.comparison import OPPOSITES, QUALIFIERS, SCOPE, STOP
+from pipeline.language.comparison import OPPOSITES, QUALIFIERS, SCOPE, SCOPE_ALIKE, STOP
+from pipeline.language.content import content_stems, new_content
 from pipeline.language.spans import CACHE_SIZE
 from pipeline.language.words import (
     clauses,
@@ -48,6 +49,7 @@ class _Clause:
     organs: frozenset[str]  # organ systems named, plus the fact's tags
     numbers: frozenset[str]
     negated: frozenset[str]  # content words under a negator
+    negators: int = 0  # how many negators the clause has
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ def _negated_words(clause: str) -> frozenset[str]:
             out |= _content(segment[pos:])
     out |= {singular(m.group(1).lower()) for m in _NON.finditer(clause)}
     return frozenset(out)
+
+
+def _negators(clause: str) -> int:
+    return len(_NEGATION.findall(clause)) + len(_NON.findall(clause))
 
 
 def _content(text: str) -> frozenset[str]:
@@ -122,6 +128,7 @@ def _support(text: str, tags: tuple[str, ...], lexicon: Lexicon) -> _Support:
                 frozenset(t.key for t in found if t.kind == "organ") | frozenset(tags),
                 numbers_in(context),
                 _negated_words(c),
+                _negators(c),
             )
         )
     return _Support(
@@ -141,7 +148,14 @@ def _states(fact: _Support | _Clause, term: Term) -> bool:
         return term.key in fact.organs
     if term.kind == "number":
         return term.key in fact.numbers
-    return f" {term.surface} " in fact.norm
+    return f" {term.surface} " in fact.norm or _said_alike(term.surface, fact.norm)
+
+
+def _said_alike(words: str, fact_norm: str) -> bool:
+    """Every word of ``words`` is carried by the fact as the same stem or a reviewed synonym ("fetus" for
+    "fetal", "contraindicated" for "contraindicates")."""
+    wanted = content_stems(words)
+    return bool(wanted) and wanted <= content_stems(fact_norm)
 
 
 _WHAT = {
@@ -154,9 +168,10 @@ _WHAT = {
 
 
 def unsupported(
-    text: str, facts: tuple[tuple[str, str, tuple[str, ...]], ...], lexicon: Lexicon
+    text: str, facts: tuple[tuple[str, str, tuple[str, ...]], ...], lexicon: Lexicon, strict: bool = True
 ) -> list[tuple[str, str]]:
-    """(span, reason) for everything in ``text`` that the facts do not support."""
+    """(span, reason) for everything in ``text`` that the facts do not support. ``strict``: any content word
+    none of the facts carries is unsupported too (model-drafted and hand-edited text)."""
     support = [_support(fact_text, tags, lexicon) for _, fact_text, tags in facts]
     out: list[tuple[str, str]] = []
     statement_terms = lexicon.find(text)
@@ -168,7 +183,7 @@ def unsupported(
         out.append((number, "states a number that its cited facts do not contain"))
     covered = {w for t in statement_terms for w in t.surface.split()}
     for word in rare_words(text):
-        if word not in covered and not any(f" {word} " in s.norm for s in support):
+        if word not in covered and not any(f" {word} " in s.norm or _said_alike(word, s.norm) for s in support):
             out.append(
                 (
                     word,
@@ -177,6 +192,10 @@ def unsupported(
                 )
             )
     fact_words: set[str] = set().union(*(set(s.norm.split()) for s in support))
+    named = {w for t in statement_terms if t.kind == "entity" for w in tokens(t.surface)}
+    for word in new_content(text, tuple(fact_text for _, fact_text, _ in facts)) if strict else ():
+        if word not in named and word not in covered:
+            out.append((word, f"adds '{word}', which none of its cited facts says; keep to what they say"))
     out += _novel_modifiers(text, statement_terms, fact_words)
     out += _novel_scope(text, fact_words)
     out += _reversed_directions(text, fact_words)
@@ -232,7 +251,11 @@ _ALL_PEOPLE = re.compile(
 
 def _novel_scope(text: str, fact_words: set[str]) -> list[tuple[str, str]]:
     why = "widens or narrows the claim with a word its cited facts do not use; keep the facts' scope"
-    out = [(word, why) for word in dict.fromkeys(tokens(text)) if word in SCOPE and word not in fact_words]
+    out = [
+        (word, why)
+        for word in dict.fromkeys(tokens(text))
+        if word in SCOPE and word not in fact_words and not (SCOPE_ALIKE.get(word, set()) & fact_words)
+    ]
     if "all" not in fact_words:
         out += [(m.group(0), why) for m in _ALL_PEOPLE.finditer(text)]
     return out
@@ -291,7 +314,11 @@ def _clause_problems(
         for fc in s.clauses:
             shared = words & fc.words
             score = (len(clause_entities & fc.entities), len(shared) / len(words))
-            flipped = (mine & shared) != (fc.negated & shared - entity_words)
+            # a flip changes what is negated and how often: moving a "not" within a faithful paraphrase
+            # changes the first but not the second
+            flipped = (mine & shared) != (fc.negated & shared - entity_words) and _negators(
+                clause
+            ) % 2 != fc.negators % 2
             if score > best:
                 best, verdicts = score, {flipped}
             elif score == best:
@@ -300,3 +327,27 @@ def _clause_problems(
         why = "negates what its cited fact states" if mine else "states positively what its cited fact negates"
         out.append((clause[:80], why))
     return out
+
+
+MIN_GAIN = 3  # content words a further fact must add to join a hand edit's support
+
+
+def choose_support(text: str, candidates: list[tuple[str, str]]) -> list[str]:
+    """The few facts (at most three) that say most of ``text``: the one sharing the most content, then each
+    fact that adds at least MIN_GAIN of the statement's remaining content words. A hand edit is grounded
+    against these, not against everything its cited sources say."""
+    if not candidates:
+        return []
+    want = content_stems(text)
+    stems = {fid: content_stems(fact_text) for fid, fact_text in candidates}
+    first = min(candidates, key=lambda c: (-len(want & stems[c[0]]), len(stems[c[0]] - want)))[0]
+    chosen, remaining = [first], want - stems[first]
+    while remaining and len(chosen) < 3:
+        best = max(
+            (fid for fid, _ in candidates if fid not in chosen), key=lambda f: len(remaining & stems[f]), default=None
+        )
+        if best is None or len(remaining & stems[best]) < MIN_GAIN:
+            break
+        chosen.append(best)
+        remaining -= stems[best]
+    return chosen

@@ -179,3 +179,6 @@ SCOPE = frozenset(
         "alone",
     ]
 )
+
+# Scope words that say the same: a statement may use one where its facts use another.
+SCOPE_ALIKE: dict[str, set[str]] = {"every": {"each"}, "each": {"every"}, "always": {"each", "every"}}

@@ -24,6 +24,7 @@ from pipeline.build import build_page
 from pipeline.checks import check_draft, check_markdown, check_sentence, has_errors
 from pipeline.draft import Draft, Section, SectionId
 from pipeline.drafting import Drafter, Redrafter, as_result, get_drafter
+from pipeline.drafting.composer import composed_statements
 from pipeline.errors import PatientInputError
 from pipeline.knowledge.base import normalize_name
 from pipeline.knowledge.selection import Selection, select_facts
@@ -122,12 +123,19 @@ class ReportBuilder:
     def _checked(self, draft: Draft, sel: Selection, extra_words: frozenset[str]) -> PersonalReport:
         """Every rule on the draft, then on the rendered page."""
         ws = self.ws
-        findings = check_draft(draft, sel, ws.settings, ws.lexicon, extra_words)
+        # the composer's page and the patient section are this package's own wording, not a model's
+        composed = (
+            *composed_statements(sel),
+            *(st.text for s in draft.sections if s.id is SectionId.PERSONAL for st in s.statements),
+        )
+        findings = check_draft(draft, sel, ws.settings, ws.lexicon, extra_words, composed)
         if has_errors(findings):
             return PersonalReport(ReportStatus.REJECTED, None, findings)
         page = render_page(draft, sel, ws.settings, ws.env)
         sidecar = build_sidecar(ws, sel, draft, self.drafter.name, page.markdown, page.statement_texts, page.references)
-        page_findings, _ = check_markdown(page.markdown, ws.settings, sidecar, ws.lexicon, extra_words)
+        page_findings, _ = check_markdown(
+            page.markdown, ws.settings, sidecar, ws.lexicon, extra_words, composed=composed
+        )
         findings += page_findings
         if has_errors(page_findings):
             return PersonalReport(ReportStatus.REJECTED, None, findings)
