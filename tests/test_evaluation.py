@@ -33,9 +33,12 @@ EVAL = ROOT / "eval"
 # Floors at the measured level (eval/RESULTS.md), so a change that makes the checks worse fails CI; the goals
 # (GOALS) are higher and not yet met on every split.
 DEV_FLOORS = {"recall": 0.97, "benign_fp": 0.02, "unsupported_flagged": 0.98, "supported_pass": 0.95}
-HOLDOUT_FLOORS = {"recall": 0.85, "benign_fp": 0.075, "unsupported_flagged": 0.97, "supported_pass": 0.89}
+HOLDOUT_FLOORS = {"recall": 0.87, "benign_fp": 0.063, "unsupported_flagged": 0.96, "supported_pass": 0.80}
 TARGETS = {"dev": DEV_FLOORS, "holdout": HOLDOUT_FLOORS}
-EDIT_FLOORS = {"dev": {"wrong_flagged": 0.90, "paraphrase_fp": 0.12}}
+EDIT_FLOORS = {
+    "dev": {"wrong_flagged": 0.90, "paraphrase_fp": 0.12},
+    "holdout": {"wrong_flagged": 0.92, "paraphrase_fp": 0.39},
+}
 
 
 @pytest.mark.parametrize("split", ["dev", "holdout"])

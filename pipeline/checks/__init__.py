@@ -13,7 +13,7 @@ from typing import Any
 from pipeline.checks import fact_rules, page_rules, text_rules  # noqa: F401 - importing registers the rules
 from pipeline.checks.document import Unit, parse_page, plain, split_sentences, strip_markers
 from pipeline.checks.findings import Finding, Severity, has_errors
-from pipeline.checks.grounding import FactView, GroundingContext
+from pipeline.checks.grounding import FactView, GroundingContext, composed_forms
 from pipeline.checks.lexicon import Lexicon, build_lexicon
 from pipeline.checks.registry import (
     RULES,
@@ -29,7 +29,7 @@ from pipeline.checks.registry import (
 from pipeline.draft import Draft, StatementKind
 from pipeline.knowledge.selection import Selection
 from pipeline.language.normalize import foreign_letters, normalise
-from pipeline.language.words import normalize, numbers_in, tokens
+from pipeline.language.words import numbers_in, tokens
 from pipeline.settings import SiteSettings
 
 # Derived from the registry, never listed by hand.
@@ -137,7 +137,7 @@ def check_draft(
     units += [Unit(section.id.value, st.label) for section in draft.sections for st in section.statements if st.label]
     ctx = grounding_context(selection, lexicon, settings)
     ctx.allowed_words = ctx.allowed_words | extra_words
-    ctx.composed = frozenset(normalize(text) for text in composed)
+    ctx.composed = composed_forms(tuple(composed))
     doc = CheckInput(
         units,
         settings,
@@ -217,7 +217,7 @@ def check_markdown(
         trusted.facts,
         set(trusted.page_entities),
         allowed_words(settings, trusted.page_names) | extra_words,
-        frozenset(normalize(text) for text in (trusted.composed or composed)),
+        composed_forms(tuple(trusted.composed or composed)),
     )
     bibliography = {
         int(n): plain(trusted.citations.get(sid, f"(unknown source {sid})")) for n, sid in sidecar["references"].items()

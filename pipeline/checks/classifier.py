@@ -68,20 +68,36 @@ class TextClassifier:
     trained_on: tuple[str, ...]
     veto: float = 0.0  # a pattern hit the classifier scores below this is a near-miss the patterns over-read
 
+    def __post_init__(self) -> None:
+        # One lookup per feature for every rule at once, and one score per distinct sentence: pages repeat
+        # their framing sentences, and a batch repeats its pages' sentences.
+        names = tuple(self.rules)
+        table: dict[str, list[float]] = {}
+        for i, rule in enumerate(names):
+            for feature, weight in self.rules[rule].weights.items():
+                table.setdefault(feature, [0.0] * len(names))[i] = weight
+        object.__setattr__(self, "_names", names)
+        object.__setattr__(self, "_table", {f: tuple(w) for f, w in table.items()})
+        object.__setattr__(self, "_scores", functools.lru_cache(maxsize=CACHE_SIZE)(self._score))
+
+    def _score(self, text: str) -> tuple[float, ...]:
+        names: tuple[str, ...] = self.__dict__["_names"]
+        table: dict[str, tuple[float, ...]] = self.__dict__["_table"]
+        z = [self.rules[rule].bias for rule in names]
+        for feature, value in features(text).items():
+            row = table.get(feature)
+            if row is not None:
+                for i, weight in enumerate(row):
+                    z[i] += weight * value
+        return tuple(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v)))) for v in z)
+
     def scores(self, text: str) -> dict[str, float]:
         """Each rule's probability that ``text`` breaks it."""
-        feats = features(text)
-        return {rule: model.probability(feats) for rule, model in self.rules.items()}
+        return dict(zip(self.__dict__["_names"], self.__dict__["_scores"](text), strict=True))
 
     def flags(self, text: str) -> dict[str, float]:
         """The rules whose probability reaches their threshold, with that probability."""
-        feats = features(text)
-        out = {}
-        for rule, model in self.rules.items():
-            p = model.probability(feats)
-            if p >= model.threshold:
-                out[rule] = p
-        return out
+        return {rule: p for rule, p in self.scores(text).items() if p >= self.rules[rule].threshold}
 
     def as_json(self) -> str:
         return json.dumps(

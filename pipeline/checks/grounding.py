@@ -13,11 +13,12 @@ condition and standard treatments, and no other medical term or number.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from pipeline.checks.document import Unit
+from pipeline.checks.document import Unit, split_sentences
 from pipeline.checks.findings import Finding, Severity
 from pipeline.checks.lexicon import Lexicon, remember
 from pipeline.checks.support import choose_support, unsupported
@@ -68,10 +69,22 @@ class GroundingContext:
     # The built-in composer's own statements for this page, normalised: reviewed code, not model or hand
     # text, so its connecting words are not held to the strict new-content test.
     composed: frozenset[str] = frozenset()
+    # unit text and cited ids -> whether it quotes a fact or the composer: asked once per rule, computed once
+    quotes: dict[tuple[str, tuple[str, ...] | None], bool] = field(default_factory=dict)
 
     def is_composed(self, text: str) -> bool:
-        mine = normalize(text)
-        return any(mine in statement for statement in self.composed)
+        return normalize(text) in self.composed
+
+
+@functools.lru_cache(maxsize=64)
+def composed_forms(statements: tuple[str, ...]) -> frozenset[str]:
+    """The normalised forms a composer statement can take on a page: whole (in a draft) and sentence by
+    sentence (on the rendered page)."""
+    out: set[str] = set()
+    for statement in statements:
+        out.add(normalize(statement))
+        out.update(normalize(sentence) for sentence in split_sentences(statement))
+    return frozenset(out)
 
 
 def check_citations(units: Iterable[Unit], ctx: GroundingContext) -> list[Finding]:

@@ -19,7 +19,7 @@ from pipeline.checks.findings import Finding, Severity
 from pipeline.checks.registry import CheckInput, Rule, Scope, register
 from pipeline.language import find_absolute_safety, find_cure_claims, find_directives, find_dosing
 from pipeline.language.spans import CACHE_SIZE, Hit
-from pipeline.language.words import tokens
+from pipeline.language.words import normalize
 
 
 class TextRule(Rule):
@@ -80,12 +80,19 @@ _NEGATOR = re.compile(r"\b(?:no|not|never|neither|none|cannot|without|nor)\b|n't
 
 
 def _quotes_a_fact(unit: Unit, doc: CheckInput) -> bool:
-    """The sentence is a verbatim part of a fact it cites: curated text, already checked on entry."""
-    if not unit.fact_ids or doc.grounding is None:
+    """The sentence is a verbatim part of a fact it cites (curated text, checked on entry) or of the built-in
+    composer's own reviewed wording for the page."""
+    ctx = doc.grounding
+    if ctx is None:
         return False
-    mine = f" {' '.join(tokens(unit.text))} "
-    facts = doc.grounding.facts
-    return any(mine in f" {' '.join(tokens(facts[fid].text))} " for fid in unit.fact_ids if fid in facts)
+    key = (unit.text, unit.fact_ids)
+    found = ctx.quotes.get(key)
+    if found is None:
+        mine = normalize(unit.text)
+        found = ctx.quotes[key] = (bool(ctx.composed) and mine in ctx.composed) or any(
+            mine in normalize(ctx.facts[fid].text) for fid in unit.fact_ids or () if fid in ctx.facts
+        )
+    return found
 
 
 @register

@@ -134,8 +134,7 @@ def normalise(text: str) -> Normalised:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
-# A word (as _WORD) with at least one letter outside ASCII: the only words foreign_letters needs to look at.
-_NON_ASCII_WORD = re.compile(r"[^\W\d_]*[^\W\d_\x00-\x7f][^\W\d_]*")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _unmix(m: re.Match[str]) -> str:
@@ -152,12 +151,20 @@ def foreign_letters(text: str) -> list[str]:
     word spelt in look-alikes): a page or fact in English has none. A lone Greek letter ("ε4") is notation."""
     if text.isascii():
         return []
-    return sorted(
-        {
-            ch
-            for m in _NON_ASCII_WORD.finditer(text)
-            if len(m.group(0)) > 1
-            for ch in m.group(0)
-            if not ch.isascii() and "LATIN" not in unicodedata.name(ch, "")
-        }
-    )
+    found: set[str] = set()
+    for m in _NON_ASCII.finditer(text):  # only the few non-ASCII characters, and the word around each
+        ch = m.group(0)
+        if not ch.isalpha() or "LATIN" in unicodedata.name(ch, ""):
+            continue
+        start, end = m.start(), m.end()
+        while start > 0 and _is_letter(text[start - 1]):
+            start -= 1
+        while end < len(text) and _is_letter(text[end]):
+            end += 1
+        if end - start > 1:
+            found.add(ch)
+    return sorted(found)
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalpha()

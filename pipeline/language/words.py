@@ -89,6 +89,7 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(singular(t) for t in TOKEN.findall(folded))
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def normalize(text: str) -> str:
     """Tokens joined by single spaces, padded so phrases match on word boundaries."""
     return " " + " ".join(tokens(text)) + " "
