@@ -35,11 +35,11 @@ import synthetic_kb  # noqa: E402
 
 from pipeline import Workspace  # noqa: E402
 from pipeline.batch.runner import run_batch  # noqa: E402
-from pipeline.build import all_pairs  # noqa: E402
 from pipeline.drafting import get_drafter  # noqa: E402
 from pipeline.drafting.config import LLMSettings  # noqa: E402
 from pipeline.drafting.llm import LLMDrafter  # noqa: E402
 from pipeline.knowledge.selection import select_facts  # noqa: E402
+from pipeline.workspace import all_pairs  # noqa: E402
 from tests.fake_openai import FakeOpenAI  # noqa: E402
 from tests.llm_answers import pair_responder  # noqa: E402
 
@@ -165,7 +165,7 @@ def _rss_child(kb_dir: Path, pages: int, out: Path) -> float:
     code = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
         "from pathlib import Path\nfrom pipeline import Workspace\nfrom pipeline.batch.runner import run_batch\n"
-        "from pipeline.drafting import get_drafter\nfrom pipeline.generation import all_pairs\n"
+        "from pipeline.drafting import get_drafter\nfrom pipeline.workspace import all_pairs\n"
         f"ws = Workspace.open(Path({str(kb_dir)!r}), Path({str(ROOT / 'prompts')!r}))\n"
         f"pairs = all_pairs(ws.kb)[:{pages}]\n"
         f"s = run_batch(ws, pairs, get_drafter('composer'), Path({str(out)!r}))\n"

@@ -129,7 +129,7 @@ class Attempts:
         sidecar = build_sidecar(ws, sel, draft, self.drafting.name, markdown, statements, references)
         if markdown is not None:
             page_findings, _ = check_markdown(
-                markdown, ws.settings, sidecar, ws.lexicon, composed=composed_statements(sel)
+                markdown, ws.settings, sidecar, ws.lexicon, composed=composed_statements(sel), facts_verified=True
             )
             findings = findings + page_findings
             self.attempts[-1] = findings

@@ -104,7 +104,7 @@ def grounding_context(selection: Selection, lexicon: Lexicon, settings: SiteSett
         selection.condition.specialist,
         *(tf.treatment.name for tf in selection.treatments),
     ]
-    return GroundingContext(lexicon, facts, entities, allowed_words(settings, names))
+    return GroundingContext(lexicon, facts, entities, allowed_words(settings, names), facts_verified=True)
 
 
 def check_draft(
@@ -176,6 +176,7 @@ def check_markdown(
     trusted: Trusted | None = None,
     known_citations: Collection[str] = (),
     composed: Collection[str] = (),
+    facts_verified: bool = False,
 ) -> tuple[list[Finding], bool]:
     """Check a rendered page; returns (findings, whether grounding ran).
 
@@ -194,6 +195,9 @@ def check_markdown(
         units = page.units + [Unit("references", text) for _, text in page.entries if text not in known]
         doc = CheckInput(units, settings, page=page, disguises=disguises, foreign=foreign)
         return run_rules(doc, only=TEXT_ONLY_RULES), False
+    # facts from the knowledge base (``trusted``, or a sidecar the caller has just built from it), not from a
+    # sidecar read from disk
+    verified = trusted is not None or facts_verified
     if trusted is None:
         if not composed and sidecar.get("drafter") == "composer":
             # unverified mode trusts the sidecar's facts; it trusts its record of the composer's own wording too
@@ -218,6 +222,7 @@ def check_markdown(
         set(trusted.page_entities),
         allowed_words(settings, trusted.page_names) | extra_words,
         composed_forms(tuple(trusted.composed or composed)),
+        facts_verified=verified,
     )
     bibliography = {
         int(n): plain(trusted.citations.get(sid, f"(unknown source {sid})")) for n, sid in sidecar["references"].items()

@@ -69,6 +69,8 @@ class GroundingContext:
     # The built-in composer's own statements for this page, normalised: reviewed code, not model or hand
     # text, so its connecting words are not held to the strict new-content test.
     composed: frozenset[str] = frozenset()
+    # the facts are the knowledge base's own, validated on loading (not a sidecar's, which anyone can edit)
+    facts_verified: bool = False
     # unit text and cited ids -> whether it quotes a fact or the composer: asked once per rule, computed once
     quotes: dict[tuple[str, tuple[str, ...] | None], bool] = field(default_factory=dict)
 

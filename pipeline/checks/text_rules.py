@@ -41,6 +41,8 @@ class TextRule(Rule):
     def check(self, doc: CheckInput) -> list[Finding]:
         out = []
         for unit in doc.units:
+            if _is_validated_fact(unit, doc):
+                continue
             hits = self._vetted(unit, doc) or self._classified(unit, doc)
             out += [
                 Finding(
@@ -74,6 +76,15 @@ class TextRule(Rule):
             return ()
         why = f"reads as breaking this rule to the trained classifier (p={probability:.2f}), though no pattern matched"
         return (Hit(0, len(unit.text), unit.text, why),)
+
+
+def _is_validated_fact(unit: Unit, doc: CheckInput) -> bool:
+    """The sentence is exactly the text of a fact it cites, and the facts are the knowledge base's own: every
+    sentence rule already passed on that text when the knowledge base was validated."""
+    ctx = doc.grounding
+    if ctx is None or not ctx.facts_verified or not unit.fact_ids:
+        return False
+    return any(fid in ctx.facts and ctx.facts[fid].text == unit.text for fid in unit.fact_ids)
 
 
 _NEGATOR = re.compile(r"\b(?:no|not|never|neither|none|cannot|without|nor)\b|n't\b", re.IGNORECASE)

@@ -167,6 +167,7 @@ class LLMDrafter:
         )
 
     def _context(self, sel: Selection, schema: dict[str, Any]) -> dict[str, Any]:
+        citable = _citable(sel)
         return {
             "compound": sel.compound.name,
             "compound_short": sel.compound.short_name,
@@ -177,7 +178,7 @@ class LLMDrafter:
             "facts": [
                 {"id": f.id, "kind": f.kind.value, "tags": list(f.tags), "text": f.text}
                 for f in sel.facts.values()
-                if f.id in _citable(sel)
+                if f.id in citable
             ],
             "treatment_ids": list(treatment_fact_ids(sel)),
             "list_keys": [key for key in schema["properties"] if key != "interactions"],
