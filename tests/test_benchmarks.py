@@ -10,7 +10,11 @@ import pytest
 
 from tests.conftest import ROOT
 
-SCRIPTS = sorted((ROOT / "benchmarks").glob("bench_*.py")) + [ROOT / "eval" / "ablation.py"]
+SCRIPTS = [
+    *sorted((ROOT / "benchmarks").glob("bench_*.py")),
+    ROOT / "eval" / "ablation.py",
+    ROOT / "eval" / "train_classifier.py",
+]
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[s.name for s in SCRIPTS])
