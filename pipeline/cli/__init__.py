@@ -1,38 +1,31 @@
 """The `reviewgen` command line: thin over the library. One module per command group; base.py holds what they
-share, including the one table from error class to exit code."""
+share, including the one table from error class to exit code. Command modules are imported when their
+command runs, so start-up stays small."""
 
 from __future__ import annotations
 
 import click
 
-from pipeline.cli.base import Group
-from pipeline.cli.evaluation import eval_group
-from pipeline.cli.knowledge import knowledge
-from pipeline.cli.local import local_server
-from pipeline.cli.pages import batch, check, generate, list_entities
-from pipeline.cli.review import review
-from pipeline.cli.service import report_command, serve_command
+from pipeline.cli.base import LazyGroup
+
+COMMANDS = {
+    "generate": "pipeline.cli.pages:generate",
+    "batch": "pipeline.cli.pages:batch",
+    "check": "pipeline.cli.pages:check",
+    "list": "pipeline.cli.catalog:list_entities",
+    "knowledge": "pipeline.cli.knowledge:knowledge",
+    "eval": "pipeline.cli.evaluation:eval_group",
+    "local-server": "pipeline.cli.local:local_server",
+    "review": "pipeline.cli.review:review",
+    "report": "pipeline.cli.service:report_command",
+    "serve": "pipeline.cli.service:serve_command",
+}
 
 
-@click.group(cls=Group)
+@click.group(cls=LazyGroup, lazy=COMMANDS)
 @click.version_option(package_name="reviewgen")
 def cli() -> None:
     """Draft, check and save grounded safety-review pages."""
-
-
-for command in (
-    generate,
-    batch,
-    check,
-    list_entities,
-    knowledge,
-    eval_group,
-    local_server,
-    review,
-    report_command,
-    serve_command,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

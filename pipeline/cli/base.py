@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from pipeline.checks.findings import Finding
-from pipeline.drafting import Drafter, get_drafter
-from pipeline.drafting.config import load_llm_settings
 from pipeline.errors import ApprovalRefusedError, PipelineError, ReviewConflictError
 from pipeline.settings import ENV_KNOWLEDGE, ENV_PROMPTS, ENV_SETTINGS
-from pipeline.workspace import Workspace
+
+if TYPE_CHECKING:  # imported where used: a command that does not draft or check does not load them
+    from pipeline.checks.findings import Finding
+    from pipeline.drafting import Drafter
+    from pipeline.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,6 +131,9 @@ def writable_file(path: str | None, option: str) -> None:
 
 def choose_drafter(name: str, llm_config: str | None, ws: Workspace) -> str | Drafter:
     """The drafter to use; the model drafter is built once so a batch shares its client."""
+    from pipeline.drafting import get_drafter
+    from pipeline.drafting.config import load_llm_settings
+
     if name == "llm":
         return get_drafter("llm", settings=load_llm_settings(llm_config), prompts_dir=ws.prompts_dir)
     return name
@@ -138,3 +143,21 @@ def print_findings(findings: list[Finding]) -> None:
     """One line per finding, on stderr."""
     for f in findings:
         click.echo(str(f), err=True)
+
+
+class LazyGroup(Group):
+    """A group whose subcommands are imported when they are run (or listed by --help): `reviewgen list` should
+    not load the checks, the drafters and the service to print two tables."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _, attr = self.lazy[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)

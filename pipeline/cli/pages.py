@@ -26,8 +26,6 @@ from pipeline.cli.base import (
 )
 from pipeline.drafting import ModelDrafter, get_drafter
 from pipeline.errors import PageError
-from pipeline.knowledge.cache import open_knowledge
-from pipeline.settings import resolve_knowledge_dir
 from pipeline.workspace import Workspace, all_pairs
 
 
@@ -278,21 +276,3 @@ def check(
         if not findings and not unreadable:
             click.echo(f"ok: {len(paths)} page(s), no findings")
     sys.exit(2 if unreadable else 1 if has_errors(findings) else 0)
-
-
-@click.command(name="list")
-@data_options
-def list_entities(knowledge: str | None, prompts: str | None, settings: str | None) -> None:
-    """The compounds and conditions the knowledge base knows.
-
-    \b
-    Example:
-      reviewgen list
-    """
-    kb = open_knowledge(resolve_knowledge_dir(knowledge))
-    click.echo("compounds:")
-    for c in sorted(kb.compounds.values(), key=lambda c: c.id):
-        click.echo(f"  {c.id:24} {c.name}")
-    click.echo("conditions:")
-    for d in sorted(kb.conditions.values(), key=lambda d: d.id):
-        click.echo(f"  {d.id:24} {d.name}")
