@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline.checks import Finding, check_draft, check_markdown, has_errors
 from pipeline.checks.findings import Severity
@@ -81,15 +81,63 @@ def build_page(ws: Workspace, compound: str, condition: str, drafter: str | Draf
     return loop.finish(result, started)
 
 
-async def abuild_page(ws: Workspace, compound: str, condition: str, drafter: Drafter) -> BuiltPage:
-    """``build_page`` for concurrent batches: a model drafter is awaited."""
+class Checker(Protocol):
+    """Where a concurrent batch runs the CPU-bound steps: in this process, or in a pool of processes
+    (pipeline/batch/pool.py) so that checking one page does not hold up the model calls of the others."""
+
+    async def check(self, sel: Selection, draft: Draft) -> list[Finding]: ...
+
+    async def finish(
+        self, sel: Selection, draft: Draft, drafter_name: str, findings: list[Finding]
+    ) -> tuple[str | None, dict[str, Any], list[Finding]]: ...
+
+
+async def abuild_page(
+    ws: Workspace, compound: str, condition: str, drafter: Drafter, checker: Checker | None = None
+) -> BuiltPage:
+    """``build_page`` for concurrent batches: a model drafter is awaited, and the checks run in ``checker``
+    (default: this process)."""
     started = time.perf_counter()
     sel = ws.selection(compound, condition)
     loop = Attempts(ws, sel, drafter)
     result = await adraft(drafter, sel)
-    while loop.another(result) and isinstance(drafter, Redrafter):
+    while True:
+        findings = await checker.check(sel, result.draft) if checker and result.draft is not None else None
+        if not (loop.another(result, findings) and isinstance(drafter, Redrafter)):
+            break
         result = await aredraft(drafter, sel, result, loop.findings)
-    return loop.finish(result, started)
+    if checker is None:
+        return loop.finish(result, started)
+    draft = loop.final_draft(result)
+    markdown, sidecar, findings = await checker.finish(sel, draft, drafter.name, loop.findings)
+    return loop.assemble(draft, markdown, sidecar, findings, started)
+
+
+def check_built_draft(ws: Workspace, sel: Selection, draft: Draft) -> list[Finding]:
+    """Every rule on a structured draft, the composer's own wording recognised as such."""
+    return check_draft(draft, sel, ws.settings, ws.lexicon, composed=composed_statements(sel))
+
+
+def render_checked(
+    ws: Workspace, sel: Selection, draft: Draft, drafter_name: str, findings: list[Finding]
+) -> tuple[str | None, dict[str, Any], list[Finding]]:
+    """Render a draft that passed, check the page as a reader sees it, and build its sidecar: the page
+    (None when it is refused), the sidecar and every finding."""
+    markdown: str | None = None
+    statements: list[str] = []
+    references: list[tuple[int, str]] = []
+    if not has_errors(findings):
+        rendered = render_page(draft, sel, ws.settings, ws.env)
+        markdown, statements, references = rendered.markdown, rendered.statement_texts, rendered.references
+    sidecar = build_sidecar(ws, sel, draft, drafter_name, markdown, statements, references)
+    if markdown is not None:
+        page_findings, _ = check_markdown(
+            markdown, ws.settings, sidecar, ws.lexicon, composed=composed_statements(sel), facts_verified=True
+        )
+        findings = findings + page_findings
+        if has_errors(page_findings):
+            markdown = None
+    return markdown, sidecar, findings
 
 
 class Attempts:
@@ -102,39 +150,37 @@ class Attempts:
         self.findings: list[Finding] = []
         self.drafted = 0.0
 
-    def another(self, result: DraftResult) -> bool:
-        """Record an attempt; True when the drafter should be re-asked with its findings."""
+    def another(self, result: DraftResult, checked: list[Finding] | None = None) -> bool:
+        """Record an attempt (``checked``: its draft's findings, when already computed elsewhere); True when
+        the drafter should be re-asked with its findings."""
         self.drafted = time.perf_counter()
         self.usage.append(result.usage)
         findings = list(result.problems)
         if result.draft is not None:
-            composed = composed_statements(self.sel)
-            findings += check_draft(result.draft, self.sel, self.ws.settings, self.ws.lexicon, composed=composed)
+            findings += checked if checked is not None else check_built_draft(self.ws, self.sel, result.draft)
         self.attempts.append(findings)
         self.findings = findings
         reasks_left = getattr(self.drafting, "max_reasks", 0) - (len(self.attempts) - 1)
-        return has_errors(findings) and isinstance(self.drafting, Redrafter) and reasks_left > 0
+        # a page held back for a knowledge gap is refused whatever the model writes: re-asking only costs
+        return has_errors(findings) and isinstance(self.drafting, Redrafter) and reasks_left > 0 and not self.sel.gaps
+
+    def final_draft(self, result: DraftResult) -> Draft:
+        sel = self.sel
+        return result.draft or Draft(compound=sel.compound.id, condition=sel.condition.id, sections=[])
 
     def finish(self, result: DraftResult, started: float) -> BuiltPage:
         """Render and check the final draft, and assemble the sidecar."""
-        ws, sel = self.ws, self.sel
-        findings = self.findings
-        draft = result.draft or Draft(compound=sel.compound.id, condition=sel.condition.id, sections=[])
-        markdown: str | None = None
-        statements: list[str] = []
-        references: list[tuple[int, str]] = []
-        if not has_errors(findings):
-            rendered = render_page(draft, sel, ws.settings, ws.env)
-            markdown, statements, references = rendered.markdown, rendered.statement_texts, rendered.references
-        sidecar = build_sidecar(ws, sel, draft, self.drafting.name, markdown, statements, references)
-        if markdown is not None:
-            page_findings, _ = check_markdown(
-                markdown, ws.settings, sidecar, ws.lexicon, composed=composed_statements(sel), facts_verified=True
-            )
-            findings = findings + page_findings
+        draft = self.final_draft(result)
+        markdown, sidecar, findings = render_checked(self.ws, self.sel, draft, self.drafting.name, self.findings)
+        return self.assemble(draft, markdown, sidecar, findings, started)
+
+    def assemble(
+        self, draft: Draft, markdown: str | None, sidecar: dict[str, Any], findings: list[Finding], started: float
+    ) -> BuiltPage:
+        """The built page, its sidecar completed with the attempts, usage and timings."""
+        sel = self.sel
+        if findings is not self.findings:
             self.attempts[-1] = findings
-            if has_errors(page_findings):
-                markdown = None
         finished = time.perf_counter()
         sidecar["findings"] = [f.model_dump(mode="json") for f in findings]
         sidecar["attempts"] = len(self.attempts)

@@ -61,9 +61,13 @@ class Workspace:
         cls, knowledge: Path | str | None = None, prompts: Path | str | None = None, settings: Path | str | None = None
     ) -> Workspace:
         """Load and validate everything a run needs; raises PipelineError subclasses."""
-        kb = open_knowledge(resolve_knowledge_dir(knowledge))
         prompts_dir = resolve_prompts_dir(prompts)
-        site = load_settings(settings, prompts_dir)
+        return cls.assemble(resolve_knowledge_dir(knowledge), prompts_dir, load_settings(settings, prompts_dir))
+
+    @classmethod
+    def assemble(cls, knowledge: Path, prompts_dir: Path, site: SiteSettings) -> Workspace:
+        """A workspace from resolved parts (a batch's check workers rebuild the batch's own this way)."""
+        kb = open_knowledge(knowledge)
         site_hash = hashlib.sha256(site.model_dump_json().encode()).hexdigest()
         return cls(
             kb,

@@ -26,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from pipeline.batch.pool import CheckPool, workers_for
 from pipeline.build import Outcome, PageResult, abuild_page, save_built, save_failure
 from pipeline.drafting import Drafter, fingerprint
 from pipeline.errors import DrafterError, EndpointError, PipelineError
@@ -239,6 +240,8 @@ async def run(
     queue: asyncio.Queue[Planned] = asyncio.Queue()
     for p in todo:
         queue.put_nowait(p)
+    workers = workers_for(len(todo))
+    checker = CheckPool(ws, workers) if workers else None
     stop = asyncio.Event()
     fatal: list[BaseException] = []
     loop = asyncio.get_running_loop()
@@ -251,7 +254,7 @@ async def run(
                 item = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
-            result = await _one(ws, item, drafter, out, fatal)
+            result = await _one(ws, item, drafter, out, fatal, checker)
             if result is not None:
                 summary.add(result)
                 if progress:
@@ -263,6 +266,8 @@ async def run(
     try:
         await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
     finally:
+        if checker is not None:
+            checker.close()
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGINT)
     summary.seconds = round(time.perf_counter() - started, 3)
@@ -273,10 +278,15 @@ async def run(
 
 
 async def _one(
-    ws: Workspace, item: Planned, drafter: Drafter, out: Path, fatal: list[BaseException]
+    ws: Workspace,
+    item: Planned,
+    drafter: Drafter,
+    out: Path,
+    fatal: list[BaseException],
+    checker: CheckPool | None = None,
 ) -> PageResult | None:
     try:
-        built = await abuild_page(ws, item.compound, item.condition, drafter)
+        built = await abuild_page(ws, item.compound, item.condition, drafter, checker)
     except EndpointError as exc:
         fatal.append(exc)
         return None
