@@ -92,3 +92,22 @@ def test_small_model_writing_its_own_text_is_rejected_by_grounding(workspace: Wo
     assert grounded, "the model's own text names things its cited facts do not"
     assert all(f["fact_ids"] for f in grounded if f["section"] != "draft")
     assert not (tmp_path / "drafts").exists()
+
+
+def test_the_second_opinion_against_a_recorded_local_model(workspace: Workspace) -> None:
+    # The model writes statements of its own (allow_text), so the judge has something to read. A 135M model's
+    # verdicts carry no clinical weight; what is tested is the exchange: the request, the grammar-constrained
+    # reply, and verdicts turned into findings (or a warning when the reply is not usable).
+    drafter = local_drafter(allow_text=True, judge=True, max_tokens=1500)
+    with RECORDER.use_cassette("local-judge.yaml") as cassette:
+        result = drafter.draft(workspace.selection("atorvastatin", "als"))
+    assert cassette.play_count == len(cassette) or os.environ.get("REVIEWGEN_RECORD_CASSETTES")
+    assert len(cassette) == 2  # the draft, then one judge request for every statement the model wrote
+    judge_request = json.loads(cassette.requests[1].body)
+    assert judge_request["messages"][0]["content"].startswith("You review statements")
+    assert result.usage.get("judge_prompt_tokens", 0) > 0
+    judged = [f for f in result.problems if f.rule == "judge"]
+    for finding in judged:
+        assert (finding.severity.value == "error" and "second-opinion model judged it" in finding.message) or (
+            finding.severity.value == "warning" and "second opinion unavailable" in finding.message
+        )

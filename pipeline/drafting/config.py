@@ -13,6 +13,9 @@ Environment (the file's keys are the same names in lower case, without the prefi
     REVIEWGEN_MAX_RETRIES   transport retries per request, default 4
     REVIEWGEN_ALLOW_TEXT    1 (default): the model may phrase statements; 0: it only chooses and
                             orders facts, which are quoted verbatim (best for very small models)
+    REVIEWGEN_JUDGE         1: a second opinion from the endpoint on the statements the model wrote in its
+                            own words (off by default; see judge.py)
+    REVIEWGEN_JUDGE_MODEL   the model that judges (default: the drafting model)
     REVIEWGEN_LLM_CONFIG    a YAML file with any of the above (environment wins)
 """
 
@@ -67,6 +70,8 @@ class LLMSettings(BaseModel):
     max_retry_time: float = Field(default=180.0, gt=0, description="cap on all retries of one request")
     prices: dict[str, Price] = Field(default_factory=dict)
     allow_text: bool = True
+    judge: bool = False
+    judge_model: str | None = None
 
     @property
     def is_openai(self) -> bool:
@@ -99,6 +104,8 @@ _ENV = {
     "timeout": "REVIEWGEN_TIMEOUT",
     "max_retries": "REVIEWGEN_MAX_RETRIES",
     "allow_text": "REVIEWGEN_ALLOW_TEXT",
+    "judge": "REVIEWGEN_JUDGE",
+    "judge_model": "REVIEWGEN_JUDGE_MODEL",
 }
 
 

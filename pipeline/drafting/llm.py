@@ -14,7 +14,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline.checks.findings import Finding
-from pipeline.drafting import DraftResult
+from pipeline.drafting import DraftResult, judge
+from pipeline.drafting.composer import composed_statements
 from pipeline.drafting.config import LLMSettings, OutputMode, load_llm_settings
 from pipeline.drafting.schema import (
     json_schema,
@@ -33,7 +34,7 @@ from pipeline.drafting.transport import (
     make_async_client,
     make_client,
 )
-from pipeline.errors import DrafterError, TemplateError
+from pipeline.errors import DrafterError, PipelineError, TemplateError
 from pipeline.knowledge.selection import Selection
 from pipeline.settings import resolve_prompts_dir
 
@@ -90,22 +91,75 @@ class LLMDrafter:
     def draft(self, sel: Selection) -> DraftResult:
         """Ask the model for a first draft."""
         messages, schema = self._first(sel)
-        return self._result(sel, messages, schema, self._call(messages, schema))
+        return self._judged(sel, self._result(sel, messages, schema, self._call(messages, schema)))
 
     def redraft(self, sel: Selection, previous: DraftResult, findings: list[Finding]) -> DraftResult:
         """Send the findings back and ask for the whole draft again."""
         messages, schema = self._again(previous, findings)
-        return self._result(sel, messages, schema, self._call(messages, schema))
+        return self._judged(sel, self._result(sel, messages, schema, self._call(messages, schema)))
 
     async def adraft(self, sel: Selection) -> DraftResult:
         """``draft`` with the async client, admitted by the shared throttle."""
         messages, schema = self._first(sel)
-        return self._result(sel, messages, schema, await self._acall(messages, schema))
+        return await self._ajudged(sel, self._result(sel, messages, schema, await self._acall(messages, schema)))
 
     async def aredraft(self, sel: Selection, previous: DraftResult, findings: list[Finding]) -> DraftResult:
         """``redraft`` with the async client."""
         messages, schema = self._again(previous, findings)
-        return self._result(sel, messages, schema, await self._acall(messages, schema))
+        return await self._ajudged(sel, self._result(sel, messages, schema, await self._acall(messages, schema)))
+
+    # -- the optional second opinion (judge.py) ----------------------------------------------
+
+    def _judge_request(self, sel: Selection, result: DraftResult) -> list[judge.Item] | None:
+        if not self.settings.judge or result.draft is None:
+            return None
+        items = judge.items_to_judge(result.draft, sel, frozenset(composed_statements(sel)))
+        return items or None
+
+    def _judge_template(self) -> jinja2.Template:
+        try:
+            return self.env.get_template(judge.TEMPLATE)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"prompt template {judge.TEMPLATE} missing or invalid ({exc})") from exc
+
+    def _with_verdicts(self, result: DraftResult, findings: list[Finding], reply: Completion | None) -> DraftResult:
+        usage = {**result.usage, **judge.usage_of(reply)}
+        return DraftResult(result.draft, [*result.problems, *findings], usage, result.state)
+
+    def _judged(self, sel: Selection, result: DraftResult) -> DraftResult:
+        items = self._judge_request(sel, result)
+        if items is None:
+            return result
+        messages = judge.messages_for(self._judge_template(), sel, items)
+        settings = judge.judge_settings(self.settings)
+        try:
+            reply = complete(
+                self.client, settings, messages, response_format(self.settings.mode, judge.SCHEMA), self.retries
+            )
+        except PipelineError as exc:
+            return self._with_verdicts(result, judge.findings_from(None, items, exc), None)
+        return self._with_verdicts(result, judge.findings_from(reply, items), reply)
+
+    async def _ajudged(self, sel: Selection, result: DraftResult) -> DraftResult:
+        items = self._judge_request(sel, result)
+        if items is None:
+            return result
+        messages = judge.messages_for(self._judge_template(), sel, items)
+        settings = judge.judge_settings(self.settings)
+        if self.aclient is None:
+            self.aclient = make_async_client(self.settings)
+        try:
+            reply = await acomplete(
+                self.aclient,
+                settings,
+                messages,
+                response_format(self.settings.mode, judge.SCHEMA),
+                self.retries,
+                self.throttle,
+            )
+        except PipelineError as exc:
+            return self._with_verdicts(result, judge.findings_from(None, items, exc), None)
+        return self._with_verdicts(result, judge.findings_from(reply, items), reply)
 
     def fingerprint(self) -> dict[str, Any]:
         """Everything about this drafter that shapes a page (for incremental batches)."""
@@ -120,6 +174,7 @@ class LLMDrafter:
             "allow_text": s.allow_text,
             "max_reasks": s.max_reasks,
             "prompts": self.prompt_hash,
+            "judge": s.judge_model or s.model if s.judge else None,
         }
 
     # -- internals ---------------------------------------------------------------------------
