@@ -83,8 +83,8 @@ def report(oof: list[tuple[TextCase, dict[str, float]]], thresholds: dict[str, f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength")
-    parser.add_argument("--benign-budget", type=float, default=0.004, help="per rule, classifier alone")
+    parser.add_argument("--c", type=float, default=16.0, help="inverse regularisation strength")
+    parser.add_argument("--benign-budget", type=float, default=0.008, help="per rule, classifier alone")
     parser.add_argument("--veto", type=float, default=0.2, help="pattern hits scored below this are dropped")
     parser.add_argument("--report", action="store_true", help="leave-one-round-out figures only")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
