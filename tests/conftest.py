@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from pipeline import Workspace
 from pipeline.cli import cli
+from tests.fake_openai import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -39,6 +40,13 @@ def knowledge_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def workspace() -> Workspace:
     """The shipped knowledge base, templates and default site settings."""
     return Workspace.open(KNOWLEDGE, PROMPTS)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    """A loopback OpenAI-compatible server whose answers the test scripts (tests/fake_openai.py)."""
+    with FakeOpenAI() as server:
+        yield server
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ findings and re-asks, and every fault leaves a warning, never a crash and never 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +17,6 @@ from tests.fake_openai import FakeOpenAI, completion
 from tests.llm_answers import good_answer
 
 FRAMING = "The references below list the sources."  # a sentence the model wrote itself (tests/llm_answers.py)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
 
 
 def judging_drafter(fake: FakeOpenAI, **overrides: Any) -> LLMDrafter:

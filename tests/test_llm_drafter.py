@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,6 @@ from pipeline.knowledge.selection import select_facts
 from tests.conftest import PROMPTS, run_cli
 from tests.fake_openai import FakeOpenAI, completion
 from tests.llm_answers import good_answer
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
 
 
 def drafter(fake: FakeOpenAI, **overrides: Any) -> LLMDrafter:

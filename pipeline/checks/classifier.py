@@ -16,7 +16,8 @@ import itertools
 import json
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.language.normalize import normalise
@@ -55,37 +56,33 @@ class RuleModel:
     weights: dict[str, float]
     threshold: float
 
-    def probability(self, feats: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(f, 0.0) * v for f, v in feats.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-
-@dataclass(frozen=True)
+@dataclass
 class TextClassifier:
     """The per-rule models, as trained."""
 
     rules: dict[str, RuleModel]
     trained_on: tuple[str, ...]
     veto: float = 0.0  # a pattern hit the classifier scores below this is a near-miss the patterns over-read
+    # One lookup per feature for every rule at once, and one score per distinct sentence: pages repeat their
+    # framing sentences, and a batch repeats its pages' sentences.
+    _names: tuple[str, ...] = field(init=False, repr=False)
+    _table: dict[str, tuple[float, ...]] = field(init=False, repr=False)
+    _scores: Callable[[str], tuple[float, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # One lookup per feature for every rule at once, and one score per distinct sentence: pages repeat
-        # their framing sentences, and a batch repeats its pages' sentences.
-        names = tuple(self.rules)
+        self._names = tuple(self.rules)
         table: dict[str, list[float]] = {}
-        for i, rule in enumerate(names):
+        for i, rule in enumerate(self._names):
             for feature, weight in self.rules[rule].weights.items():
-                table.setdefault(feature, [0.0] * len(names))[i] = weight
-        object.__setattr__(self, "_names", names)
-        object.__setattr__(self, "_table", {f: tuple(w) for f, w in table.items()})
-        object.__setattr__(self, "_scores", functools.lru_cache(maxsize=CACHE_SIZE)(self._score))
+                table.setdefault(feature, [0.0] * len(self._names))[i] = weight
+        self._table = {f: tuple(w) for f, w in table.items()}
+        self._scores = functools.lru_cache(maxsize=CACHE_SIZE)(self._score)
 
     def _score(self, text: str) -> tuple[float, ...]:
-        names: tuple[str, ...] = self.__dict__["_names"]
-        table: dict[str, tuple[float, ...]] = self.__dict__["_table"]
-        z = [self.rules[rule].bias for rule in names]
+        z = [self.rules[rule].bias for rule in self._names]
         for feature, value in features(text).items():
-            row = table.get(feature)
+            row = self._table.get(feature)
             if row is not None:
                 for i, weight in enumerate(row):
                     z[i] += weight * value
@@ -93,7 +90,7 @@ class TextClassifier:
 
     def scores(self, text: str) -> dict[str, float]:
         """Each rule's probability that ``text`` breaks it."""
-        return dict(zip(self.__dict__["_names"], self.__dict__["_scores"](text), strict=True))
+        return dict(zip(self._names, self._scores(text), strict=True))
 
     def flags(self, text: str) -> dict[str, float]:
         """The rules whose probability reaches their threshold, with that probability."""

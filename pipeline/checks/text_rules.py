@@ -100,7 +100,7 @@ def _quotes_a_fact(unit: Unit, doc: CheckInput) -> bool:
     found = ctx.quotes.get(key)
     if found is None:
         mine = normalize(unit.text)
-        found = ctx.quotes[key] = (bool(ctx.composed) and mine in ctx.composed) or any(
+        found = ctx.quotes[key] = ctx.is_composed(unit.text) or any(
             mine in normalize(ctx.facts[fid].text) for fid in unit.fact_ids or () if fid in ctx.facts
         )
     return found

@@ -355,10 +355,9 @@ class Composer:
 
 def composed_statements(sel: Selection) -> tuple[str, ...]:
     """Every statement the built-in composer writes for this selection: reviewed wording that the checks
-    exempt from the strict new-content test (memoised on the selection, which never changes)."""
-    known: tuple[str, ...] | None = sel.__dict__.get("_composed")
-    if known is None:
-        draft = Composer().draft(sel)
-        known = tuple(st.text for section in draft.sections for st in section.statements)
-        sel.__dict__["_composed"] = known
-    return known
+    exempt from the strict new-content test (memoised on the selection)."""
+
+    def compose() -> tuple[str, ...]:
+        return tuple(st.text for section in Composer().draft(sel).sections for st in section.statements)
+
+    return sel.memo("_composed", compose)

@@ -65,23 +65,24 @@ class ModelDraft(BaseModel):
 def treatment_fact_ids(sel: Selection) -> dict[str, list[str]]:
     """For each standard treatment, the facts its interaction entry may cite: what it is for, and what the
     reasoning found for the pair (a treatment's other warnings say nothing about the pair)."""
-    known: dict[str, list[str]] | None = sel.__dict__.get("_treatment_fact_ids")
-    if known is not None:  # a selection never changes once made
-        return known
+    return sel.memo("_treatment_fact_ids", lambda: _treatment_fact_ids(sel))
+
+
+def _treatment_fact_ids(sel: Selection) -> dict[str, list[str]]:
     out = {}
     for tf in sel.treatments:
         found = [f for n in tf.notes for f in n.facts] + [f for e in tf.interactions for f in e.facts]
         out[tf.treatment.id] = list(dict.fromkeys(f.id for f in [*tf.indication(), *tf.standard.facts, *found]))
-    sel.__dict__["_treatment_fact_ids"] = out
     return out
 
 
 def slot_facts(sel: Selection) -> dict[str, list[str]]:
     """Which facts each list may cite: the kinds its heading takes, from the right owner
     (the evidence slots take the compound-in-condition evidence, not a treatment's trial)."""
-    known: dict[str, list[str]] | None = sel.__dict__.get("_slot_facts")
-    if known is not None:
-        return known
+    return sel.memo("_slot_facts", lambda: _slot_facts(sel))
+
+
+def _slot_facts(sel: Selection) -> dict[str, list[str]]:
     compound = list(sel.compound.facts)
     pair = list(sel.evidence.facts) if sel.evidence else []
     owners = {
@@ -97,7 +98,6 @@ def slot_facts(sel: Selection) -> dict[str, list[str]]:
         kinds = GROUP_KINDS.get(group or "")
         pool = owners.get(name, compound + list(sel.condition.facts) + pair)
         out[name] = [f.id for f in pool if kinds is None or f.kind.value in kinds]
-    sel.__dict__["_slot_facts"] = out
     return out
 
 

@@ -37,6 +37,8 @@ from pipeline.knowledge.reasoning import (
 )
 from pipeline.settings import SiteSettings, env_exclude_noncommercial
 
+M = TypeVar("M")  # what Selection.memo computes
+
 
 @dataclass(frozen=True)
 class TreatmentFacts:
@@ -95,11 +97,20 @@ class Selection:
         """Facts among ``facts`` of the given kinds, in curated order."""
         return [f for f in facts if f.kind in kinds]
 
+    def memo(self, key: str, compute: Callable[[], M]) -> M:
+        """A value derived from this selection, computed on first use: a selection never changes once made,
+        so neither does anything derived from it (its digest, the composer's statements, the facts each
+        model slot may cite)."""
+        if key not in self.__dict__:
+            self.__dict__[key] = compute()
+        value: M = self.__dict__[key]
+        return value
+
     def digest(self) -> str:
         """A hash of every selected fact and its sources: changes when any of them changes."""
-        known: str | None = self.__dict__.get("_digest")
-        if known is not None:  # a selection never changes once made
-            return known
+        return self.memo("_digest", self._digest)
+
+    def _digest(self) -> str:
         payload = {
             "facts": [f.model_dump(mode="json") for f in self.facts.values()],
             "sources": [s.model_dump(mode="json") for s in self.sources.values()],
@@ -107,8 +118,7 @@ class Selection:
             "condition": self.condition.model_dump(mode="json", exclude={"facts"}),
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
-        self.__dict__["_digest"] = digest = hashlib.sha256(blob).hexdigest()
-        return digest
+        return hashlib.sha256(blob).hexdigest()
 
 
 def select_facts(

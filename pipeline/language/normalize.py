@@ -181,22 +181,11 @@ def _unmix_word(word: str) -> str:
 def foreign_letters(text: str) -> list[str]:
     """Letters from scripts other than Latin left after normalising, in words of two letters or more (a whole
     word spelt in look-alikes): a page or fact in English has none. A lone Greek letter ("ε4") is notation."""
-    if text.isascii():
-        return []
-    found: set[str] = set()
-    for m in _NON_ASCII.finditer(text):  # only the few non-ASCII characters, and the word around each
-        ch = m.group(0)
-        if not ch.isalpha() or "LATIN" in unicodedata.name(ch, ""):
-            continue
-        start, end = m.start(), m.end()
-        while start > 0 and _is_letter(text[start - 1]):
-            start -= 1
-        while end < len(text) and _is_letter(text[end]):
-            end += 1
-        if end - start > 1:
-            found.add(ch)
+    found = {
+        ch
+        for start, end in _non_ascii_words(text)
+        if end - start > 1
+        for ch in text[start:end]
+        if not ch.isascii() and "LATIN" not in unicodedata.name(ch, "")
+    }
     return sorted(found)
-
-
-def _is_letter(ch: str) -> bool:
-    return ch.isalpha()
