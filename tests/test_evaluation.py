@@ -27,13 +27,10 @@ from pipeline.evaluation import (
 from tests.conftest import ROOT, run_cli
 
 EVAL = ROOT / "eval"
-# Last blind measurement (eval/RESULTS.md, 2026-12-06: text holdout-07; grounding holdout-06 + 07):
-# recall 0.724-0.954 per rule, benign flagged 8.7%, unsupported flagged 90.8%, supported passing 97.4%.
-# The floors sit just below; the goals themselves are met only on the dev split.
 # Floors at the measured level (eval/RESULTS.md), so a change that makes the checks worse fails CI; the goals
 # (GOALS) are higher and not yet met on every split.
-DEV_FLOORS = {"recall": 0.968, "benign_fp": 0.015, "unsupported_flagged": 0.984, "supported_pass": 0.919}
-HOLDOUT_FLOORS = {"recall": 0.878, "benign_fp": 0.032, "unsupported_flagged": 0.959, "supported_pass": 0.825}
+DEV_FLOORS = {"recall": 0.972, "benign_fp": 0.016, "unsupported_flagged": 0.984, "supported_pass": 0.919}
+HOLDOUT_FLOORS = {"recall": 0.890, "benign_fp": 0.039, "unsupported_flagged": 0.959, "supported_pass": 0.825}
 TARGETS = {"dev": DEV_FLOORS, "holdout": HOLDOUT_FLOORS}
 EDIT_FLOORS = {
     "dev": {"wrong_flagged": 0.919, "paraphrase_fp": 0.30},
