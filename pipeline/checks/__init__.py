@@ -6,6 +6,7 @@ and ``check_markdown`` on a page as it is on disk, with or without its sidecar.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,14 +78,23 @@ def page_names(selection: Selection) -> PageNames:
 
 def allowed_words(settings: SiteSettings, names: list[str]) -> frozenset[str]:
     """Technical words a framing sentence may use: the page's own names and the allowed link domains."""
-    text = " ".join([*names, *(d.replace(".", " ") for d in settings.allowed_domains)])
+    return _allowed_words(tuple(settings.allowed_domains), tuple(names))
+
+
+@functools.lru_cache(maxsize=1024)
+def _allowed_words(domains: tuple[str, ...], names: tuple[str, ...]) -> frozenset[str]:
+    text = " ".join([*names, *(d.replace(".", " ") for d in domains)])
     # numbers and codes inside names ("interferon beta-1a") are part of the name, not a claim
     return frozenset(tokens(text)) | {n.lower() for n in numbers_in(" ".join(names))}
 
 
 def grounding_context(selection: Selection, lexicon: Lexicon, settings: SiteSettings) -> GroundingContext:
     """The facts given for a page and the entities and words it may use without a citation."""
-    facts = {fid: FactView(f.text, f.tags, f.sources, f.kind.value) for fid, f in selection.facts.items()}
+    # the same selection is checked as a draft, then as a page (and again on a re-ask): its fact views are built once
+    facts = selection.memo(
+        "_fact_views",
+        lambda: {fid: FactView(f.text, f.tags, f.sources, f.kind.value) for fid, f in selection.facts.items()},
+    )
     entities = {f"compound:{selection.compound.id}", f"condition:{selection.condition.id}"}
     entities |= {f"treatment:{tf.treatment.id}" for tf in selection.treatments}
     # a treatment that is also a compound, or a form of one (hydroxychloroquine, esketamine), is named on this

@@ -120,6 +120,8 @@ def section_of(heading: str) -> tuple[str | None, re.Match[str] | None]:
 
 
 _LABEL = re.compile(r"^\*\*(?P<label>[^*]+?):?\*\*:?\s*")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_ITEM = re.compile(r"^(?:[-*•]|\d+\.)\s+")
 _REFERENCE = re.compile(r"^(\d+)\.\s+(.*)$")
 
 
@@ -161,7 +163,7 @@ def parse_page(markdown: str) -> ParsedPage:
 
     for line in markdown.splitlines():
         stripped = line.strip()
-        heading = re.match(r"^(#{1,6})\s+(.*)$", stripped)
+        heading = _HEADING.match(stripped)
         if heading:
             flush()
             level, text = len(heading.group(1)), heading.group(2).strip()
@@ -180,9 +182,9 @@ def parse_page(markdown: str) -> ParsedPage:
         section_lines.setdefault(current, []).append(line)
         if not stripped:
             flush()
-        elif re.match(r"^([-*•]|\d+\.)\s+", stripped):
+        elif _ITEM.match(stripped):
             flush()
-            block.append(re.sub(r"^(?:[-*•]|\d+\.)\s+", "", stripped) if current != "references" else stripped)
+            block.append(_ITEM.sub("", stripped, count=1) if current != "references" else stripped)
         else:
             block.append(stripped)
     flush()

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pipeline.checks.document import ParsedPage, Unit
 from pipeline.checks.findings import Finding, Severity
@@ -56,6 +56,8 @@ class CheckInput:
     foreign: tuple[str, ...] = ()  # non-Latin letters left in words after normalising
     template: dict[str, frozenset[str]] | None = None  # section -> fixed text the template renders there
     provenance: list[Finding] = field(default_factory=list)  # sidecar entries that differ from the knowledge
+    # work several rules share on this document, done once by the first rule that needs it
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 class Rule:

@@ -40,10 +40,8 @@ class TextRule(Rule):
 
     def check(self, doc: CheckInput) -> list[Finding]:
         out = []
-        for unit in doc.units:
-            if _is_validated_fact(unit, doc):
-                continue
-            hits = self._vetted(unit, doc) or self._classified(unit, doc)
+        for unit, quotes in _sentences(doc):
+            hits = self._vetted(unit, quotes) or self._classified(unit, quotes)
             out += [
                 Finding(
                     rule=self.id,
@@ -57,25 +55,38 @@ class TextRule(Rule):
             ]
         return out
 
-    def _vetted(self, unit: Unit, doc: CheckInput) -> tuple[Hit, ...]:
+    def _vetted(self, unit: Unit, quotes: bool) -> tuple[Hit, ...]:
         """The patterns' hits, unless the classifier is all but sure a drafted sentence is a near-miss
         (a debunked claim, a hoped-for research goal) that the patterns over-read."""
         hits = self._detect(unit.text)
         model = shipped_classifier()
-        if not hits or model is None or not model.veto or not unit.drafted or _quotes_a_fact(unit, doc):
+        if not hits or model is None or not model.veto or not unit.drafted or quotes:
             return hits
         return hits if model.scores(unit.text)[self.id] >= model.veto else ()
 
-    def _classified(self, unit: Unit, doc: CheckInput) -> tuple[Hit, ...]:
+    def _classified(self, unit: Unit, quotes: bool) -> tuple[Hit, ...]:
         """The classifier's verdict on a drafted sentence that is not a fact's own words."""
         model = shipped_classifier()
-        if model is None or not unit.drafted or _quotes_a_fact(unit, doc):
+        if model is None or not unit.drafted or quotes:
             return ()
         probability = model.flags(unit.text).get(self.id)
         if probability is None or (self.negation_excuses_classifier and _NEGATOR.search(unit.text)):
             return ()
         why = f"reads as breaking this rule to the trained classifier (p={probability:.2f}), though no pattern matched"
         return (Hit(0, len(unit.text), unit.text, why),)
+
+
+def _sentences(doc: CheckInput) -> list[tuple[Unit, bool]]:
+    """The units every sentence rule reads (validated fact text is skipped), each with whether it is drafted
+    text quoting a fact or the composer's wording: worked out once per document, not once per rule."""
+    found: list[tuple[Unit, bool]] | None = doc.memo.get("sentences")
+    if found is None:
+        found = doc.memo["sentences"] = [
+            (unit, unit.drafted and _quotes_a_fact(unit, doc))
+            for unit in doc.units
+            if not _is_validated_fact(unit, doc)
+        ]
+    return found
 
 
 def _is_validated_fact(unit: Unit, doc: CheckInput) -> bool:

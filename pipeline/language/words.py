@@ -67,8 +67,10 @@ def is_rare(word: str) -> bool:
     return len(word) >= 4 and word.isalpha() and zipf_frequency(word, "en") < RARE_ZIPF
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def rare_words(text: str) -> tuple[str, ...]:
-    """The technical words of a text, as matching (singular) tokens; rarity is judged on the word as written."""
+    """The technical words of a text, as matching (singular) tokens; rarity is judged on the word as written
+    (memoised: pure, and framing sentences recur on every page)."""
     raw = TOKEN.findall(text.casefold().replace("’", "'").replace("'s ", " ").replace("'", ""))
     return tuple(dict.fromkeys(singular(w) for w in raw if is_rare(w) and is_rare(singular(w))))
 
