@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipeline.language.guards import fold, may_match
+
 # Entries each per-sentence memo keeps. Pages of one batch share many sentences (a compound's facts
 # recur across its conditions), so recent ones are worth keeping; older ones are let go so that a
 # batch's memory stays flat however many pages it has.
@@ -49,9 +51,16 @@ def is_negated(text: str, start: int, max_words: int = 9) -> bool:
     return bool(NEGATORS.search(clause_before(text, start, max_words)))
 
 
-def scan(text: str, patterns: Iterable[tuple[re.Pattern[str], str]]) -> list[Hit]:
-    """Run patterns over text; return non-overlapping hits, earliest and longest first."""
-    hits = [Hit(m.start(), m.end(), m.group(0), reason) for pattern, reason in patterns for m in pattern.finditer(text)]
+def scan(text: str, patterns: Iterable[tuple[re.Pattern[str], str]], guarded: bool = True) -> list[Hit]:
+    """Run patterns over text; return non-overlapping hits, earliest and longest first. A pattern whose
+    literal guard rules it out is not run (guards.py; ``guarded=False`` runs every pattern, for tests)."""
+    folded = fold(text)
+    hits = [
+        Hit(m.start(), m.end(), m.group(0), reason)
+        for pattern, reason in patterns
+        if not guarded or may_match(pattern, folded)
+        for m in pattern.finditer(text)
+    ]
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for hit in hits:

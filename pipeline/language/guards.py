@@ -1,0 +1,94 @@
+"""Literal guards: a quick, exact test that a pattern cannot match a text, so the rules skip running it.
+
+Most sentences break no rule, and most patterns are large alternations that Python's regular expression
+engine tries at every position of the sentence. But nearly every pattern needs some literal word to match:
+"regain" or one of the verbs "reversed", "cured", "halted"... A pattern's guard is a set of such strings, read
+off its parse tree, one of which occurs in every text it matches; where none occurs in a text (compared
+case-insensitively), the pattern is not run on it. The answer is the same, with or without guards: a guard
+only ever rules out a pattern that could not have matched (tests/test_guards.py checks this on every labelled
+sentence, and checks the case folding against every Unicode character).
+
+The guard is derived, never written by hand, so it cannot drift from the pattern. Only ASCII literals count;
+a pattern with nothing certain to read (a number, a capitalised word) has no guard and always runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+from typing import Any
+
+# CPython's own parser, the one re.compile uses (private, so untyped; a shape it does not expect means no guard)
+sre: Any = importlib.import_module("re._constants")
+sre_parse: Any = importlib.import_module("re._parser")
+
+Guard = frozenset[str]
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def fold(text: str) -> str:
+    """The text as guards compare it: case-folded, with the one letter that matches an ASCII letter under
+    re.IGNORECASE but does not fold to it (dotless i) mapped."""
+    return text.casefold().replace("ı", "i")
+
+
+@functools.cache
+def guard_of(pattern: re.Pattern[str]) -> Guard | None:
+    """Strings one of which occurs (case-folded) in every match of ``pattern``; None when there is no such set
+    to read off it, or its tree is not one this reading understands."""
+    try:
+        return _required(sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:  # a parse-tree shape from another Python version: no guard, the pattern always runs
+        return None
+
+
+def may_match(pattern: re.Pattern[str], folded: str) -> bool:
+    """False only when ``pattern`` cannot match the text whose ``fold`` is ``folded``."""
+    guard = guard_of(pattern)
+    return guard is None or any(literal in folded for literal in guard)
+
+
+def _required(items: Any) -> Guard | None:
+    """The most selective of the literal sets a match of this sequence must contain: a run of consecutive
+    literals, or the union over a required alternation's branches."""
+    candidates: list[Guard] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, arg in items:
+        if op is sre.LITERAL and chr(arg).isascii():
+            run.append(chr(arg).lower())
+            continue
+        if op in _ZERO_WIDTH:  # consumes nothing: the literals either side stay adjacent
+            continue
+        close_run()
+        found = _node(op, arg)
+        if found:
+            candidates.append(found)
+    close_run()
+    if not candidates:
+        return None
+    return max(candidates, key=lambda s: (min(len(x) for x in s), -len(s)))
+
+
+def _node(op: Any, arg: Any) -> Guard | None:
+    if op is sre.SUBPATTERN:
+        return _required(arg[-1])
+    if op is sre.ATOMIC_GROUP:
+        return _required(arg)
+    if op in _REPEATS:
+        return _required(arg[2]) if arg[0] >= 1 else None
+    if op is sre.BRANCH:
+        branches = [_required(branch) for branch in arg[1]]
+        if any(b is None for b in branches):
+            return None
+        return frozenset().union(*(b for b in branches if b is not None))
+    if op is sre.IN and arg and all(o is sre.LITERAL and chr(v).isascii() for o, v in arg):
+        return frozenset(chr(v).lower() for _, v in arg)
+    return None  # any character, a class, a category, a back-reference: nothing certain to read

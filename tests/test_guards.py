@@ -1,0 +1,82 @@
+"""Literal guards (pipeline/language/guards.py) must never change what the patterns find."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.language import claims, cures, directives, dosing
+from pipeline.language.guards import fold, guard_of, may_match
+from pipeline.language.spans import scan
+
+ROOT = Path(__file__).resolve().parent.parent
+LEXICONS = {
+    "dosing": dosing.PATTERNS,
+    "absolute safety": claims.SAFETY_CLAIMS,
+    "directives": directives.DIRECTIVE_PATTERNS,
+    "cures": cures.CURE_CLAIMS,
+}
+
+
+def _sentences() -> list[str]:
+    """Every labelled sentence, and every line of the committed pages: text like what the rules read."""
+    out = []
+    for path in sorted((ROOT / "eval" / "text_rules").glob("*.yaml")):
+        out += [case["text"] for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]]
+    for page in sorted((ROOT / "outputs" / "drafts").glob("*/*.md")):
+        out += [line for line in page.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return out
+
+
+SENTENCES = _sentences()
+
+
+@pytest.mark.parametrize("name", sorted(LEXICONS))
+def test_guards_change_nothing_the_patterns_find(name: str) -> None:
+    patterns = LEXICONS[name]
+    assert len(SENTENCES) > 5000
+    differ = [text for text in SENTENCES if scan(text, patterns) != scan(text, patterns, guarded=False)]
+    assert not differ, differ[:5]
+
+
+@pytest.mark.parametrize("name", sorted(LEXICONS))
+def test_most_patterns_have_a_guard_and_it_skips_work(name: str) -> None:
+    patterns = [pattern for pattern, _ in LEXICONS[name]]
+    guarded = [p for p in patterns if guard_of(p) is not None]
+    assert len(guarded) >= len(patterns) * 0.8
+    # on benign prose most guarded patterns are ruled out
+    folded = fold("The label describes liver enzyme rises in a small number of patients.")
+    assert sum(not may_match(p, folded) for p in guarded) >= len(guarded) * 0.8
+
+
+def test_a_guard_is_the_most_selective_literal_set_a_match_needs() -> None:
+    assert guard_of(re.compile(r"\bregain(?:s|ed)?\s+(?:full|normal)\b", re.IGNORECASE)) == {"regain"}
+    assert guard_of(re.compile(r"\b(?:is|are)\s+(?:cured|halted|reversed)\b", re.I)) == {"cured", "halted", "reversed"}
+    # an optional part is never required; a branch that can be empty guards nothing
+    assert guard_of(re.compile(r"(?:foo)?bar")) == {"bar"}
+    assert guard_of(re.compile(r"(?:abc|)x")) == {"x"}
+    # nothing certain to read: no guard, the pattern always runs
+    assert guard_of(re.compile(r"[A-Z][a-z]+\d+")) is None
+    assert guard_of(re.compile(r"(?:ab)*c?")) is None
+
+
+def test_guarded_scan_finds_the_same_on_tricky_text() -> None:
+    pattern = re.compile(r"\b(?:completely|totally)\s+safe\b", re.IGNORECASE)
+    for text in ("It is COMPLETELY SAFE.", "It is totally\tsafe for all", "TOTALLY ſafe", "perfectly safe"):
+        assert scan(text, [(pattern, "x")]) == scan(text, [(pattern, "x")], guarded=False)
+    # the dotless i matches an ASCII i under IGNORECASE: the guard must let it through
+    dotless = re.compile(r"\bcuring\b", re.IGNORECASE)
+    assert scan("curıng", [(dotless, "x")]) == scan("curıng", [(dotless, "x")], guarded=False) != []
+
+
+def test_case_folding_never_hides_a_match() -> None:
+    """Every character that matches an ASCII character under re.IGNORECASE folds to a text containing it."""
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    for code in range(0x20, 0x7F):
+        char = chr(code)
+        for m in re.finditer(re.escape(char), every, re.IGNORECASE):
+            assert char.lower() in fold(m.group(0)), (char, m.group(0), hex(ord(m.group(0))))
