@@ -44,10 +44,20 @@ def guard_of(pattern: re.Pattern[str]) -> Guard | None:
         return None
 
 
-def may_match(pattern: re.Pattern[str], folded: str) -> bool:
-    """False only when ``pattern`` cannot match the text whose ``fold`` is ``folded``."""
-    guard = guard_of(pattern)
-    return guard is None or any(literal in folded for literal in guard)
+@functools.lru_cache(maxsize=64)
+def guards_of(patterns: tuple[re.Pattern[str], ...]) -> tuple[tuple[str, ...], tuple[Guard | None, ...]]:
+    """A lexicon's guards, and every literal any of them names: a text is searched for each literal once, not
+    once per pattern that names it."""
+    guards = tuple(guard_of(p) for p in patterns)
+    return tuple(sorted(set().union(*(g for g in guards if g)))), guards
+
+
+def runnable(patterns: tuple[re.Pattern[str], ...], text: str) -> list[bool]:
+    """For each pattern, whether its guard lets it run on ``text``."""
+    literals, guards = guards_of(patterns)
+    folded = fold(text)
+    present = {literal for literal in literals if literal in folded}
+    return [guard is None or not guard.isdisjoint(present) for guard in guards]
 
 
 def _required(items: Any) -> Guard | None:

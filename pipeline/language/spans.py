@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.language.guards import fold, may_match
+from pipeline.language.guards import runnable
 
 # Entries each per-sentence memo keeps. Pages of one batch share many sentences (a compound's facts
 # recur across its conditions), so recent ones are worth keeping; older ones are let go so that a
@@ -51,14 +51,14 @@ def is_negated(text: str, start: int, max_words: int = 9) -> bool:
     return bool(NEGATORS.search(clause_before(text, start, max_words)))
 
 
-def scan(text: str, patterns: Iterable[tuple[re.Pattern[str], str]], guarded: bool = True) -> list[Hit]:
+def scan(text: str, patterns: Sequence[tuple[re.Pattern[str], str]], guarded: bool = True) -> list[Hit]:
     """Run patterns over text; return non-overlapping hits, earliest and longest first. A pattern whose
     literal guard rules it out is not run (guards.py; ``guarded=False`` runs every pattern, for tests)."""
-    folded = fold(text)
+    run = runnable(tuple(p for p, _ in patterns), text) if guarded else [True] * len(patterns)
     hits = [
         Hit(m.start(), m.end(), m.group(0), reason)
-        for pattern, reason in patterns
-        if not guarded or may_match(pattern, folded)
+        for (pattern, reason), ok in zip(patterns, run, strict=True)
+        if ok
         for m in pattern.finditer(text)
     ]
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
