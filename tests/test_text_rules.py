@@ -458,3 +458,20 @@ def test_seed_sentence_passes_every_text_rule(sentence: str) -> None:
 def test_seed_page_passes_text_rules_through_check_markdown(settings: SiteSettings) -> None:
     found = _text_findings(SEED_PAGE.read_text(encoding="utf-8"), settings)
     assert found == {rule_id: [] for rule_id in TEXT_RULE_IDS}
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "Seen in trials, e.g. the 2019 study. Smith led it.",
+            ("Seen in trials, e.g. the 2019 study.", "Smith led it."),
+        ),
+        ("No abbreviation here. Two sentences.", ("No abbreviation here.", "Two sentences.")),
+        ("U.S. labels differ vs. EU ones, etc. But not much.", ("U.S. labels differ vs. EU ones, etc. But not much.",)),
+        # a NUL character that spells a placeholder is put back as the abbreviation it stands for, as always
+        ("A \x000\x00 B. Next one.", ("A e.g. B.", "Next one.")),
+    ],
+)
+def test_sentences_split_around_abbreviations(text: str, sentences: tuple[str, ...]) -> None:
+    assert split_sentences(text) == sentences

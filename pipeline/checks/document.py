@@ -71,13 +71,17 @@ class ParsedPage:
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def split_sentences(text: str) -> tuple[str, ...]:
     """Split prose into sentences without breaking common abbreviations (memoised: pure)."""
+    # only the abbreviations the text has (a text with NUL characters, which could spell a placeholder, gets all)
+    present = [(i, abbr) for i, abbr in enumerate(_ABBREVIATIONS) if abbr in text or "\x00" in text]
     protected = text
-    for i, abbr in enumerate(_ABBREVIATIONS):
+    for i, abbr in present:
         protected = protected.replace(abbr, f"\x00{i}\x00")
     parts = [p.strip() for p in _SPLIT.split(protected) if p.strip()]
+    if not present:
+        return tuple(parts)
     out = []
     for part in parts:
-        for i, abbr in enumerate(_ABBREVIATIONS):
+        for i, abbr in present:
             part = part.replace(f"\x00{i}\x00", abbr)
         out.append(part)
     return tuple(out)

@@ -13,7 +13,7 @@ import functools
 import re
 from typing import ClassVar
 
-from pipeline.checks.classifier import shipped_classifier
+from pipeline.checks.classifier import TextClassifier, shipped_classifier
 from pipeline.checks.document import Unit
 from pipeline.checks.findings import Finding, Severity
 from pipeline.checks.registry import CheckInput, Rule, Scope, register
@@ -39,9 +39,12 @@ class TextRule(Rule):
         raise NotImplementedError
 
     def check(self, doc: CheckInput) -> list[Finding]:
+        model = shipped_classifier()
         out = []
-        for unit, quotes in _sentences(doc):
-            hits = self._vetted(unit, quotes) or self._classified(unit, quotes)
+        for unit, own_words in _sentences(doc):
+            hits = self._detect(unit.text)
+            if model is not None and own_words:
+                hits = self._vetted(hits, unit.text, model) or self._classified(unit.text, model)
             out += [
                 Finding(
                     rule=self.id,
@@ -55,34 +58,30 @@ class TextRule(Rule):
             ]
         return out
 
-    def _vetted(self, unit: Unit, quotes: bool) -> tuple[Hit, ...]:
+    def _vetted(self, hits: tuple[Hit, ...], text: str, model: TextClassifier) -> tuple[Hit, ...]:
         """The patterns' hits, unless the classifier is all but sure a drafted sentence is a near-miss
         (a debunked claim, a hoped-for research goal) that the patterns over-read."""
-        hits = self._detect(unit.text)
-        model = shipped_classifier()
-        if not hits or model is None or not model.veto or not unit.drafted or quotes:
+        if not hits or not model.veto:
             return hits
-        return hits if model.scores(unit.text)[self.id] >= model.veto else ()
+        return hits if model.scores(text)[self.id] >= model.veto else ()
 
-    def _classified(self, unit: Unit, quotes: bool) -> tuple[Hit, ...]:
+    def _classified(self, text: str, model: TextClassifier) -> tuple[Hit, ...]:
         """The classifier's verdict on a drafted sentence that is not a fact's own words."""
-        model = shipped_classifier()
-        if model is None or not unit.drafted or quotes:
-            return ()
-        probability = model.flags(unit.text).get(self.id)
-        if probability is None or (self.negation_excuses_classifier and _NEGATOR.search(unit.text)):
+        probability = model.flags(text).get(self.id)
+        if probability is None or (self.negation_excuses_classifier and _NEGATOR.search(text)):
             return ()
         why = f"reads as breaking this rule to the trained classifier (p={probability:.2f}), though no pattern matched"
-        return (Hit(0, len(unit.text), unit.text, why),)
+        return (Hit(0, len(text), text, why),)
 
 
 def _sentences(doc: CheckInput) -> list[tuple[Unit, bool]]:
     """The units every sentence rule reads (validated fact text is skipped), each with whether it is drafted
-    text quoting a fact or the composer's wording: worked out once per document, not once per rule."""
+    text in its own words, which the classifier reads (not a quote of a fact or of the composer's wording):
+    worked out once per document, not once per rule."""
     found: list[tuple[Unit, bool]] | None = doc.memo.get("sentences")
     if found is None:
         found = doc.memo["sentences"] = [
-            (unit, unit.drafted and _quotes_a_fact(unit, doc))
+            (unit, unit.drafted and not _quotes_a_fact(unit, doc))
             for unit in doc.units
             if not _is_validated_fact(unit, doc)
         ]
