@@ -44,6 +44,16 @@ def _load(path: Path, snapshot: dict[str, Any]) -> list[tuple[dict[str, Any], di
     return [(case, facts) for case in data.get("cases") or ()]
 
 
+def _fact_text(fid: str, facts: dict[str, Any], live: dict[str, FactView], path: Path) -> str:
+    """The text the case's author read (the file's own facts, then the snapshot), else the knowledge base's."""
+    own = facts.get(fid)
+    if isinstance(own, dict) and own.get("text"):
+        return str(own["text"])
+    if fid in live:
+        return live[fid].text
+    sys.exit(f"{path}: fact id {fid!r} is neither in the file, the snapshot nor the knowledge base")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", nargs="+", type=Path, required=True)
@@ -87,7 +97,7 @@ def main() -> None:
                         n + 1,
                         "condition",
                         case["statement"],
-                        tuple(str(facts.get(fid, {}).get("text") or live[fid].text) for fid in case["fact_ids"]),
+                        tuple(_fact_text(fid, facts, live, path) for fid in case["fact_ids"]),
                         tuple(case["fact_ids"]),
                     )
                     for n, (case, facts) in enumerate(chunk)
@@ -97,6 +107,7 @@ def main() -> None:
                     findings = judge.findings_from(reply, items)
                 except PipelineError as exc:
                     findings = judge.findings_from(None, items, exc)
+                # by text: with --per-request above 1, two identical statements in one request share a verdict
                 flagged = {f.sentence for f in findings if f.severity is Severity.ERROR}
                 unanswered = any(f.severity is Severity.WARNING for f in findings)
                 if unanswered and args.verbose:

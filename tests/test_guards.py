@@ -35,12 +35,26 @@ def _sentences() -> list[str]:
 SENTENCES = _sentences()
 
 
+# Letters that match an ASCII letter under re.IGNORECASE without being it: dotted capital I, dotless i, long s,
+# the Kelvin sign. Text written with them must be read exactly as without guards.
+LOOKALIKES = [("i", "İ"), ("I", "İ"), ("i", "ı"), ("s", "ſ"), ("k", "K")]
+
+
 @pytest.mark.parametrize("name", sorted(LEXICONS))
-def test_guards_change_nothing_the_patterns_find(name: str) -> None:
+@pytest.mark.parametrize(
+    "lookalike", [None, *LOOKALIKES], ids=["as-written", *(f"{a}-as-U+{ord(b):04X}" for a, b in LOOKALIKES)]
+)
+def test_guards_change_nothing_the_patterns_find(name: str, lookalike: tuple[str, str] | None) -> None:
     patterns = LEXICONS[name]
     assert len(SENTENCES) > 5000
-    differ = [text for text in SENTENCES if scan(text, patterns) != scan(text, patterns, guarded=False)]
+    texts = SENTENCES if lookalike is None else [t.replace(*lookalike) for t in SENTENCES]
+    differ = [text for text in texts if scan(text, patterns) != scan(text, patterns, guarded=False)]
     assert not differ, differ[:5]
+
+
+def test_a_claim_written_with_a_dotted_capital_i_is_still_found() -> None:
+    text = "Metformin is RİSK-FREE for everyone."
+    assert scan(text, claims.SAFETY_CLAIMS) == scan(text, claims.SAFETY_CLAIMS, guarded=False) != []
 
 
 @pytest.mark.parametrize("name", sorted(LEXICONS))
@@ -68,8 +82,12 @@ def test_a_guard_is_the_most_selective_literal_set_a_match_needs() -> None:
 
 def test_guarded_scan_finds_the_same_on_tricky_text() -> None:
     pattern = re.compile(r"\b(?:completely|totally)\s+safe\b", re.IGNORECASE)
-    for text in ("It is COMPLETELY SAFE.", "It is totally\tsafe for all", "TOTALLY ſafe", "perfectly safe"):
+    for text in ("It is COMPLETELY SAFE.", "It is totally\tsafe for all", "perfectly safe"):
         assert scan(text, [(pattern, "x")]) == scan(text, [(pattern, "x")], guarded=False)
+    # the guard of this one is "safe": a long s must still let it through
+    safe = re.compile(r"\bsafe\b", re.IGNORECASE)
+    assert guard_of(safe) == frozenset({"safe"})
+    assert scan("ſafe", [(safe, "x")]) == scan("ſafe", [(safe, "x")], guarded=False) != []
     # the dotless i matches an ASCII i under IGNORECASE: the guard must let it through
     dotless = re.compile(r"\bcuring\b", re.IGNORECASE)
     assert scan("curıng", [(dotless, "x")]) == scan("curıng", [(dotless, "x")], guarded=False) != []
@@ -81,4 +99,5 @@ def test_case_folding_never_hides_a_match() -> None:
     for code in range(0x20, 0x7F):
         char = chr(code)
         for m in re.finditer(re.escape(char), every, re.IGNORECASE):
-            assert char.lower() in fold(m.group(0)), (char, m.group(0), hex(ord(m.group(0))))
+            # exactly that one letter: a longer fold would split a literal run in two
+            assert fold(m.group(0)) == char.lower(), (char, m.group(0), hex(ord(m.group(0))))

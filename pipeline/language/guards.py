@@ -29,9 +29,10 @@ _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 
 def fold(text: str) -> str:
-    """The text as guards compare it: case-folded, with the one letter that matches an ASCII letter under
-    re.IGNORECASE but does not fold to it (dotless i) mapped."""
-    return text.casefold().replace("ı", "i")
+    """The text as guards compare it: case-folded, with the two letters that match an ASCII letter under
+    re.IGNORECASE but do not case-fold to that one letter mapped first: dotless i, and dotted capital I (which
+    folds to two characters, i and a combining dot, and would split a literal in two)."""
+    return text.replace("İ", "i").casefold().replace("ı", "i")
 
 
 @functools.cache
