@@ -56,8 +56,9 @@ class CheckInput:
     foreign: tuple[str, ...] = ()  # non-Latin letters left in words after normalising
     template: dict[str, frozenset[str]] | None = None  # section -> fixed text the template renders there
     provenance: list[Finding] = field(default_factory=list)  # sidecar entries that differ from the knowledge
-    # work several rules share on this document, done once by the first rule that needs it
-    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    # work several rules share on this document, done once by the first rule that needs it (not an init field:
+    # dataclasses.replace makes a new document with an empty memo, never a stale one)
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 class Rule:
