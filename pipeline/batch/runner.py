@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import os
 import re
 import signal
@@ -160,8 +159,8 @@ def _records(out: Path, cid: str, did: str) -> list[dict[str, Any]]:
         if not path.is_file():
             continue
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            record = orjson.loads(path.read_bytes())  # every re-run reads every sidecar: the fast parser
+        except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
             continue  # unreadable: regenerate
         if isinstance(record, dict) and (not is_page or page_is_current(page, record)):
             found.append(record)
