@@ -97,11 +97,14 @@ def strip_markers(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 _ESCAPED = re.compile(r"\\([*_`])")
+_TO_ESCAPE = re.compile(r"([*`])")
 
 
 def escape_markdown(text: str) -> str:
     """Fact text as Markdown that shows it literally: '*' and '`' escaped ("HLA-B*1502" stays one token)."""
-    return re.sub(r"([*`])", r"\\\1", text)
+    if "*" not in text and "`" not in text:  # most text: nothing to escape
+        return text
+    return _TO_ESCAPE.sub(r"\\\1", text)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
