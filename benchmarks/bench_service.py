@@ -71,7 +71,7 @@ def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
         [
             sys.executable,
             "-m",
-            "pipeline.service.cli",
+            "pipeline",
             "serve",
             "--port",
             str(port),
@@ -213,33 +213,14 @@ def main() -> None:
     calls = len(timings["POST /v1/reports"]) + len(timings["GET /v1/reports/{id}"])
     print(f"{args.clients} clients, {args.requests} reports (composer drafter); latency in ms, throughput per second")
     print(f"{'':<34} {'n':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'per s':>9} {'errors':>6}")
-    print(
-        _row(
-            "POST /v1/reports",
-            timings["POST /v1/reports"],
-            len(timings["POST /v1/reports"]),
-            elapsed,
-            sum(e.startswith("POST") for e in errors),
-        )
+    rows = (  # label, requests it counts (None: as timed), the prefix of its errors
+        ("POST /v1/reports", None, "POST"),
+        ("GET /v1/reports/{id}", None, "GET"),
+        ("report, POST until done", args.requests, "report"),
     )
-    print(
-        _row(
-            "GET /v1/reports/{id}",
-            timings["GET /v1/reports/{id}"],
-            len(timings["GET /v1/reports/{id}"]),
-            elapsed,
-            sum(e.startswith("GET") for e in errors),
-        )
-    )
-    print(
-        _row(
-            "report, POST until done",
-            timings["report, POST until done"],
-            args.requests,
-            elapsed,
-            sum(e.startswith("report") for e in errors),
-        )
-    )
+    for label, count, prefix in rows:
+        n = len(timings[label]) if count is None else count
+        print(_row(label, timings[label], n, elapsed, sum(e.startswith(prefix) for e in errors)))
     print(_row("baseline: GET /healthz", health["GET /healthz"], args.requests, health_time, len(health_errors)))
     print(_row("baseline: in-process build, no HTTP", inprocess, len(inprocess), sum(inprocess), 0))
     print(f"all report HTTP calls: {calls} in {elapsed:.1f} s ({calls / elapsed:.0f}/s); errors: {len(errors)}")
