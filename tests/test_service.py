@@ -460,25 +460,7 @@ def _rows(data_dir: Path) -> int:
 def test_bad_settings_stop_the_server_with_a_clear_message(tmp_path: Path, env: dict[str, str], message: str) -> None:
     (tmp_path / "a-file").write_text("not a directory")
     srv = _server(tmp_path, **env)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipeline",
-            "serve",
-            "--port",
-            str(free_port()),
-            "--knowledge",
-            str(ROOT / "knowledge"),
-            "--prompts",
-            str(PROMPTS),
-        ],
-        cwd=tmp_path,
-        env={**os.environ, **srv.env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _serve_once(tmp_path, srv.env)
     assert result.returncode == 2 and message in result.stderr, result.stderr
 
 

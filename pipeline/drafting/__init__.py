@@ -79,7 +79,7 @@ async def adraft(drafter: Drafter, sel: Selection) -> DraftResult:
 
 async def aredraft(drafter: Redrafter, sel: Selection, previous: DraftResult, findings: list[Finding]) -> DraftResult:
     """A re-ask, awaited when the drafter is a model."""
-    if isinstance(drafter, ModelDrafter):
+    if _is_model(drafter):
         return await drafter.aredraft(sel, previous, findings)
     return drafter.redraft(sel, previous, findings)
 
