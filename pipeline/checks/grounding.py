@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipeline.checks.document import Unit, split_sentences
 from pipeline.checks.findings import Finding, Severity
@@ -71,8 +71,6 @@ class GroundingContext:
     composed: frozenset[str] = frozenset()
     # the facts are the knowledge base's own, validated on loading (not a sidecar's, which anyone can edit)
     facts_verified: bool = False
-    # unit text and cited ids -> whether it quotes a fact or the composer: asked once per rule, computed once
-    quotes: dict[tuple[str, tuple[str, ...] | None], bool] = field(default_factory=dict)
 
     def is_composed(self, text: str) -> bool:
         return normalize(text) in self.composed

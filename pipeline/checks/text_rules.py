@@ -102,18 +102,14 @@ _NEGATOR = re.compile(r"\b(?:no|not|never|neither|none|cannot|without|nor)\b|n't
 
 def _quotes_a_fact(unit: Unit, doc: CheckInput) -> bool:
     """The sentence is a verbatim part of a fact it cites (curated text, checked on entry) or of the built-in
-    composer's own reviewed wording for the page."""
+    composer's own reviewed wording for the page (asked once per unit of a document, by ``_sentences``)."""
     ctx = doc.grounding
     if ctx is None:
         return False
-    key = (unit.text, unit.fact_ids)
-    found = ctx.quotes.get(key)
-    if found is None:
-        mine = normalize(unit.text)
-        found = ctx.quotes[key] = ctx.is_composed(unit.text) or any(
-            mine in normalize(ctx.facts[fid].text) for fid in unit.fact_ids or () if fid in ctx.facts
-        )
-    return found
+    mine = normalize(unit.text)
+    return ctx.is_composed(unit.text) or any(
+        mine in normalize(ctx.facts[fid].text) for fid in unit.fact_ids or () if fid in ctx.facts
+    )
 
 
 @register
