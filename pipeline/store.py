@@ -10,9 +10,9 @@ Layout:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -54,23 +54,45 @@ def _umask() -> int:
 FILE_MODE = 0o666 & ~_umask()
 
 
-def atomic_write(path: Path, data: str, sync_dir: bool = True) -> None:
-    """Write via a temp file in the same directory, fsync, then rename: never a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # The writer's pid is in the name, so a sweep can tell an abandoned temp file from one being written.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp")
+def atomic_write(path: Path, data: str, sync_dir: bool = True, sync: bool = True) -> None:
+    """Write via a temp file in the same directory, fsync, then rename: never a partial file.
+
+    ``sync=False`` skips the file's fsync, for a file whose torn copy after a crash is detected by a hash
+    that a later, synced write records (a page and its sidecar: see ``save_page``)."""
+    fd, tmp = _create_temp(path)
     try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        view = memoryview(data.encode("utf-8"))
+        while view:
+            view = view[os.write(fd, view) :]
+        if sync:
+            os.fsync(fd)
+        os.close(fd)
+        fd = -1
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if fd >= 0:
+            os.close(fd)
+        tmp.unlink(missing_ok=True)
         raise
     if sync_dir:
         _sync_dir(path.parent)
+
+
+_SERIAL = itertools.count()
+
+
+def _create_temp(path: Path) -> tuple[int, Path]:
+    """A new file beside ``path``, created with O_EXCL (never an existing one) and the umask's mode. Its name
+    carries the writer's pid, so a sweep can tell an abandoned temp file from one being written."""
+    while True:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}-{next(_SERIAL)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE), tmp
+        except FileExistsError:  # left by an earlier process with the same pid
+            continue
+        except FileNotFoundError:  # the folder does not exist yet
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE), tmp
 
 
 def _sync_dir(directory: Path) -> None:
@@ -95,7 +117,9 @@ def save_page(out_dir: Path, compound_id: str, condition_id: str, markdown: str,
     ``page_is_current`` reports as stale, so the next batch regenerates it.
     """
     page = page_path(out_dir, compound_id, condition_id)
-    atomic_write(page, markdown, sync_dir=False)
+    # The page is not fsynced: after a crash a torn page cannot match the hash its synced sidecar records,
+    # so ``page_is_current`` reports it stale and the next batch rewrites it.
+    atomic_write(page, markdown, sync_dir=False, sync=False)
     atomic_write(sidecar_path(page), dump_json(sidecar))  # one directory sync covers both renames
     rejected_path(out_dir, compound_id, condition_id).unlink(missing_ok=True)
     failed_path(out_dir, compound_id, condition_id).unlink(missing_ok=True)

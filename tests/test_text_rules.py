@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.checks import check_markdown
-from pipeline.checks.document import split_sentences
+from pipeline.checks.document import parse_page, plain, split_sentences, strip_markers
 from pipeline.language import find_absolute_safety, find_cure_claims, find_directives
 from pipeline.language.dosing import find_dosing
 from pipeline.language.spans import Hit
@@ -475,3 +475,50 @@ def test_seed_page_passes_text_rules_through_check_markdown(settings: SiteSettin
 )
 def test_sentences_split_around_abbreviations(text: str, sentences: tuple[str, ...]) -> None:
     assert split_sentences(text) == sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Text [1].", ("Text.", (1,))),
+        ("A [1, 2] b [3]", ("A b", (1, 2, 3))),
+        ("A  [1]  b", ("A  b", (1,))),  # the whitespace before a marker goes with it, not the one after
+        ("[x] is not a marker, nor is [ 2]", ("[x] is not a marker, nor is [ 2]", ())),
+        ("No markers at all", ("No markers at all", ())),
+        ("Eastern Arabic digits [\u0663]", ("Eastern Arabic digits", (3,))),
+        ("  [4] leading", ("leading", (4,))),
+    ],
+)
+def test_strip_markers(text: str, expected: tuple[str, tuple[int, ...]]) -> None:
+    assert strip_markers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("**Bold** and `code` and [a link](https://example.org)", "Bold and code and a link"),
+        ("an escaped \\* star and \\_ underscore stay", "an escaped * star and _ underscore stay"),
+        ("folded\u00a0\u2003white\n space\t", "folded white space"),
+        ("plain text", "plain text"),
+    ],
+)
+def test_plain(text: str, expected: str) -> None:
+    assert plain(text) == expected
+
+
+def test_parse_page_units_and_sections() -> None:
+    page = parse_page(
+        "# Title\n\n## Bottom Line on Safety\n\nFirst point [1]. Second point [2, 3].\n"
+        "- **Riluzole:** Approved for ALS [4].\n\n## References\n\n1. A label, section 5.\n"
+    )
+    assert page.title == "Title"
+    bottom = [(u.text, u.citations, u.drafted) for u in page.units if u.section == "bottom_line"]
+    assert bottom == [
+        ("Bottom Line on Safety", (), False),
+        ("First point.", (1,), True),
+        ("Second point.", (2, 3), True),
+        ("Riluzole", (), False),
+        ("Approved for ALS.", (4,), True),
+    ]
+    assert page.entries == [(1, "A label, section 5.")]
+    assert set(page.section_text) == {"front", "bottom_line", "references"}  # "front": the blank line after the title

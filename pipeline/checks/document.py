@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pipeline.language.spans import CACHE_SIZE
 from pipeline.page import DRAFTED_SECTIONS, REQUIRED_SECTIONS, SECTION_PATTERNS, TITLE
@@ -40,9 +41,9 @@ _ABBREVIATIONS = ("e.g.", "i.e.", "U.S.", "vs.", "Dr.", "al.", "approx.", "No.",
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(*])")
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A piece of text the rules inspect, with what it cites when known."""
+class Unit(NamedTuple):
+    """A piece of text the rules inspect, with what it cites when known (a named tuple: pages have a hundred
+    of them, built twice per page, and a frozen dataclass costs three times as much to make)."""
 
     section: str
     text: str
@@ -87,13 +88,24 @@ def split_sentences(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_DIGITS = re.compile(r"\d+")
+_BRACKETS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")  # MARKER without its leading whitespace: faster to find
+
+
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def strip_markers(text: str) -> tuple[str, tuple[int, ...]]:
     """Remove citation markers, returning the plain text and the cited numbers."""
+    if "[" not in text:
+        return text.strip(), ()
     numbers: list[int] = []
-    for m in MARKER.finditer(text):
-        numbers += [int(n) for n in m.group(1).split(",")]
-    return MARKER.sub("", text).strip(), tuple(numbers)
+    pieces: list[str] = []
+    last = 0
+    for m in _BRACKETS.finditer(text):
+        pieces.append(text[last : m.start()].rstrip())  # the whitespace before a marker goes with it (MARKER)
+        numbers += [int(n) for n in _DIGITS.findall(m.group(1))]  # int() rejects some of \s (U+001C)
+        last = m.end()
+    pieces.append(text[last:])
+    return "".join(pieces).strip(), tuple(numbers)
 
 
 _ESCAPED = re.compile(r"\\([*_`])")
@@ -107,14 +119,24 @@ def escape_markdown(text: str) -> str:
     return _TO_ESCAPE.sub(r"\\\1", text)
 
 
+_LINK = re.compile(r"\[([^\]]+)\]\((?:[^)]+)\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
+_PLACEHOLDER = re.compile("\x00(\\d+)\x00")
+
+
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def plain(text: str) -> str:
     """Markdown emphasis and link syntax removed, escaped characters kept as written, whitespace folded."""
-    text = _ESCAPED.sub(lambda m: f"\x00{ord(m.group(1))}\x00", text)
-    text = re.sub(r"\[([^\]]+)\]\((?:[^)]+)\)", r"\1", text)
-    text = re.sub(r"(\*\*|__|\*|_|`)", "", text)
-    text = re.sub("\x00(\\d+)\x00", lambda m: chr(int(m.group(1))), text)
-    return re.sub(r"\s+", " ", text).strip()
+    escapes = "\\" in text or "\x00" in text
+    if escapes:  # escaped characters stand in as NUL-delimited placeholders while emphasis goes
+        text = _ESCAPED.sub(lambda m: f"\x00{ord(m.group(1))}\x00", text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _EMPHASIS.sub("", text)
+    if escapes:
+        text = _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), text)
+    return " ".join(text.split())  # the same whitespace as the pattern \s (str.isspace)
 
 
 def section_of(heading: str) -> tuple[str | None, re.Match[str] | None]:
@@ -142,12 +164,11 @@ def parse_page(markdown: str) -> ParsedPage:
     stray: list[Unit] = []
     section_lines: dict[str, list[str]] = {}
     current = "front"
-    block: list[str] = []
+    lines: list[str] | None = None  # the current section's lines, once it has one
+    block: list[str] = []  # stripped lines of the paragraph or list item being read
 
     def flush() -> None:
-        if not block:
-            return
-        raw = " ".join(line.strip() for line in block)
+        raw = " ".join(block)  # every line in it is already stripped
         block.clear()
         if current == "references":
             m = _REFERENCE.match(raw)
@@ -158,21 +179,23 @@ def parse_page(markdown: str) -> ParsedPage:
                 stray.append(Unit(current, plain(raw)))
                 units.append(stray[-1])
             return
-        label = _LABEL.match(raw)
-        if label:
-            units.append(Unit(current, plain(label.group("label"))))
-            raw = raw[label.end() :]
+        if raw.startswith("**"):
+            label = _LABEL.match(raw)
+            if label:
+                units.append(Unit(current, plain(label.group("label"))))
+                raw = raw[label.end() :]
         drafted = current in DRAFTED_SECTIONS
         for sentence in split_sentences(plain(raw)):
             text, numbers = strip_markers(sentence)
             if text:
-                units.append(Unit(current, text, drafted=drafted, citations=numbers))
+                units.append(Unit(current, text, None, False, drafted, numbers))
 
     for line in markdown.splitlines():
         stripped = line.strip()
-        heading = _HEADING.match(stripped)
+        heading = _HEADING.match(stripped) if stripped.startswith("#") else None
         if heading:
-            flush()
+            if block:
+                flush()
             level, text = len(heading.group(1)), heading.group(2).strip()
             if level == 1 and title is None:
                 title = text
@@ -181,20 +204,32 @@ def parse_page(markdown: str) -> ParsedPage:
             section_id = section_of(text)[0] if level == 2 else None
             if level == 2:
                 current = section_id or f"unknown:{text}"
+                lines = None
             headings.append((level, text, section_id))
             units.append(Unit(current, text))
             if current == "references" and section_id != "references":
                 stray.append(units[-1])
             continue
-        section_lines.setdefault(current, []).append(line)
+        if lines is None:
+            lines = section_lines.setdefault(current, [])
+        lines.append(line)
         if not stripped:
-            flush()
-        elif _ITEM.match(stripped):
-            flush()
+            if block:
+                flush()
+        elif (stripped[0] in "-*•" or stripped[0].isdecimal()) and _ITEM.match(stripped):
+            if block:
+                flush()
             block.append(_ITEM.sub("", stripped, count=1) if current != "references" else stripped)
         else:
             block.append(stripped)
-    flush()
+    if block:
+        flush()
     return ParsedPage(
-        title, headings, units, references, {k: "\n".join(v) for k, v in section_lines.items()}, entries, stray
+        title,
+        headings,
+        units,
+        references,
+        {k: "\n".join(v) for k, v in section_lines.items()},
+        entries,
+        stray,
     )
