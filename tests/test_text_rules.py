@@ -468,9 +468,14 @@ def test_seed_page_passes_text_rules_through_check_markdown(settings: SiteSettin
             ("Seen in trials, e.g. the 2019 study.", "Smith led it."),
         ),
         ("No abbreviation here. Two sentences.", ("No abbreviation here.", "Two sentences.")),
-        ("U.S. labels differ vs. EU ones, etc. But not much.", ("U.S. labels differ vs. EU ones, etc. But not much.",)),
-        # a NUL character that spells a placeholder is put back as the abbreviation it stands for, as always
-        ("A \x000\x00 B. Next one.", ("A e.g. B.", "Next one.")),
+        ("U.S. labels differ vs. EU ones. But not much.", ("U.S. labels differ vs. EU ones.", "But not much.")),
+        ("Smith et al. Reported it first.", ("Smith et al. Reported it first.",)),
+        # an abbreviation counts only as a word of its own: these sentences end in "trial." and "renal."
+        ("It was not a large trial. Take it daily.", ("It was not a large trial.", "Take it daily.")),
+        ("Clearance is renal. No. 5 differs.", ("Clearance is renal.", "No. 5 differs.")),
+        # "etc." followed by a capital ends a sentence
+        ("Nausea, dizziness, etc. Ketamine cures ALS.", ("Nausea, dizziness, etc.", "Ketamine cures ALS.")),
+        ("A \x000\x00 B. Next one.", ("A \x000\x00 B.", "Next one.")),  # NUL characters are text like any other
     ],
 )
 def test_sentences_split_around_abbreviations(text: str, sentences: tuple[str, ...]) -> None:
@@ -522,3 +527,18 @@ def test_parse_page_units_and_sections() -> None:
     ]
     assert page.entries == [(1, "A label, section 5.")]
     assert set(page.section_text) == {"front", "bottom_line", "references"}  # "front": the blank line after the title
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # the first sentence ends in a word that ends like an abbreviation ("oral." like "al."), and its negator
+        # must not excuse the next sentence, which is read as a sentence of its own
+        ("No benefit was seen with the oral. Take it twice a day.", "no-directive-advice"),
+        ("There is no approved use, etc. Ketamine cures ALS.", "no-cure-claims"),
+    ],
+)
+def test_sentence_after_abbreviation_like_ending_is_checked_alone(
+    text: str, rule_id: str, settings: SiteSettings
+) -> None:
+    assert _text_findings(_page(text), settings)[rule_id]

@@ -37,7 +37,8 @@ def headline(name: str) -> str:
 
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
-_ABBREVIATIONS = ("e.g.", "i.e.", "U.S.", "vs.", "Dr.", "al.", "approx.", "No.", "Inc.", "Ltd.", "etc.")
+# Not "etc.": followed by a capital it nearly always ends a sentence ("..., nausea, etc. Ketamine ...").
+_ABBREVIATIONS = ("e.g.", "i.e.", "U.S.", "vs.", "Dr.", "al.", "approx.", "No.", "Inc.", "Ltd.")
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(*])")
 
 
@@ -71,21 +72,25 @@ class ParsedPage:
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def split_sentences(text: str) -> tuple[str, ...]:
-    """Split prose into sentences without breaking common abbreviations (memoised: pure)."""
-    # only the abbreviations the text has (a text with NUL characters, which could spell a placeholder, gets all)
-    present = [(i, abbr) for i, abbr in enumerate(_ABBREVIATIONS) if abbr in text or "\x00" in text]
-    protected = text
-    for i, abbr in present:
-        protected = protected.replace(abbr, f"\x00{i}\x00")
-    parts = [p.strip() for p in _SPLIT.split(protected) if p.strip()]
-    if not present:
-        return tuple(parts)
-    out = []
-    for part in parts:
-        for i, abbr in present:
-            part = part.replace(f"\x00{i}\x00", abbr)
-        out.append(part)
-    return tuple(out)
+    """Split prose into sentences, but not after an abbreviation (memoised: pure)."""
+    parts: list[str] = []
+    start = 0
+    for m in _SPLIT.finditer(text):
+        if not _abbreviated(text, m.start()):
+            parts.append(text[start : m.start()])
+            start = m.end()
+    parts.append(text[start:])
+    return tuple(p for p in (part.strip() for part in parts) if p)
+
+
+def _abbreviated(text: str, end: int) -> bool:
+    """True when ``text[:end]`` ends with an abbreviation written as a word of its own: "et al." does,
+    "trial." does not, so a sentence that ends in "trial." is not run into the next one."""
+    for abbr in _ABBREVIATIONS:
+        if text.endswith(abbr, 0, end):
+            before = end - len(abbr) - 1
+            return before < 0 or not text[before].isalpha()
+    return False
 
 
 _DIGITS = re.compile(r"\d+")
