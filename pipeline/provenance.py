@@ -275,10 +275,10 @@ def build_sidecar(
     """The provenance sidecar of a built page: what it rests on, how it was made, what it had to carry."""
     statements = [
         {
-            "section": section.id.value,
+            "section": section.id._value_,  # _value_, not value: a plain attribute, read per statement
             "group": st.group,
             "label": st.label,
-            "kind": st.kind.value,
+            "kind": st.kind._value_,
             "fact_ids": st.fact_ids,
             "text": st.text,
         }
@@ -318,11 +318,11 @@ def build_sidecar(
             *(tf.treatment.name for tf in sel.treatments),
         ],
         "facts": {
-            fid: {"kind": f.kind.value, "text": f.text, "tags": list(f.tags), "sources": list(f.sources)}
+            fid: {"kind": f.kind._value_, "text": f.text, "tags": list(f.tags), "sources": list(f.sources)}
             for fid, f in sel.facts.items()
         },
         "sources": {
-            sid: {"type": s.type.value, "citation": s.citation(), "license": s.license}
+            sid: {"type": s.type._value_, "citation": s.citation(), "license": s.license}
             for sid, s in sel.sources.items()
         },
         "licenses": licenses,

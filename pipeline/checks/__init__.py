@@ -88,13 +88,8 @@ def _allowed_words(domains: tuple[str, ...], names: tuple[str, ...]) -> frozense
     return frozenset(tokens(text)) | {n.lower() for n in numbers_in(" ".join(names))}
 
 
-def grounding_context(selection: Selection, lexicon: Lexicon, settings: SiteSettings) -> GroundingContext:
-    """The facts given for a page and the entities and words it may use without a citation."""
-    # the same selection is checked as a draft, then as a page (and again on a re-ask): its fact views are built once
-    facts = selection.memo(
-        "_fact_views",
-        lambda: {fid: FactView(f.text, f.tags, f.sources, f.kind.value) for fid, f in selection.facts.items()},
-    )
+def _page_entities(selection: Selection, lexicon: Lexicon) -> frozenset[str]:
+    """The entities a page may name without a citation: its compound, condition and treatments."""
     entities = {f"compound:{selection.compound.id}", f"condition:{selection.condition.id}"}
     entities |= {f"treatment:{tf.treatment.id}" for tf in selection.treatments}
     # a treatment that is also a compound, or a form of one (hydroxychloroquine, esketamine), is named on this
@@ -107,6 +102,18 @@ def grounding_context(selection: Selection, lexicon: Lexicon, settings: SiteSett
         for term in lexicon.find(name)
         if term.kind == "entity"
     }
+    return frozenset(entities)
+
+
+def grounding_context(selection: Selection, lexicon: Lexicon, settings: SiteSettings) -> GroundingContext:
+    """The facts given for a page and the entities and words it may use without a citation."""
+    # the same selection is checked as a draft, then as a page (and again on a re-ask), and its sidecar records
+    # the same context: its fact views and entities are worked out once
+    facts = selection.memo(
+        "_fact_views",
+        lambda: {fid: FactView(f.text, f.tags, f.sources, f.kind.value) for fid, f in selection.facts.items()},
+    )
+    entities = set(selection.memo("_page_entities", lambda: _page_entities(selection, lexicon)))
     names = [
         selection.compound.name,
         *selection.compound.aliases,
@@ -133,7 +140,7 @@ def check_draft(
     """
     units = [
         Unit(
-            section.id.value,
+            section.id._value_,  # _value_, not value: a plain attribute, read per statement
             st.text,
             tuple(st.fact_ids),
             st.kind is StatementKind.FRAMING,
@@ -256,13 +263,16 @@ def check_markdown(
     return run_rules(doc), True
 
 
+_FRAMING = StatementKind.FRAMING.value
+
+
 def _attach_citations(units: list[Unit], sidecar: Mapping[str, Any], facts: Mapping[str, FactView]) -> list[Unit]:
     """Give each drafted sentence the fact ids it rests on, from the sidecar or its markers."""
     known: dict[str, tuple[tuple[str, ...], bool]] = {}
     for st in sidecar["statements"]:
         for sentence in split_sentences(plain(st["rendered"])):
             text, _ = strip_markers(sentence)
-            known.setdefault(text, (tuple(st["fact_ids"]), st["kind"] == StatementKind.FRAMING.value))
+            known.setdefault(text, (tuple(st["fact_ids"]), st["kind"] == _FRAMING))
     by_number = {int(n): sid for n, sid in sidecar["references"].items()}
     out = []
     for unit in units:

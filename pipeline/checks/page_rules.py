@@ -231,7 +231,7 @@ def _check_links(page: ParsedPage, settings: SiteSettings) -> list[Finding]:
     for section, text in page.section_text.items():
         if section == "references":
             continue
-        domains = {m.group(1).lower() for m in _URL.finditer(text)}
+        domains = {m.group(1).lower() for m in _URL.finditer(text)} if "://" in text else set()
         domains |= _domains(text)
         for domain in sorted(domains):
             if not any(domain == a or domain.endswith("." + a) for a in allowed):

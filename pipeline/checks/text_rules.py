@@ -45,6 +45,8 @@ class TextRule(Rule):
             hits = self._detect(unit.text)
             if model is not None and own_words:
                 hits = self._vetted(hits, unit.text, model) or self._classified(unit.text, model)
+            if not hits:  # most sentences: nothing to report
+                continue
             out += [
                 Finding(
                     rule=self.id,

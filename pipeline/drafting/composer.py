@@ -91,7 +91,7 @@ class Composer:
             facts = [f for f in facts if not f.id.endswith(".regulatory.drugcentral-indications")]
         out = [fact_statement(f, "class") for f in sel.of_kind(tuple(facts), FactKind.CLASS)]
         for group, kind in PROFILE_GROUPS:
-            out += [fact_statement(f, group) for f in facts if f.kind.value == kind]
+            out += [fact_statement(f, group) for f in facts if f.kind == kind]  # a StrEnum equals its value
         if not any(f.kind in RISK_KINDS for f in facts):
             out.append(
                 framing(
