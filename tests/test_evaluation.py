@@ -30,11 +30,11 @@ EVAL = ROOT / "eval"
 # Floors at the measured level (eval/RESULTS.md), so a change that makes the checks worse fails CI; the goals
 # (GOALS) are higher and not yet met on every split.
 DEV_FLOORS = {"recall": 0.966, "benign_fp": 0.015, "unsupported_flagged": 0.984, "supported_pass": 0.919}
-HOLDOUT_FLOORS = {"recall": 0.834, "benign_fp": 0.046, "unsupported_flagged": 0.952, "supported_pass": 0.748}
+HOLDOUT_FLOORS = {"recall": 0.850, "benign_fp": 0.042, "unsupported_flagged": 0.951, "supported_pass": 0.717}
 TARGETS = {"dev": DEV_FLOORS, "holdout": HOLDOUT_FLOORS}
 EDIT_FLOORS = {
     "dev": {"wrong_flagged": 0.919, "paraphrase_fp": 0.30},
-    "holdout": {"wrong_flagged": 0.929, "paraphrase_fp": 0.463},
+    "holdout": {"wrong_flagged": 0.922, "paraphrase_fp": 0.453},
 }
 
 
