@@ -270,23 +270,22 @@ def _attach_citations(units: list[Unit], sidecar: Mapping[str, Any], facts: Mapp
     """Give each drafted sentence the fact ids it rests on, from the sidecar or its markers."""
     known: dict[str, tuple[tuple[str, ...], bool]] = {}
     for st in sidecar["statements"]:
+        cites = (tuple(st["fact_ids"]), st["kind"] == _FRAMING)
         for sentence in split_sentences(plain(st["rendered"])):
-            text, _ = strip_markers(sentence)
-            known.setdefault(text, (tuple(st["fact_ids"]), st["kind"] == _FRAMING))
+            known.setdefault(strip_markers(sentence)[0], cites)
     by_number = {int(n): sid for n, sid in sidecar["references"].items()}
     out = []
     for unit in units:
         if not unit.drafted:
             out.append(unit)
             continue
-        if unit.text in known:
-            fact_ids, framing = known[unit.text]
-        else:
-            cited_sources = {by_number.get(n) for n in unit.citations}
-            fact_ids = tuple(fid for fid, f in facts.items() if cited_sources & set(f.sources))
-            framing = False
-        inferred = unit.text not in known and bool(fact_ids)
-        out.append(Unit(unit.section, unit.text, fact_ids, framing, True, unit.citations, inferred=inferred))
+        found = known.get(unit.text)
+        if found is not None:
+            out.append(Unit(unit.section, unit.text, found[0], found[1], True, unit.citations))
+            continue
+        cited_sources = {by_number.get(n) for n in unit.citations}
+        fact_ids = tuple(fid for fid, f in facts.items() if cited_sources & set(f.sources))
+        out.append(Unit(unit.section, unit.text, fact_ids, False, True, unit.citations, inferred=bool(fact_ids)))
     return out
 
 
