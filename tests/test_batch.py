@@ -267,6 +267,25 @@ def test_a_page_that_does_not_match_its_sidecar_is_regenerated(workspace: Worksp
     assert edited.read_bytes() == kept
 
 
+@pytest.mark.parametrize(
+    "damage",
+    ["empty page", "empty sidecar", "half a sidecar", "half a page"],
+)
+def test_what_a_power_cut_can_leave_is_regenerated(workspace: Workspace, tmp_path: Path, damage: str) -> None:
+    """Drafts are not fsynced (pipeline/store.py): after a power cut a renamed file may hold nothing, or part
+    of what was written. The next batch must make such a page again, never skip it as unchanged."""
+    pairs = [("ketamine", "als"), ("ketamine", "parkinsons")]
+    run_batch(workspace, pairs, get_drafter("composer"), tmp_path)
+    fresh = _pages(tmp_path)
+    page = tmp_path / "drafts" / "ketamine" / "als.md"
+    target = page if "page" in damage else page.with_suffix(".json")
+    data = target.read_bytes()
+    target.write_bytes(b"" if damage.startswith("empty") else data[: len(data) // 2])
+    rerun = run_batch(workspace, pairs, get_drafter("composer"), tmp_path)
+    assert rerun.counts["saved"] == 1 and rerun.skipped == 1
+    assert _pages(tmp_path) == fresh
+
+
 def test_the_sweep_leaves_temp_files_another_writer_is_using(workspace: Workspace, tmp_path: Path) -> None:
     folder = tmp_path / "drafts" / "ketamine"
     folder.mkdir(parents=True)
