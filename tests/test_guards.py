@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from pipeline.language import claims, cures, directives, dosing
-from pipeline.language.guards import fold, guard_of, runnable
+from pipeline.language.guards import fold, guard_of, may_match, runnable
 from pipeline.language.spans import scan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,3 +101,20 @@ def test_case_folding_never_hides_a_match() -> None:
         for m in re.finditer(re.escape(char), every, re.IGNORECASE):
             # exactly that one letter: a longer fold would split a literal run in two
             assert fold(m.group(0)) == char.lower(), (char, m.group(0), hex(ord(m.group(0))))
+
+
+FILTERS = {"debunked": claims.DEBUNK, "hedged": claims._HEDGE, "cure near-miss": cures._CURE_BENIGN}
+
+
+@pytest.mark.parametrize("name", sorted(FILTERS))
+@pytest.mark.parametrize(
+    "lookalike", [None, *LOOKALIKES], ids=["as-written", *(f"{a}-as-U+{ord(b):04X}" for a, b in LOOKALIKES)]
+)
+def test_may_match_never_rules_out_a_filter_that_matches(name: str, lookalike: tuple[str, str] | None) -> None:
+    pattern = FILTERS[name]
+    assert guard_of(pattern) is not None  # else may_match is always True and this test shows nothing
+    texts = SENTENCES if lookalike is None else [t.replace(*lookalike) for t in SENTENCES]
+    matched = [text for text in texts if pattern.search(text)]
+    assert matched  # the corpus exercises the filter
+    assert all(may_match(pattern, text) for text in matched), [t for t in matched if not may_match(pattern, t)][:5]
+    assert not all(may_match(pattern, text) for text in texts)  # and it does rule some text out

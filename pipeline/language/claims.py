@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.language.guards import may_match
 from pipeline.language.spans import Hit, inside, is_negated, quoted_spans, scan
 
 # The condition or what it does to a person: the object of a cure claim.
@@ -264,7 +265,7 @@ _WHETHER = re.compile(r"\b(?:whether|if)\b", re.IGNORECASE)
 
 def find_absolute_safety(text: str) -> list[Hit]:
     """Claims that a compound is safe (or unsafe) for every patient, or has no risk."""
-    if DEBUNK.search(text) or _HEDGE.search(text):
+    if (may_match(DEBUNK, text) and DEBUNK.search(text)) or (may_match(_HEDGE, text) and _HEDGE.search(text)):
         return []
     return [
         hit

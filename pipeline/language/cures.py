@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from pipeline.language.claims import DEBUNK, DISEASE, DISEASE_SUBJECT, DRUG_NOUN, HYPOTHETICAL, is_question
+from pipeline.language.guards import may_match
 from pipeline.language.spans import Hit, inside, is_negated, quoted_spans, scan
 
 _HALT_VERBS = (
@@ -178,10 +179,11 @@ _ASKABLE = (
 
 def find_cure_claims(text: str) -> list[Hit]:
     """Cure, reversal, halted-progression, recovery, miracle or guaranteed-outcome language."""
-    if DEBUNK.search(text):
+    if may_match(DEBUNK, text) and DEBUNK.search(text):
         return []
     # quoted words are mentioned, not used ("the phrase 'miracle drug'")
-    benign = [m.span() for m in _CURE_BENIGN.finditer(text)] + list(quoted_spans(text))
+    benign = [m.span() for m in _CURE_BENIGN.finditer(text)] if may_match(_CURE_BENIGN, text) else []
+    benign += quoted_spans(text)
     hits = []
     for hit in scan(text, CURE_CLAIMS):
         # a negator just before the claim negates it; farther away it governs another verb

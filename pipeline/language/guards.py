@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+from collections.abc import Sequence
 from typing import Any
 
 # CPython's own parser, the one re.compile uses (private, so untyped; a shape it does not expect means no guard)
@@ -55,10 +56,45 @@ def guards_of(patterns: tuple[re.Pattern[str], ...]) -> tuple[tuple[str, ...], t
 
 def runnable(patterns: tuple[re.Pattern[str], ...], text: str) -> list[bool]:
     """For each pattern, whether its guard lets it run on ``text``."""
-    literals, guards = guards_of(patterns)
+    return _runnable(guards_of(patterns), text)
+
+
+def _runnable(found: tuple[tuple[str, ...], tuple[Guard | None, ...]], text: str) -> list[bool]:
+    literals, guards = found
     folded = fold(text)
     present = {literal for literal in literals if literal in folded}
     return [guard is None or not guard.isdisjoint(present) for guard in guards]
+
+
+# A lexicon's guards by the identity of its pattern list (a module constant), with the list itself kept so that
+# the id is never reused: looking a tuple of compiled patterns up by value would hash every pattern's compiled
+# code on every sentence, which costs more than the guards save.
+_BY_LEXICON: dict[int, tuple[object, tuple[tuple[str, ...], tuple[Guard | None, ...]]]] = {}
+
+
+def lexicon_runnable(lexicon: Sequence[tuple[re.Pattern[str], str]], text: str) -> list[bool]:
+    """``runnable`` for a lexicon of (pattern, reason) pairs that stays the same object for the process."""
+    entry = _BY_LEXICON.get(id(lexicon))
+    if entry is None or entry[0] is not lexicon:
+        entry = _BY_LEXICON[id(lexicon)] = (lexicon, guards_of(tuple(p for p, _ in lexicon)))
+    return _runnable(entry[1], text)
+
+
+_BY_PATTERN: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+
+
+def may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """False only when ``pattern`` cannot match anywhere in ``text``: none of its guard's literals occurs in it.
+    For the filters the rules search every sentence with before their lexicons (a debunked claim, a hedge)."""
+    entry = _BY_PATTERN.get(id(pattern))
+    if entry is None or entry[0] is not pattern:  # by identity, like lexicon_runnable
+        guard = guard_of(pattern)
+        entry = _BY_PATTERN[id(pattern)] = (pattern, None if guard is None else tuple(sorted(guard)))
+    literals = entry[1]
+    if literals is None:
+        return True
+    folded = fold(text)
+    return any(literal in folded for literal in literals)
 
 
 def _required(items: Any) -> Guard | None:

@@ -122,7 +122,7 @@ def normalise(text: str) -> Normalised:
     if folded != out:
         found.append("compatibility characters (full-width or styled letters and digits)")
         out = folded
-    stripped = out if out.isascii() else _format_chars().sub("", out)
+    stripped = _without_format_chars(out)
     if stripped != out:
         found.append("invisible format characters (soft hyphens, zero-width characters)")
         out = stripped
@@ -136,15 +136,17 @@ def normalise(text: str) -> Normalised:
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-@functools.cache
-def _format_chars() -> re.Pattern[str]:
-    """Every format character (Unicode category Cf: soft hyphen, zero-width and bidi controls, ...) as one
-    class, built on first use (about 60 ms, paid only by a process that meets non-ASCII text)."""
-    found = "".join(re.escape(chr(c)) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
-    return re.compile(f"[{found}]")
-
-
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _without_format_chars(text: str) -> str:
+    """The text without its format characters (Unicode category Cf: soft hyphen, zero-width and bidi
+    controls, ...). Only the few non-ASCII characters a text has are looked up, not every character tested
+    against the whole category."""
+    if text.isascii():
+        return text
+    found = {ch for ch in set(_NON_ASCII.findall(text)) if unicodedata.category(ch) == "Cf"}
+    return text.translate(dict.fromkeys(map(ord, found))) if found else text
 
 
 def _non_ascii_words(text: str) -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.language.guards import runnable
+from pipeline.language.guards import lexicon_runnable
 
 # Entries each per-sentence memo keeps. Pages of one batch share many sentences (a compound's facts
 # recur across its conditions), so recent ones are worth keeping; older ones are let go so that a
@@ -54,7 +54,7 @@ def is_negated(text: str, start: int, max_words: int = 9) -> bool:
 def scan(text: str, patterns: Sequence[tuple[re.Pattern[str], str]], guarded: bool = True) -> list[Hit]:
     """Run patterns over text; return non-overlapping hits, earliest and longest first. A pattern whose
     literal guard rules it out is not run (guards.py; ``guarded=False`` runs every pattern, for tests)."""
-    run = runnable(tuple(p for p, _ in patterns), text) if guarded else [True] * len(patterns)
+    run = lexicon_runnable(patterns, text) if guarded else [True] * len(patterns)
     hits = [
         Hit(m.start(), m.end(), m.group(0), reason)
         for (pattern, reason), ok in zip(patterns, run, strict=True)
