@@ -286,14 +286,74 @@ def test_what_a_power_cut_can_leave_is_regenerated(workspace: Workspace, tmp_pat
     assert _pages(tmp_path) == fresh
 
 
+def _reject_at_current_key(out: Path, compound: str, condition: str) -> Path:
+    """A rejected record carrying the key the pair has now, as when a page is forced over a rejection."""
+    from pipeline.store import dump_json, page_path, rejected_path, sidecar_path
+
+    key = json.loads(sidecar_path(page_path(out, compound, condition)).read_text())["key"]
+    record = rejected_path(out, compound, condition)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(dump_json({"status": "rejected", "compound": compound, "condition": condition, "key": key}))
+    return record
+
+
+@pytest.mark.parametrize("damage", ["empty sidecar", "half a sidecar"])
+def test_a_damaged_save_is_regenerated_even_beside_a_rejection(
+    workspace: Workspace, tmp_path: Path, damage: str
+) -> None:
+    """A rejected record with the current key must not make a batch skip a pair whose sidecar is damaged."""
+    pairs = [("ketamine", "als")]
+    run_batch(workspace, pairs, get_drafter("composer"), tmp_path)
+    fresh = _pages(tmp_path)
+    _reject_at_current_key(tmp_path, "ketamine", "als")
+    sidecar = tmp_path / "drafts" / "ketamine" / "als.json"
+    data = sidecar.read_bytes()
+    sidecar.write_bytes(b"" if damage.startswith("empty") else data[: len(data) // 2])
+    rerun = run_batch(workspace, pairs, get_drafter("composer"), tmp_path)
+    assert rerun.counts["saved"] == 1 and rerun.skipped == 0
+    assert _pages(tmp_path) == fresh
+
+
+def test_a_save_killed_halfway_over_a_rejection_is_regenerated(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stale rejected record goes before the page is written: a save killed between the page and its
+    sidecar leaves nothing that tells the next batch to skip the pair."""
+    import pipeline.store
+    from pipeline import generate_page
+
+    pairs = [("ketamine", "als")]
+    run_batch(workspace, pairs, get_drafter("composer"), tmp_path)
+    fresh = _pages(tmp_path)
+    record = _reject_at_current_key(tmp_path, "ketamine", "als")  # the pair was rejected at this key
+    page = tmp_path / "drafts" / "ketamine" / "als.md"
+    page.unlink()
+    (tmp_path / "drafts" / "ketamine" / "als.json").unlink()
+    written = pipeline.store.atomic_write
+
+    def killed_at_the_sidecar(path: Path, data: str, sync_dir: bool = True, sync: bool = True) -> None:
+        if path.suffix == ".json" and "drafts" in path.parts:
+            raise KeyboardInterrupt  # the process dies between the page's rename and the sidecar's
+        written(path, data, sync_dir, sync)
+
+    monkeypatch.setattr(pipeline.store, "atomic_write", killed_at_the_sidecar)
+    with pytest.raises(KeyboardInterrupt):
+        generate_page("ketamine", "als", out_dir=tmp_path, workspace=workspace, force=True)
+    monkeypatch.undo()
+    assert page.is_file() and not record.exists()
+    rerun = run_batch(workspace, pairs, get_drafter("composer"), tmp_path)
+    assert rerun.counts["saved"] == 1 and rerun.skipped == 0
+    assert _pages(tmp_path) == fresh
+
+
 def test_the_sweep_leaves_temp_files_another_writer_is_using(workspace: Workspace, tmp_path: Path) -> None:
     folder = tmp_path / "drafts" / "ketamine"
     folder.mkdir(parents=True)
     finished = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
     )
-    dead = folder / f".als.md.{finished.stdout.strip()}-abc123.tmp"
-    live = folder / f".parkinsons.md.{os.getpid()}-def456.tmp"  # this process: alive, mid-write
+    dead = folder / f".als.md.{finished.stdout.strip()}-3.tmp"
+    live = folder / f".parkinsons.md.{os.getpid()}-4.tmp"  # this process: alive, mid-write
     old = folder / ".alzheimers.md.x.tmp"  # no pid in the name: goes once it is an hour old
     for path in (dead, live, old):
         path.write_text("partial")

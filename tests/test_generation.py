@@ -157,3 +157,29 @@ def test_site_setting_excludes_noncommercial_sources(tmp_path: Path) -> None:
     assert "ddinter-1.0" in sidecar["excluded_sources"]
     page = (tmp_path / "out/drafts/ketamine/als.md").read_text()
     assert "DDInter" not in page and "SIDER" not in page
+
+
+def test_a_write_whose_close_fails_reports_that_failure_and_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failing close (EIO on a network file system) is the error reported, the temp file is removed, and the
+    descriptor is not closed a second time (which could close another thread's file)."""
+    import errno
+
+    from pipeline.store import atomic_write
+
+    closed: list[int] = []
+    real_close = os.close
+
+    def failing_close(fd: int) -> None:
+        closed.append(fd)
+        real_close(fd)
+        raise OSError(errno.EIO, "I/O error")
+
+    monkeypatch.setattr(os, "close", failing_close)
+    with pytest.raises(OSError) as raised:
+        atomic_write(tmp_path / "page.md", "text", sync=False, sync_dir=False)
+    monkeypatch.undo()
+    assert raised.value.errno == errno.EIO
+    assert len(closed) == 1
+    assert list(tmp_path.iterdir()) == []

@@ -118,3 +118,14 @@ def test_may_match_never_rules_out_a_filter_that_matches(name: str, lookalike: t
     assert matched  # the corpus exercises the filter
     assert all(may_match(pattern, text) for text in matched), [t for t in matched if not may_match(pattern, t)][:5]
     assert not all(may_match(pattern, text) for text in texts)  # and it does rule some text out
+
+
+def test_a_lexicon_changed_in_place_is_read_as_it_is_now() -> None:
+    """Guards are kept per lexicon list; a list changed after its first use must not keep its old guards."""
+    lexicon = [(re.compile(r"\bhalts?\b", re.IGNORECASE), "halts")]
+    text = "It reverses ALS."
+    assert scan(text, lexicon) == []
+    lexicon[0] = (re.compile(r"\breverses\b", re.IGNORECASE), "reverses")
+    assert [hit.text for hit in scan(text, lexicon)] == ["reverses"]
+    lexicon.append((re.compile(r"\bALS\b"), "names the disease"))
+    assert [hit.text for hit in scan(text, lexicon)] == ["reverses", "ALS"]

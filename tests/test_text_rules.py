@@ -473,6 +473,9 @@ def test_seed_page_passes_text_rules_through_check_markdown(settings: SiteSettin
         # an abbreviation counts only as a word of its own: these sentences end in "trial." and "renal."
         ("It was not a large trial. Take it daily.", ("It was not a large trial.", "Take it daily.")),
         ("Clearance is renal. No. 5 differs.", ("Clearance is renal.", "No. 5 differs.")),
+        # a sentence may start with an abbreviation; "No." before a word is an answer, not "number"
+        ("It was approved. U.S. labels differ.", ("It was approved.", "U.S. labels differ.")),
+        ("Is it a cure? No. Emerging evidence is weak.", ("Is it a cure?", "No.", "Emerging evidence is weak.")),
         # "etc." followed by a capital ends a sentence
         ("Nausea, dizziness, etc. Ketamine cures ALS.", ("Nausea, dizziness, etc.", "Ketamine cures ALS.")),
         ("A \x000\x00 B. Next one.", ("A \x000\x00 B.", "Next one.")),  # NUL characters are text like any other
@@ -534,7 +537,7 @@ def test_parse_page_units_and_sections() -> None:
     [
         # the first sentence ends in a word that ends like an abbreviation ("oral." like "al."), and its negator
         # must not excuse the next sentence, which is read as a sentence of its own
-        ("No benefit was seen with the oral. Take it twice a day.", "no-directive-advice"),
+        ("No benefit was seen in the oral. Take 50 mg daily.", "no-directive-advice"),
         ("There is no approved use, etc. Ketamine cures ALS.", "no-cure-claims"),
     ],
 )

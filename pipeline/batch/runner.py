@@ -161,8 +161,12 @@ def _records(out: Path, cid: str, did: str) -> list[dict[str, Any]]:
         try:
             record = orjson.loads(path.read_bytes())  # every re-run reads every sidecar: the fast parser
         except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
+            record = None
+        if not isinstance(record, dict):
+            if is_page:  # a damaged save (drafts are not fsynced): no record counts, not even a rejection's
+                return []
             continue  # unreadable: regenerate
-        if isinstance(record, dict) and (not is_page or page_is_current(page, record)):
+        if not is_page or page_is_current(page, record):
             found.append(record)
     return found
 

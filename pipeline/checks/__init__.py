@@ -113,7 +113,12 @@ def grounding_context(selection: Selection, lexicon: Lexicon, settings: SiteSett
         "_fact_views",
         lambda: {fid: FactView(f.text, f.tags, f.sources, f.kind.value) for fid, f in selection.facts.items()},
     )
-    entities = set(selection.memo("_page_entities", lambda: _page_entities(selection, lexicon)))
+    # by lexicon: the memo holds the lexicon it was worked out with, and answers only for that one
+    known: dict[int, tuple[Lexicon, frozenset[str]]] = selection.memo("_page_entities", dict)
+    found = known.get(id(lexicon))
+    if found is None or found[0] is not lexicon:
+        found = known[id(lexicon)] = (lexicon, _page_entities(selection, lexicon))
+    entities = set(found[1])
     names = [
         selection.compound.name,
         *selection.compound.aliases,

@@ -78,19 +78,22 @@ def split_sentences(text: str) -> tuple[str, ...]:
     start = 0
     for m in _SPLIT.finditer(text):
         end = m.start(1)
-        if not _abbreviated(text, end):
+        if not _abbreviated(text, end, text[m.end()]):
             parts.append(text[start:end].strip())
             start = m.end()
     parts.append(text[start:].strip())
     return tuple(p for p in parts if p)
 
 
-def _abbreviated(text: str, end: int) -> bool:
+def _abbreviated(text: str, end: int, following: str) -> bool:
     """True when ``text[:end]`` ends with an abbreviation written as a word of its own: "et al." does,
-    "trial." does not, so a sentence that ends in "trial." is not run into the next one."""
+    "trial." does not, so a sentence that ends in "trial." is not run into the next one. "No." is one only
+    before a number ("No. 5"); "No. Emerging evidence ..." is an answer, then a sentence."""
     for abbr in _ABBREVIATIONS:
         if text.endswith(abbr, 0, end):
             before = end - len(abbr) - 1
+            if abbr == "No." and not following.isdigit():
+                return False
             return before < 0 or not text[before].isalpha()
     return False
 

@@ -66,17 +66,28 @@ def _runnable(found: tuple[tuple[str, ...], tuple[Guard | None, ...]], text: str
     return [guard is None or not guard.isdisjoint(present) for guard in guards]
 
 
-# A lexicon's guards by the identity of its pattern list (a module constant), with the list itself kept so that
-# the id is never reused: looking a tuple of compiled patterns up by value would hash every pattern's compiled
-# code on every sentence, which costs more than the guards save.
-_BY_LEXICON: dict[int, tuple[object, tuple[tuple[str, ...], tuple[Guard | None, ...]]]] = {}
+# A lexicon's guards by the identity of its pattern list (a module constant): looking a tuple of compiled patterns
+# up by value would hash every pattern's compiled code on every sentence, which costs more than the guards save.
+# The entry keeps the items it was made from, so a list changed in place (or an id reused) is never mistaken
+# for the one it was; at most _KEPT lexicons are kept.
+_KEPT = 64
+_BY_LEXICON: dict[
+    int, tuple[tuple[tuple[re.Pattern[str], str], ...], tuple[tuple[str, ...], tuple[Guard | None, ...]]]
+] = {}
 
 
 def lexicon_runnable(lexicon: Sequence[tuple[re.Pattern[str], str]], text: str) -> list[bool]:
-    """``runnable`` for a lexicon of (pattern, reason) pairs that stays the same object for the process."""
+    """``runnable`` for a lexicon of (pattern, reason) pairs, worked out once per lexicon."""
     entry = _BY_LEXICON.get(id(lexicon))
-    if entry is None or entry[0] is not lexicon:
-        entry = _BY_LEXICON[id(lexicon)] = (lexicon, guards_of(tuple(p for p, _ in lexicon)))
+    if (
+        entry is None
+        or len(entry[0]) != len(lexicon)
+        or any(a is not b for a, b in zip(entry[0], lexicon, strict=True))
+    ):
+        if len(_BY_LEXICON) >= _KEPT:
+            _BY_LEXICON.clear()
+        items = tuple(lexicon)
+        entry = _BY_LEXICON[id(lexicon)] = (items, guards_of(tuple(p for p, _ in items)))
     return _runnable(entry[1], text)
 
 
@@ -88,6 +99,8 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
     For the filters the rules search every sentence with before their lexicons (a debunked claim, a hedge)."""
     entry = _BY_PATTERN.get(id(pattern))
     if entry is None or entry[0] is not pattern:  # by identity, like lexicon_runnable
+        if len(_BY_PATTERN) >= _KEPT:
+            _BY_PATTERN.clear()
         guard = guard_of(pattern)
         entry = _BY_PATTERN[id(pattern)] = (pattern, None if guard is None else tuple(sorted(guard)))
     literals = entry[1]
