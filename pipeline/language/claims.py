@@ -10,10 +10,11 @@ without risk") or reported in order to be rejected ("claims that ... are not sup
 
 from __future__ import annotations
 
+import functools
 import re
 
-from pipeline.language.guards import may_match
-from pipeline.language.spans import Hit, inside, is_negated, quoted_spans, scan
+from pipeline.language.guards import guarded_search
+from pipeline.language.spans import CACHE_SIZE, Hit, inside, is_negated, quoted_spans, scan
 
 # The condition or what it does to a person: the object of a cure claim.
 DISEASE = (
@@ -263,9 +264,15 @@ _STUDY = re.compile(r"\b(?:study|studies|trial|trials|participants|volunteers|co
 _WHETHER = re.compile(r"\b(?:whether|if)\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def debunked(text: str) -> bool:
+    """The text reports a claim in order to reject it (memoised: the safety and cure rules both ask)."""
+    return guarded_search(DEBUNK, text) is not None
+
+
 def find_absolute_safety(text: str) -> list[Hit]:
     """Claims that a compound is safe (or unsafe) for every patient, or has no risk."""
-    if (may_match(DEBUNK, text) and DEBUNK.search(text)) or (may_match(_HEDGE, text) and _HEDGE.search(text)):
+    if debunked(text) or guarded_search(_HEDGE, text):
         return []
     return [
         hit

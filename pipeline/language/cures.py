@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.language.claims import DEBUNK, DISEASE, DISEASE_SUBJECT, DRUG_NOUN, HYPOTHETICAL, is_question
+from pipeline.language.claims import DISEASE, DISEASE_SUBJECT, DRUG_NOUN, HYPOTHETICAL, debunked, is_question
 from pipeline.language.guards import may_match
 from pipeline.language.spans import Hit, inside, is_negated, quoted_spans, scan
 
@@ -179,7 +179,7 @@ _ASKABLE = (
 
 def find_cure_claims(text: str) -> list[Hit]:
     """Cure, reversal, halted-progression, recovery, miracle or guaranteed-outcome language."""
-    if may_match(DEBUNK, text) and DEBUNK.search(text):
+    if debunked(text):
         return []
     # quoted words are mentioned, not used ("the phrase 'miracle drug'")
     benign = [m.span() for m in _CURE_BENIGN.finditer(text)] if may_match(_CURE_BENIGN, text) else []

@@ -110,6 +110,11 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
     return any(literal in folded for literal in literals)
 
 
+def guarded_search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``pattern.search(text)``, without running the pattern where its guard rules it out."""
+    return pattern.search(text) if may_match(pattern, text) else None
+
+
 def _required(items: Any) -> Guard | None:
     """The most selective of the literal sets a match of this sequence must contain: a run of consecutive
     literals, or the union over a required alternation's branches."""
